@@ -1,0 +1,232 @@
+"""Areas, partner organisations, plans and their versions, pooled budgets, sign-offs and
+narrative sections."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plans.periods import FinancialYear, year_range
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Area(models.Model):
+    """A Health and Wellbeing Board area: the planning unit of the fund."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.CharField(max_length=20, unique=True, help_text="ONS code of the area.")
+    region = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's membership of an area: what they see is their areas' data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships"
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area"], name="unique_area_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.area}"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "la", "Local authority"
+        CCG = "ccg", "Clinical commissioning group"
+        NHS_TRUST = "trust", "NHS trust"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans of the user's areas; every area for assurers and administrators."""
+        from plans import permissions
+
+        if not user.is_authenticated:
+            return self.none()
+        if permissions.sees_all_areas(user):
+            return self
+        return self.filter(area__memberships__user=user)
+
+
+class Plan(models.Model):
+    """One version of an area's BCF plan covering one or more financial years."""
+
+    class VersionKind(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+        REFRESH = "refresh", "Refresh"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed by HWB"
+        SUBMITTED = "submitted", "Submitted"
+        ASSURED = "assured", "Assured"
+
+    FROZEN_STATUSES = (Status.SUBMITTED, Status.ASSURED)
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(max_length=200)
+    first_year = models.PositiveSmallIntegerField(
+        help_text="Calendar year in which the first financial year starts (2014 for 2014/15)."
+    )
+    last_year = models.PositiveSmallIntegerField()
+    version_kind = models.CharField(
+        max_length=10, choices=VersionKind.choices, default=VersionKind.DRAFT
+    )
+    version_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    ccgs = models.ManyToManyField(Organisation, related_name="plans_as_ccg", blank=True)
+    boundary_differences = models.TextField(blank=True)
+    dates_agreed = models.CharField(
+        max_length=200, blank=True, help_text="As the plan states them, e.g. two HWB meetings."
+    )
+    dates_submitted = models.CharField(max_length=200, blank=True)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[ccgs])
+
+    class Meta:
+        ordering = ["area__name", "-first_year", "-version_date"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_version_kind_display().lower()}, {self.version_date:%d %B %Y})"
+
+    def clean(self):
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": "The last year cannot come before the first."})
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        return year_range(self.first_year, self.last_year)
+
+    @property
+    def years_label(self) -> str:
+        return f"{FinancialYear(self.first_year).label}–{FinancialYear(self.last_year).label}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN_STATUSES
+
+    def covers(self, start_year: int) -> bool:
+        return self.first_year <= start_year <= self.last_year
+
+
+class PlanYear(models.Model):
+    """The pooled budget of one financial year of a plan, in pounds, as the plan states it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_years")
+    year = models.PositiveSmallIntegerField()
+    minimum_required = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(Decimal(0))],
+        help_text="Minimum required value of the pooled budget (pounds).",
+    )
+    agreed_total = models.DecimalField(
+        **MONEY, validators=[MinValueValidator(Decimal(0))],
+        help_text="Total agreed value of the pooled budget (pounds).",
+    )
+    protected_social_care_stated = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))],
+        help_text="Protection of adult social care as the plan states it (pounds).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="unique_plan_year")
+        ]
+
+    def __str__(self):
+        return f"{self.plan.title} {self.financial_year}"
+
+    @property
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear(self.year)
+
+    def clean(self):
+        if self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
+
+
+class SignOff(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sign_offs")
+    on_behalf_of = models.CharField(max_length=120)
+    name = models.CharField(max_length=120)
+    position = models.CharField(max_length=200)
+    signed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self):
+        return f"{self.name}, {self.position}"
+
+
+class NarrativeSection(models.Model):
+    """One heading of the Part 1 template, with the plan's text under it (Markdown-light)."""
+
+    class Key(models.TextChoices):
+        PLAN_DETAILS = "plan_details", "Plan details"
+        PROVIDER_ENGAGEMENT = "provider_engagement", "Service provider engagement"
+        PUBLIC_ENGAGEMENT = "public_engagement", "Patient, service user and public engagement"
+        RELATED_DOCUMENTATION = "related_documentation", "Related documentation"
+        VISION = "vision", "Vision for health and care services"
+        AIMS = "aims", "Aims and objectives"
+        PLANNED_CHANGES = "planned_changes", "Description of planned changes"
+        ACUTE_SECTOR = "acute_sector", "Implications for the acute sector"
+        GOVERNANCE = "governance", "Governance"
+        NATIONAL_CONDITIONS = "national_conditions", "National conditions"
+        RISKS = "risks", "Risks"
+
+    ORDER = list(Key.values)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=40, choices=Key.choices)
+    body = models.TextField(blank=True)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="unique_plan_section")
+        ]
+
+    def __str__(self):
+        return self.get_key_display()
+
+    @property
+    def position(self) -> int:
+        return self.ORDER.index(self.key)

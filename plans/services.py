@@ -1,0 +1,165 @@
+"""Operations that change plans. Each is one transaction, validates with full_clean(), and
+leaves a history record (django-simple-history) naming the user."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after this user loaded it."""
+
+    def __init__(self, record, current_version: int):
+        self.record = record
+        self.current_version = current_version
+        super().__init__(
+            "Someone else saved this record while you were editing it. Your changes have not "
+            "been saved. Copy anything you need, then reload the page to see their version.",
+            code="conflict",
+        )
+
+
+def _for_update(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a save based on an older copy (optimistic locking with a version counter)."""
+    if expected_version is not None and record.lock_version != expected_version:
+        raise EditConflict(record, record.lock_version)
+
+
+def save_with_history(record, *, user=None, reason: str = "") -> None:
+    record.full_clean()
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save()
+
+
+@transaction.atomic
+def area_create(*, name: str, code: str, region: str = "") -> Area:
+    area = Area(name=name, code=code, region=region)
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def membership_add(*, user, area: Area) -> Membership:
+    membership, _ = Membership.objects.get_or_create(user=user, area=area)
+    return membership
+
+
+@transaction.atomic
+def organisation_get_or_create(*, name: str, kind: str, short_name: str = "") -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        name=name, defaults={"kind": kind, "short_name": short_name}
+    )
+    return organisation
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    area: Area,
+    title: str,
+    first_year: int,
+    last_year: int,
+    version_kind: str,
+    version_date: datetime.date,
+    status: str = Plan.Status.DRAFT,
+    local_authority: Organisation | None = None,
+    ccgs: list[Organisation] = (),
+    boundary_differences: str = "",
+    dates_agreed: str = "",
+    dates_submitted: str = "",
+    user=None,
+) -> Plan:
+    plan = Plan(
+        area=area,
+        title=title,
+        first_year=first_year,
+        last_year=last_year,
+        version_kind=version_kind,
+        version_date=version_date,
+        status=status,
+        local_authority=local_authority,
+        boundary_differences=boundary_differences,
+        dates_agreed=dates_agreed,
+        dates_submitted=dates_submitted,
+    )
+    save_with_history(plan, user=user, reason="Plan created")
+    plan.ccgs.set(ccgs)
+    for key in NarrativeSection.ORDER:
+        save_with_history(NarrativeSection(plan=plan, key=key), user=user)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields) -> Plan:
+    """Change a plan's details (title, dates, boundary differences…)."""
+    current = _for_update(Plan, plan.pk)
+    check_version(current, expected_version)
+    ccgs = fields.pop("ccgs", None)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    if ccgs is not None:
+        current.ccgs.set(ccgs)
+    return current
+
+
+@transaction.atomic
+def plan_year_set(
+    *,
+    plan: Plan,
+    year: int,
+    minimum_required: Decimal,
+    agreed_total: Decimal,
+    protected_social_care_stated: Decimal | None = None,
+    user=None,
+) -> PlanYear:
+    """Set the pooled budget of one year of the plan (pounds)."""
+    plan_year = PlanYear.objects.filter(plan=plan, year=year).first() or PlanYear(
+        plan=plan, year=year
+    )
+    plan_year.minimum_required = minimum_required
+    plan_year.agreed_total = agreed_total
+    plan_year.protected_social_care_stated = protected_social_care_stated
+    save_with_history(plan_year, user=user)
+    return plan_year
+
+
+@transaction.atomic
+def sign_off_add(
+    *, plan: Plan, on_behalf_of: str, name: str, position: str,
+    signed_on: datetime.date | None, user=None,
+) -> SignOff:
+    sign_off = SignOff(
+        plan=plan, on_behalf_of=on_behalf_of, name=name, position=position,
+        signed_on=signed_on, order=plan.sign_offs.count(),
+    )
+    save_with_history(sign_off, user=user)
+    return sign_off
+
+
+@transaction.atomic
+def section_update(
+    *, section: NarrativeSection, body: str, expected_version: int | None, user=None
+) -> NarrativeSection:
+    """Replace the text of one narrative section of a plan."""
+    current = _for_update(NarrativeSection, section.pk)
+    check_version(current, expected_version)
+    current.body = body
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    return current

@@ -1,0 +1,121 @@
+"""Operations that change themes, schemes and scheme budgets (amounts in pounds)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from metrics.models import MetricDefinition
+from plans.models import Plan
+from plans.services import _for_update, check_version, save_with_history
+from schemes.models import Scheme, SchemeBudget, Theme
+
+
+def _writable(plan: Plan) -> None:
+    if plan.is_frozen:
+        raise PermissionDenied("A submitted plan is frozen; make a new version to change it.")
+
+
+@transaction.atomic
+def theme_create(*, plan: Plan, name: str, order: int = 0, user=None) -> Theme:
+    _writable(plan)
+    theme = Theme(plan=plan, name=name, order=order)
+    save_with_history(theme, user=user)
+    return theme
+
+
+def _set_budgets(scheme: Scheme, budgets: dict[int, Decimal | None], user) -> None:
+    """Set each year's amount; None removes that year's budget."""
+    existing = {b.year: b for b in scheme.budgets.all()}
+    for year, amount in budgets.items():
+        budget = existing.get(year)
+        if amount is None:
+            if budget is not None:
+                if user is not None:
+                    budget._history_user = user
+                budget.delete()
+            continue
+        if budget is None:
+            budget = SchemeBudget(scheme=scheme, year=year)
+        elif budget.amount == amount:
+            continue
+        budget.amount = amount
+        save_with_history(budget, user=user)
+
+
+def _validate_years(plan: Plan, budgets: dict[int, Decimal | None]) -> None:
+    outside = [year for year in budgets if not plan.covers(year)]
+    if outside:
+        raise ValidationError({"budgets": "A budget year is outside the plan."})
+
+
+@transaction.atomic
+def scheme_create(
+    *,
+    plan: Plan,
+    theme: Theme,
+    name: str,
+    status: str,
+    protection: str = Scheme.Protection.NONE,
+    metrics: list[MetricDefinition] = (),
+    budgets: dict[int, Decimal | None] | None = None,
+    order: int | None = None,
+    user=None,
+) -> Scheme:
+    """Add a scheme to a plan with its budget per financial year (pounds)."""
+    _writable(plan)
+    budgets = budgets or {}
+    _validate_years(plan, budgets)
+    if order is None:
+        order = theme.schemes.count()
+    scheme = Scheme(
+        plan=plan, theme=theme, name=name.strip(), status=status, protection=protection,
+        order=order,
+    )
+    save_with_history(scheme, user=user, reason="Scheme created")
+    scheme.metrics.set(metrics)
+    _set_budgets(scheme, budgets, user)
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(
+    *,
+    scheme: Scheme,
+    expected_version: int | None,
+    user=None,
+    metrics: list[MetricDefinition] | None = None,
+    budgets: dict[int, Decimal | None] | None = None,
+    **fields,
+) -> Scheme:
+    """Change a scheme; refused with EditConflict if it changed since `expected_version`."""
+    current = _for_update(Scheme, scheme.pk)
+    _writable(current.plan)
+    check_version(current, expected_version)
+    if budgets:
+        _validate_years(current.plan, budgets)
+    for name, value in fields.items():
+        setattr(current, name, value.strip() if name == "name" else value)
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    if metrics is not None:
+        current.metrics.set(metrics)
+    if budgets:
+        _set_budgets(current, budgets, user)
+    return current
+
+
+@transaction.atomic
+def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=None) -> None:
+    current = _for_update(Scheme, scheme.pk)
+    _writable(current.plan)
+    check_version(current, expected_version)
+    for budget in current.budgets.all():
+        if user is not None:
+            budget._history_user = user
+        budget.delete()
+    if user is not None:
+        current._history_user = user
+    current.delete()
