@@ -1,2 +1,12 @@
+from django.urls import path
+
+from plans import views
+
 app_name = "plans"
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/sections/", views.section_list, name="section_list"),
+    path("<int:pk>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
+    path("<int:pk>/history/", views.plan_history, name="plan_history"),
+]

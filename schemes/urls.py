@@ -1,2 +1,14 @@
+from django.urls import path
+
+from schemes import views
+
 app_name = "schemes"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/schemes/", views.scheme_list, name="scheme_list"),
+    path("<int:pk>/schemes/add/", views.scheme_edit, name="scheme_create"),
+    path("<int:pk>/schemes/history/", views.scheme_history, name="scheme_history_all"),
+    path("<int:pk>/schemes/<int:scheme_pk>/", views.scheme_detail, name="scheme_detail"),
+    path("<int:pk>/schemes/<int:scheme_pk>/edit/", views.scheme_edit, name="scheme_edit"),
+    path("<int:pk>/schemes/<int:scheme_pk>/delete/", views.scheme_delete, name="scheme_delete"),
+    path("<int:pk>/schemes/<int:scheme_pk>/history/", views.scheme_history, name="scheme_history"),
+]

@@ -66,3 +66,24 @@ def financial_year(value) -> str:
     if isinstance(value, FinancialYear):
         return value.label
     return FinancialYear(int(value)).label
+
+
+@register.filter
+def narrative(text: str):
+    """Plan text to HTML: blank-line paragraphs, "- " lines as bullets; everything escaped."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if not text:
+        return ""
+    html = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines)
+            html.append(f'<ul class="nhsuk-list nhsuk-list--bullet">{items}</ul>')
+        else:
+            html.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    return mark_safe("".join(html))

@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from plans import permissions, selectors, services
+from plans.forms import SectionForm
+from plans.history import entries_for
+from plans.models import NarrativeSection, Plan, PlanYear, SignOff
+
+
+@login_required
+def plan_list(request):
+    plans = selectors.plans_for(user=request.user)
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "can_edit_plan": permissions.can(request.user, permissions.EDIT_PLAN, plan),
+            "can_edit_schemes": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+        },
+    )
+
+
+@login_required
+def section_list(request, pk):
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
+    sections = sorted(plan.sections.all(), key=lambda section: section.position)
+    return render(
+        request,
+        "plans/section_list.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "can_edit_plan": permissions.can(request.user, permissions.EDIT_PLAN, plan),
+        },
+    )
+
+
+def _section(plan, key) -> NarrativeSection:
+    section = next((s for s in plan.sections.all() if s.key == key), None)
+    if section is None:
+        raise Http404("No such section.")
+    return section
+
+
+@login_required
+def section_edit(request, pk, key):
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.EDIT_PLAN)
+    section = _section(plan, key)
+    form = SectionForm(request.POST or None, section=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(
+                section=section,
+                body=form.cleaned_data["body"],
+                expected_version=form.cleaned_data["lock_version"],
+                user=request.user,
+            )
+        except services.EditConflict as conflict:
+            form.add_error(None, conflict)
+        else:
+            messages.success(request, f"“{section.get_key_display()}” saved.")
+            return redirect("plans:section_list", pk=plan.pk)
+    return render(
+        request,
+        "plans/section_form.html",
+        {"plan": plan, "section": section, "form": form, "forms_with_errors": [form] if form.errors else []},
+    )
+
+
+@login_required
+def plan_history(request, pk):
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
+    entries = (
+        entries_for(Plan.history.filter(id=plan.pk), describe=lambda row: "Plan details")
+        + entries_for(
+            PlanYear.history.filter(plan_id=plan.pk),
+            describe=lambda row: f"Pooled budget {row.instance.financial_year}",
+        )
+        + entries_for(
+            NarrativeSection.history.filter(plan_id=plan.pk),
+            describe=lambda row: f"Section: {row.get_key_display()}",
+        )
+        + entries_for(SignOff.history.filter(plan_id=plan.pk), describe=lambda row: f"Sign-off: {row.name}")
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "plans/history.html", {"plan": plan, "entries": entries, "subject": "Plan"})

@@ -1,0 +1,187 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from plans import permissions
+from plans.exports import SafeTableExport
+from plans.history import entries_for
+from plans.services import EditConflict
+from schemes import selectors, services
+from schemes.filters import SchemeFilter
+from schemes.forms import BudgetFormSet, SchemeForm, budget_initial
+from schemes.models import Scheme, SchemeBudget
+from schemes.tables import SchemeTable
+
+
+def _scheme(plan, scheme_pk) -> Scheme:
+    scheme = (
+        Scheme.objects.filter(plan=plan, pk=scheme_pk)
+        .select_related("theme")
+        .prefetch_related("metrics", Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year")))
+        .first()
+    )
+    if scheme is None:
+        raise Http404("No such scheme in this plan.")
+    return scheme
+
+
+@login_required
+def scheme_list(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    filterset = SchemeFilter(request.GET or None, queryset=selectors.scheme_list(plan=plan), plan=plan)
+    schemes = filterset.qs
+    table = SchemeTable(
+        schemes,
+        plan=plan,
+        totals=selectors.scheme_totals(plan=plan, schemes=schemes),
+        can_edit=permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+    )
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    export_format = request.GET.get("_export")
+    if SafeTableExport.is_valid_format(export_format):
+        exporter = SafeTableExport(export_format, table)
+        return exporter.response(f"schemes-{plan.area.name.lower()}-{plan.pk}.{export_format}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schemes/scheme_list.html",
+        {
+            "plan": plan,
+            "table": table,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "can_edit": table.can_edit,
+        },
+    )
+
+
+@login_required
+def scheme_detail(request, pk, scheme_pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    scheme = _scheme(plan, scheme_pk)
+    return render(
+        request,
+        "schemes/scheme_detail.html",
+        {
+            "plan": plan,
+            "scheme": scheme,
+            "can_edit": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+        },
+    )
+
+
+def _save(request, plan, scheme, form, formset):
+    """Run the service; map its refusal back onto the form so nothing typed is lost."""
+    data = form.cleaned_data
+    fields = {
+        "theme": data["theme"],
+        "name": data["name"],
+        "status": data["status"],
+        "protection": data["protection"] or "",
+        "metrics": list(data["metrics"]),
+        "user": request.user,
+    }
+    try:
+        if scheme is None:
+            return services.scheme_create(plan=plan, budgets=formset.budgets(), **fields)
+        existing_years = [b.year for b in scheme.budgets.all()]
+        return services.scheme_update(
+            scheme=scheme,
+            expected_version=data["lock_version"],
+            budgets=formset.budgets(existing_years),
+            **fields,
+        )
+    except EditConflict as conflict:
+        form.add_error(None, conflict)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+            form.add_error(None, error)
+        else:
+            form.add_error(None, error.messages)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_edit(request, pk, scheme_pk=None):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
+    scheme = _scheme(plan, scheme_pk) if scheme_pk else None
+    form = SchemeForm(request.POST or None, plan=plan, scheme=scheme)
+    formset = BudgetFormSet(
+        request.POST or None, plan=plan, prefix="budgets", initial=budget_initial(plan, scheme)
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = _save(request, plan, scheme, form, formset)
+        if saved is not None:
+            messages.success(request, f"Scheme “{saved.name}” saved.")
+            return redirect("schemes:scheme_list", pk=plan.pk)
+    errors = [form] if form.errors else []
+    errors += [f for f in formset.forms if f.errors]
+    return render(
+        request,
+        "schemes/scheme_form.html",
+        {
+            "plan": plan,
+            "scheme": scheme,
+            "form": form,
+            "formset": formset,
+            "forms_with_errors": errors,
+            "formset_errors": formset.non_form_errors(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scheme_delete(request, pk, scheme_pk):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
+    scheme = _scheme(plan, scheme_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("lock_version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.scheme_delete(scheme=scheme, expected_version=version, user=request.user)
+        except EditConflict as conflict:
+            error = conflict.messages[0]
+        else:
+            messages.success(request, f"Scheme “{scheme.name}” deleted.")
+            return redirect("schemes:scheme_list", pk=plan.pk)
+    return render(
+        request, "schemes/scheme_confirm_delete.html", {"plan": plan, "scheme": scheme, "error": error}
+    )
+
+
+def _budget_label(row) -> str:
+    return f"Budget {row.instance.financial_year}"
+
+
+@login_required
+def scheme_history(request, pk, scheme_pk=None):
+    """Changes to one scheme and its budgets, or to every scheme of the plan (deleted ones too)."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    scheme_rows = Scheme.history.filter(plan_id=plan.pk)
+    record_name = "all schemes"
+    if scheme_pk is not None:
+        scheme_rows = scheme_rows.filter(id=scheme_pk)
+        latest = scheme_rows.order_by("-history_date").first()
+        if latest is None:
+            raise Http404("No such scheme in this plan.")
+        record_name = latest.name
+    names = dict(scheme_rows.order_by("history_date").values_list("id", "name"))
+    entries = entries_for(scheme_rows, describe=lambda row: f"Scheme “{row.name}”") + entries_for(
+        SchemeBudget.history.filter(scheme_id__in=list(names)),
+        describe=lambda row: f"{_budget_label(row)} of “{names.get(row.scheme_id, '?')}”",
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(
+        request, "plans/history.html", {"plan": plan, "entries": entries, "record_name": record_name}
+    )
