@@ -33,6 +33,17 @@ def _label(model, name: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
+def _display(model, name: str, value) -> str:
+    """A value as a person reads it; many-to-many values become the related names."""
+    if isinstance(value, list):
+        related = model._meta.get_field(name).related_model
+        key = related._meta.model_name
+        ids = [item.get(key) for item in value]
+        names = {obj.pk: str(obj) for obj in related.objects.filter(pk__in=ids)}
+        return ", ".join(names.get(pk, f"#{pk}") for pk in ids) or "none"
+    return "" if value is None else str(value)
+
+
 def entries_for(history_queryset, *, describe=str) -> list[HistoryEntry]:
     """Entries newest first; each compared with the record's previous version.
 
@@ -47,12 +58,19 @@ def entries_for(history_queryset, *, describe=str) -> list[HistoryEntry]:
         changes = []
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous)
+            model = row.instance_type
             changes = [
-                Change(field=_label(row.instance_type, c.field), old=str(c.old), new=str(c.new))
+                Change(
+                    field=_label(model, c.field),
+                    old=_display(model, c.field, c.old),
+                    new=_display(model, c.field, c.new),
+                )
                 for c in delta.changes
                 if c.field not in _HIDDEN
             ]
         previous_by_record[row.id] = row
+        if row.history_type == "~" and previous is not None and not changes:
+            continue  # saved with nothing a person would see as changed
         user = row.history_user
         entries.append(
             HistoryEntry(
