@@ -144,3 +144,12 @@ def budget_initial(plan, scheme=None) -> list[dict]:
     amounts = {b.year: b.amount for b in scheme.budgets.all()} if scheme else {}
     years = sorted({y.start_year for y in plan.years} | set(amounts))
     return [{"year": FinancialYear(y).label, "amount": amounts.get(y)} for y in years]
+
+
+class SchemeImportForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet (.csv or .xlsx)",
+        help_text="The same columns as the schemes download: Scheme, Theme, New or existing, "
+        "Protection of services, one column per financial year in pounds, Metrics.",
+        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}),
+    )

@@ -119,3 +119,28 @@ def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=N
     if user is not None:
         current._history_user = user
     current.delete()
+
+
+@transaction.atomic
+def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
+    """Create or update (matched by name) every checked row; all or nothing.
+
+    Returns (created, updated).
+    """
+    _writable(plan)
+    existing = {s.name.lower(): s for s in plan.schemes.all()}
+    created = updated = 0
+    for row in rows:
+        fields = {
+            "theme": row.theme, "name": row.name, "status": row.status,
+            "protection": row.protection, "metrics": row.metrics, "budgets": row.budgets,
+            "user": user,
+        }
+        scheme = existing.get(row.name.lower())
+        if scheme is None:
+            scheme_create(plan=plan, **fields)
+            created += 1
+        else:
+            scheme_update(scheme=scheme, expected_version=None, **fields)
+            updated += 1
+    return created, updated

@@ -31,7 +31,7 @@ class BudgetColumn(tables.Column):
 
 class SchemeTable(tables.Table):
     name = tables.Column(verbose_name="Scheme", footer="Total of the schemes shown")
-    theme = tables.Column(accessor="theme__name", order_by=("theme__order", "order"))
+    theme = tables.Column(verbose_name="Theme", accessor="theme__name", order_by=("theme__order", "order"))
     status = tables.Column(verbose_name="New or existing")
     protection = tables.Column(verbose_name="Protection of services", default="")
     metrics = tables.Column(verbose_name="Metrics", accessor="pk", orderable=False)

@@ -6,6 +6,7 @@ app_name = "schemes"
 urlpatterns = [
     path("<int:pk>/schemes/", views.scheme_list, name="scheme_list"),
     path("<int:pk>/schemes/add/", views.scheme_edit, name="scheme_create"),
+    path("<int:pk>/schemes/import/", views.scheme_import, name="scheme_import"),
     path("<int:pk>/schemes/history/", views.scheme_history, name="scheme_history_all"),
     path("<int:pk>/schemes/<int:scheme_pk>/", views.scheme_detail, name="scheme_detail"),
     path("<int:pk>/schemes/<int:scheme_pk>/edit/", views.scheme_edit, name="scheme_edit"),

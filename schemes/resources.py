@@ -1,0 +1,153 @@
+"""Scheme spreadsheets: the same columns as the schemes table's CSV/XLSX download.
+
+Every row is checked like a form before anything is written; one bad cell means nothing
+is imported, and each problem is reported by spreadsheet row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from import_export.formats import base_formats
+
+from metrics.models import MetricDefinition
+from plans.models import Plan
+from plans.periods import FinancialYear
+from schemes.models import Scheme, Theme
+
+NAME, THEME, STATUS, PROTECTION, METRICS = (
+    "Scheme", "Theme", "New or existing", "Protection of services", "Metrics",
+)
+REQUIRED = (NAME, THEME, STATUS)
+PROTECTION_LABELS = {"": "", "adult social care": "social_care", "nhs": "nhs"}
+_YEAR_HEADER = re.compile(r"^\s*(\d{4}\s*/\s*\d{2,4})\s*(\(£\))?\s*$")
+FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
+
+
+class SpreadsheetError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, column “{self.column}”: {self.message}"
+
+
+@dataclass
+class SchemeRow:
+    row: int
+    name: str
+    theme: Theme
+    status: str
+    protection: str
+    metrics: list[MetricDefinition]
+    budgets: dict[int, Decimal | None]
+
+
+def read_spreadsheet(upload):
+    """A tablib Dataset from an uploaded .csv or .xlsx file."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    file_format = FORMATS.get(extension)
+    if file_format is None:
+        raise SpreadsheetError("Upload a .csv or .xlsx file.")
+    content = upload.read()
+    try:
+        if not file_format.is_binary():
+            content = content.decode("utf-8-sig")
+        return file_format.create_dataset(content)
+    except Exception as error:  # a corrupt or mislabelled file
+        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:
+    years = {}
+    for header in headers:
+        match = _YEAR_HEADER.match(_text(header))
+        if not match:
+            if _text(header) not in (NAME, THEME, STATUS, PROTECTION, METRICS):
+                errors.append(CellError(1, _text(header), "This column is not one the import knows."))
+            continue
+        year = FinancialYear.parse(match[1])
+        if not plan.covers(year.start_year):
+            errors.append(CellError(1, _text(header), f"{year.label} is outside this plan ({plan.years_label})."))
+        else:
+            years[header] = year.start_year
+    return years
+
+
+def validate(plan: Plan, dataset) -> tuple[list[SchemeRow], list[CellError]]:
+    """Check every row; return the rows ready to save and every problem found."""
+    headers = list(dataset.headers or [])
+    errors: list[CellError] = [
+        CellError(1, column, "This column is missing.") for column in REQUIRED if column not in headers
+    ]
+    year_columns = _year_columns(plan, headers, errors)
+    if errors:
+        return [], errors
+    themes = {t.name.lower(): t for t in plan.themes.all()}
+    statuses = {label.lower(): value for value, label in Scheme.Status.choices}
+    statuses.update({value: value for value in Scheme.Status.values})
+    metrics = {m.code: m for m in MetricDefinition.objects.all()}
+    metrics.update({str(m.number): m for m in metrics.values() if m.number})
+    rows, seen = [], {}
+    for index, record in enumerate(dataset.dict, start=2):
+        values = {key: _text(value) for key, value in record.items()}
+        if not any(values.values()):
+            continue
+        row_errors = []
+
+        def bad(column, message, row_errors=row_errors, index=index):
+            row_errors.append(CellError(index, column, message))
+
+        name = values.get(NAME, "")
+        if not name:
+            bad(NAME, "Enter the scheme's name.")
+        elif name.lower() in seen:
+            bad(NAME, f"The same name is on row {seen[name.lower()]}.")
+        seen.setdefault(name.lower(), index)
+        theme = themes.get(values.get(THEME, "").lower())
+        if theme is None:
+            bad(THEME, "Use the name of one of this plan's themes.")
+        status = statuses.get(values.get(STATUS, "").lower())
+        if status is None:
+            bad(STATUS, "Use New, Existing, Expanding or Existing & New.")
+        protection = PROTECTION_LABELS.get(values.get(PROTECTION, "").lower())
+        if protection is None:
+            bad(PROTECTION, "Use Adult social care, NHS, or leave it empty.")
+        chosen = []
+        for code in filter(None, re.split(r"[,;\s]+", values.get(METRICS, ""))):
+            if code in metrics:
+                chosen.append(metrics[code])
+            else:
+                bad(METRICS, f"“{code}” is not a metric code.")
+        budgets = {}
+        for header, year in year_columns.items():
+            text = values.get(header, "").replace(",", "").replace("£", "")
+            if not text:
+                budgets[year] = None
+                continue
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                bad(header, "Enter the amount as a number of pounds, like 159000.")
+                continue
+            if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+                bad(header, "Enter a positive amount in pounds and pence at most.")
+                continue
+            budgets[year] = amount
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(SchemeRow(index, name, theme, status, protection, chosen, budgets))
+    return rows, errors

@@ -1,0 +1,120 @@
+"""Output serializers of the read API: formatting only, no queries and no arithmetic.
+
+The view chooses what to read (selectors, permissions); these turn it into JSON. Money is a
+string of pounds with two decimal places ("18251000.00"), never a float; financial years are
+labels such as "2014/15", written by `FinancialYear`.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from plans.models import MONEY, Plan
+from schemes.models import Scheme, SchemeBudget
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2}$", "example": "2014/15"})
+class FinancialYearField(serializers.Field):
+    """A `plans.periods.FinancialYear` as its label."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.label
+
+
+class MoneyField(serializers.DecimalField):
+    """Pounds, as a decimal string with two places; negative when a figure is a shortfall."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=MONEY["max_digits"],
+            decimal_places=MONEY["decimal_places"],
+            coerce_to_string=True,
+            read_only=True,
+            **kwargs,
+        )
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.name", read_only=True)
+    version = serializers.ChoiceField(
+        source="version_kind", choices=Plan.VersionKind.choices, read_only=True
+    )
+    years = serializers.ListField(child=FinancialYearField(), read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "area", "title", "version", "status", "years"]
+        read_only_fields = fields
+
+
+class ThemeTotalSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    total = MoneyField()
+
+
+class BudgetYearSerializer(serializers.Serializer):
+    """One financial year: the pooled budget as agreed against what its schemes add up to."""
+
+    # Serializes a schemes.calculations.YearReconciliation.
+
+    year = FinancialYearField()
+    minimum_required = MoneyField(allow_null=True)
+    agreed_total = MoneyField(allow_null=True)
+    schemes_total = MoneyField()
+    unallocated = MoneyField(
+        allow_null=True,
+        help_text="Agreed total less the schemes' total; negative when over-allocated.",
+    )
+    protected_social_care = MoneyField(
+        help_text="Total of the schemes flagged as protecting adult social care."
+    )
+    protected_social_care_stated = MoneyField(
+        allow_null=True, help_text="Protection of adult social care as the plan states it."
+    )
+    themes = ThemeTotalSerializer(many=True, read_only=True)
+
+
+class PlanDetailSerializer(PlanSerializer):
+    """A plan with, for each of its financial years, its pooled budget against its schemes."""
+
+    # The view passes plan_budget_summary(plan=...) as context["budget"], so the figures
+    # come from the selector the plan page uses.
+    budget = serializers.SerializerMethodField()
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "budget"]
+        read_only_fields = fields
+
+    @extend_schema_field(BudgetYearSerializer(many=True))
+    def get_budget(self, plan):
+        return BudgetYearSerializer(self.context["budget"], many=True).data
+
+
+class SchemeBudgetSerializer(serializers.ModelSerializer):
+    year = FinancialYearField(source="financial_year")
+    amount = MoneyField()
+
+    class Meta:
+        model = SchemeBudget
+        fields = ["year", "amount"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    theme = serializers.CharField(source="theme.name", read_only=True)
+    status = serializers.CharField(
+        source="get_status_display",
+        read_only=True,
+        help_text="As the plan writes it, one of: " + ", ".join(map(str, Scheme.Status.labels)) + ".",
+    )
+    protects_social_care = serializers.BooleanField(read_only=True)
+    budgets = SchemeBudgetSerializer(many=True, read_only=True)
+    metrics = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code", help_text="Codes of the metrics it moves."
+    )
+
+    class Meta:
+        model = Scheme
+        fields = ["id", "name", "theme", "status", "protects_social_care", "budgets", "metrics"]
+        read_only_fields = fields
