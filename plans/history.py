@@ -50,7 +50,9 @@ def entries_for(history_queryset, *, describe=str) -> list[HistoryEntry]:
     `history_queryset` is one model's historical rows (e.g. `Scheme.history.filter(...)`);
     the previous version of each row is taken from the same list, so this costs one query.
     """
-    rows = list(history_queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
+    rows = list(
+        history_queryset.select_related("history_user").order_by("id", "history_date", "history_id")
+    )
     previous_by_record: dict = {}
     entries = []
     for row in rows:

@@ -120,7 +120,8 @@ class Plan(models.Model):
         ordering = ["area__name", "-first_year", "-version_date"]
 
     def __str__(self):
-        return f"{self.title} ({self.get_version_kind_display().lower()}, {self.version_date:%d %B %Y})"
+        kind = self.get_version_kind_display().lower()
+        return f"{self.title} ({kind}, {self.version_date:%-d %B %Y})"
 
     def clean(self):
         if self.first_year and self.last_year and self.last_year < self.first_year:
@@ -148,24 +149,27 @@ class PlanYear(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_years")
     year = models.PositiveSmallIntegerField()
     minimum_required = models.DecimalField(
-        **MONEY, validators=[MinValueValidator(Decimal(0))],
+        **MONEY,
+        validators=[MinValueValidator(Decimal(0))],
         help_text="Minimum required value of the pooled budget (pounds).",
     )
     agreed_total = models.DecimalField(
-        **MONEY, validators=[MinValueValidator(Decimal(0))],
+        **MONEY,
+        validators=[MinValueValidator(Decimal(0))],
         help_text="Total agreed value of the pooled budget (pounds).",
     )
     protected_social_care_stated = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))],
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
         help_text="Protection of adult social care as the plan states it (pounds).",
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "year"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "year"], name="unique_plan_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="unique_plan_year")]
 
     def __str__(self):
         return f"{self.plan.title} {self.financial_year}"
@@ -220,9 +224,7 @@ class NarrativeSection(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "key"], name="unique_plan_section")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="unique_plan_section")]
 
     def __str__(self):
         return self.get_key_display()

@@ -62,15 +62,16 @@ def can(user, action: str, plan) -> bool:
         return action == VIEW or not plan.is_frozen
     if plan.area_id not in area_ids_of(user) and not sees_all_areas(user):
         return False
-    if action in _CHANGES:
-        if plan.is_frozen or plan.area_id not in area_ids_of(user):
-            return False
+    if action in _CHANGES and (plan.is_frozen or plan.area_id not in area_ids_of(user)):
+        return False
     return bool(roles_of(user) & _ACTION_ROLES[action])
 
 
 def can_change_anything(user) -> bool:
     """Whether to offer editing at all (links, buttons); each change is still checked."""
-    return user.is_superuser or bool(roles_of(user) & (_ACTION_ROLES[EDIT_PLAN] | _ACTION_ROLES[EDIT_SCHEMES]))
+    return user.is_superuser or bool(
+        roles_of(user) & (_ACTION_ROLES[EDIT_PLAN] | _ACTION_ROLES[EDIT_SCHEMES])
+    )
 
 
 def check(user, action: str, plan) -> None:

@@ -7,8 +7,10 @@ from plans.models import NarrativeSection, Plan
 
 def plans_for(*, user):
     """The plans a user may see, newest first within each area."""
-    return Plan.objects.visible_to(user).select_related("area").order_by(
-        "area__name", "-first_year", "-version_date"
+    return (
+        Plan.objects.visible_to(user)
+        .select_related("area")
+        .order_by("area__name", "-first_year", "-version_date")
     )
 
 
@@ -17,7 +19,9 @@ def plan_detail(*, user, pk, action):
     from plans import permissions
 
     queryset = Plan.objects.select_related("area", "local_authority").prefetch_related(
-        "ccgs", "sign_offs", "plan_years",
+        "ccgs",
+        "sign_offs",
+        "plan_years",
         Prefetch("sections", queryset=NarrativeSection.objects.all()),
     )
     return permissions.get_plan(user, pk, action, queryset=queryset)

@@ -141,12 +141,21 @@ def plan_year_set(
 
 @transaction.atomic
 def sign_off_add(
-    *, plan: Plan, on_behalf_of: str, name: str, position: str,
-    signed_on: datetime.date | None, user=None,
+    *,
+    plan: Plan,
+    on_behalf_of: str,
+    name: str,
+    position: str,
+    signed_on: datetime.date | None,
+    user=None,
 ) -> SignOff:
     sign_off = SignOff(
-        plan=plan, on_behalf_of=on_behalf_of, name=name, position=position,
-        signed_on=signed_on, order=plan.sign_offs.count(),
+        plan=plan,
+        on_behalf_of=on_behalf_of,
+        name=name,
+        position=position,
+        signed_on=signed_on,
+        order=plan.sign_offs.count(),
     )
     save_with_history(sign_off, user=user)
     return sign_off

@@ -72,7 +72,12 @@ def section_edit(request, pk, key):
     return render(
         request,
         "plans/section_form.html",
-        {"plan": plan, "section": section, "form": form, "forms_with_errors": [form] if form.errors else []},
+        {
+            "plan": plan,
+            "section": section,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
     )
 
 
@@ -89,7 +94,11 @@ def plan_history(request, pk):
             NarrativeSection.history.filter(plan_id=plan.pk),
             describe=lambda row: f"Section: {row.get_key_display()}",
         )
-        + entries_for(SignOff.history.filter(plan_id=plan.pk), describe=lambda row: f"Sign-off: {row.name}")
+        + entries_for(
+            SignOff.history.filter(plan_id=plan.pk), describe=lambda row: f"Sign-off: {row.name}"
+        )
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return render(request, "plans/history.html", {"plan": plan, "entries": entries, "subject": "Plan"})
+    return render(
+        request, "plans/history.html", {"plan": plan, "entries": entries, "subject": "Plan"}
+    )

@@ -11,13 +11,18 @@ _INPUT = {"class": "nhsuk-input"}
 
 class SchemeForm(forms.Form):
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
-    theme = forms.ModelChoiceField(queryset=None, widget=forms.Select(attrs={"class": "nhsuk-select"}))
+    theme = forms.ModelChoiceField(
+        queryset=None, widget=forms.Select(attrs={"class": "nhsuk-select"})
+    )
     status = forms.ChoiceField(
-        label="New or existing", choices=Scheme.Status.choices,
+        label="New or existing",
+        choices=Scheme.Status.choices,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
     protection = forms.ChoiceField(
-        label="Protection of services", choices=Scheme.Protection.choices, required=False,
+        label="Protection of services",
+        choices=Scheme.Protection.choices,
+        required=False,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
     metrics = forms.ModelMultipleChoiceField(
@@ -60,12 +65,18 @@ class BudgetForm(forms.Form):
     """One year's budget of a scheme, in pounds."""
 
     year = forms.CharField(
-        label="Financial year", required=False, max_length=9,
+        label="Financial year",
+        required=False,
+        max_length=9,
         widget=forms.TextInput(attrs={**_INPUT, "class": "nhsuk-input nhsuk-input--width-5"}),
         help_text="For example, 2014/15",
     )
     amount = forms.DecimalField(
-        label="Amount (£)", required=False, min_value=Decimal(0), max_digits=14, decimal_places=2,
+        label="Amount (£)",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
         widget=forms.TextInput(
             attrs={**_INPUT, "class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
         ),
@@ -128,7 +139,7 @@ class BaseBudgetFormSet(forms.BaseFormSet):
 
     def budgets(self, existing_years=()) -> dict[int, Decimal | None]:
         """Year → amount; a year with no amount, or no longer listed, loses its budget."""
-        result: dict[int, Decimal | None] = {year: None for year in existing_years}
+        result: dict[int, Decimal | None] = dict.fromkeys(existing_years)
         for form in self.forms:
             year = form.cleaned_data.get("year")
             if year is not None:
@@ -151,5 +162,7 @@ class SchemeImportForm(forms.Form):
         label="Spreadsheet (.csv or .xlsx)",
         help_text="The same columns as the schemes download: Scheme, Theme, New or existing, "
         "Protection of services, one column per financial year in pounds, Metrics.",
-        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
+        ),
     )

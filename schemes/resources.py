@@ -18,7 +18,11 @@ from plans.periods import FinancialYear
 from schemes.models import Scheme, Theme
 
 NAME, THEME, STATUS, PROTECTION, METRICS = (
-    "Scheme", "Theme", "New or existing", "Protection of services", "Metrics",
+    "Scheme",
+    "Theme",
+    "New or existing",
+    "Protection of services",
+    "Metrics",
 )
 REQUIRED = (NAME, THEME, STATUS)
 PROTECTION_LABELS = {"": "", "adult social care": "social_care", "nhs": "nhs"}
@@ -76,11 +80,17 @@ def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:
         match = _YEAR_HEADER.match(_text(header))
         if not match:
             if _text(header) not in (NAME, THEME, STATUS, PROTECTION, METRICS):
-                errors.append(CellError(1, _text(header), "This column is not one the import knows."))
+                errors.append(
+                    CellError(1, _text(header), "This column is not one the import knows.")
+                )
             continue
         year = FinancialYear.parse(match[1])
         if not plan.covers(year.start_year):
-            errors.append(CellError(1, _text(header), f"{year.label} is outside this plan ({plan.years_label})."))
+            errors.append(
+                CellError(
+                    1, _text(header), f"{year.label} is outside this plan ({plan.years_label})."
+                )
+            )
         else:
             years[header] = year.start_year
     return years
@@ -90,7 +100,9 @@ def validate(plan: Plan, dataset) -> tuple[list[SchemeRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
     headers = list(dataset.headers or [])
     errors: list[CellError] = [
-        CellError(1, column, "This column is missing.") for column in REQUIRED if column not in headers
+        CellError(1, column, "This column is missing.")
+        for column in REQUIRED
+        if column not in headers
     ]
     year_columns = _year_columns(plan, headers, errors)
     if errors:

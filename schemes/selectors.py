@@ -19,7 +19,9 @@ def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
     Three queries whatever the number of schemes: plan years, themes, and one aggregate.
     """
     plan_years = {py.year: py for py in plan.plan_years.all()}
-    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name").values_list("id", "name"))
+    themes = list(
+        Theme.objects.filter(plan=plan).order_by("order", "name").values_list("id", "name")
+    )
     rows = (
         SchemeBudget.objects.filter(scheme__plan=plan)
         .values("year", "scheme__theme_id", "scheme__protection")
@@ -59,7 +61,9 @@ def scheme_list(*, plan: Plan):
     Query count is constant: the schemes (with annotations) plus two prefetches.
     """
     annotations = {
-        budget_column(year.start_year): Sum("budgets__amount", filter=Q(budgets__year=year.start_year))
+        budget_column(year.start_year): Sum(
+            "budgets__amount", filter=Q(budgets__year=year.start_year)
+        )
         for year in plan.years
     }
     return (
@@ -84,4 +88,3 @@ def scheme_totals(*, plan: Plan, schemes) -> dict[int, Decimal]:
     )
     found = {row["year"]: row["total"] for row in rows}
     return {year.start_year: found.get(year.start_year, Decimal("0.00")) for year in plan.years}
-

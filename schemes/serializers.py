@@ -106,7 +106,9 @@ class SchemeSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         source="get_status_display",
         read_only=True,
-        help_text="As the plan writes it, one of: " + ", ".join(map(str, Scheme.Status.labels)) + ".",
+        help_text="As the plan writes it, one of: "
+        + ", ".join(map(str, Scheme.Status.labels))
+        + ".",
     )
     protects_social_care = serializers.BooleanField(read_only=True)
     budgets = SchemeBudgetSerializer(many=True, read_only=True)

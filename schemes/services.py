@@ -71,7 +71,11 @@ def scheme_create(
     if order is None:
         order = theme.schemes.count()
     scheme = Scheme(
-        plan=plan, theme=theme, name=name.strip(), status=status, protection=protection,
+        plan=plan,
+        theme=theme,
+        name=name.strip(),
+        status=status,
+        protection=protection,
         order=order,
     )
     save_with_history(scheme, user=user, reason="Scheme created")
@@ -132,8 +136,12 @@ def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
     created = updated = 0
     for row in rows:
         fields = {
-            "theme": row.theme, "name": row.name, "status": row.status,
-            "protection": row.protection, "metrics": row.metrics, "budgets": row.budgets,
+            "theme": row.theme,
+            "name": row.name,
+            "status": row.status,
+            "protection": row.protection,
+            "metrics": row.metrics,
+            "budgets": row.budgets,
             "user": user,
         }
         scheme = existing.get(row.name.lower())

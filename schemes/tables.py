@@ -10,13 +10,19 @@ from schemes.selectors import budget_column
 class BudgetColumn(tables.Column):
     """One financial year's budget (pounds); footer shows the total of the filtered rows."""
 
-    attrs = {"td": {"class": "nhsuk-table__cell bcf-money"}, "th": {"class": "nhsuk-table__header bcf-money"}, "tf": {"class": "nhsuk-table__cell bcf-money"}}
+    attrs = {
+        "td": {"class": "nhsuk-table__cell bcf-money"},
+        "th": {"class": "nhsuk-table__header bcf-money"},
+        "tf": {"class": "nhsuk-table__cell bcf-money"},
+    }
 
     def __init__(self, year, **kwargs):
         self.year = year
         super().__init__(
-            verbose_name=f"{year.label} (£)", accessor=budget_column(year.start_year),
-            default="", **kwargs,
+            verbose_name=f"{year.label} (£)",
+            accessor=budget_column(year.start_year),
+            default="",
+            **kwargs,
         )
 
     def render(self, value):
@@ -31,7 +37,9 @@ class BudgetColumn(tables.Column):
 
 class SchemeTable(tables.Table):
     name = tables.Column(verbose_name="Scheme", footer="Total of the schemes shown")
-    theme = tables.Column(verbose_name="Theme", accessor="theme__name", order_by=("theme__order", "order"))
+    theme = tables.Column(
+        verbose_name="Theme", accessor="theme__name", order_by=("theme__order", "order")
+    )
     status = tables.Column(verbose_name="New or existing")
     protection = tables.Column(verbose_name="Protection of services", default="")
     metrics = tables.Column(verbose_name="Metrics", accessor="pk", orderable=False)

@@ -14,8 +14,8 @@ from plans.services import EditConflict
 from schemes import selectors, services
 from schemes.filters import SchemeFilter
 from schemes.forms import BudgetFormSet, SchemeForm, SchemeImportForm, budget_initial
-from schemes.resources import SpreadsheetError, read_spreadsheet, validate
 from schemes.models import Scheme, SchemeBudget
+from schemes.resources import SpreadsheetError, read_spreadsheet, validate
 from schemes.tables import SchemeTable
 
 
@@ -23,7 +23,9 @@ def _scheme(plan, scheme_pk) -> Scheme:
     scheme = (
         Scheme.objects.filter(plan=plan, pk=scheme_pk)
         .select_related("theme")
-        .prefetch_related("metrics", Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year")))
+        .prefetch_related(
+            "metrics", Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year"))
+        )
         .first()
     )
     if scheme is None:
@@ -34,7 +36,9 @@ def _scheme(plan, scheme_pk) -> Scheme:
 @login_required
 def scheme_list(request, pk):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
-    filterset = SchemeFilter(request.GET or None, queryset=selectors.scheme_list(plan=plan), plan=plan)
+    filterset = SchemeFilter(
+        request.GET or None, queryset=selectors.scheme_list(plan=plan), plan=plan
+    )
     schemes = filterset.qs
     table = SchemeTable(
         schemes,
@@ -157,7 +161,9 @@ def scheme_delete(request, pk, scheme_pk):
             messages.success(request, f"Scheme “{scheme.name}” deleted.")
             return redirect("schemes:scheme_list", pk=plan.pk)
     return render(
-        request, "schemes/scheme_confirm_delete.html", {"plan": plan, "scheme": scheme, "error": error}
+        request,
+        "schemes/scheme_confirm_delete.html",
+        {"plan": plan, "scheme": scheme, "error": error},
     )
 
 
@@ -184,7 +190,9 @@ def scheme_history(request, pk, scheme_pk=None):
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
-        request, "plans/history.html", {"plan": plan, "entries": entries, "record_name": record_name}
+        request,
+        "plans/history.html",
+        {"plan": plan, "entries": entries, "record_name": record_name},
     )
 
 

@@ -272,9 +272,7 @@ def test_drf_create_token_makes_a_token_that_reads_the_api(officer, plan):
 # Cost in queries
 
 
-def test_plan_list_query_count_does_not_grow_with_the_number_of_plans(
-    client_for, officer, area
-):
+def test_plan_list_query_count_does_not_grow_with_the_number_of_plans(client_for, officer, area):
     client = client_for(officer)
     PlanFactory.create_batch(2, area=area)
     with_few = count_queries(client, url_for("api-plan-list"))
