@@ -7,8 +7,16 @@ on purpose for each new page.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "officer", "finance", "executive", "board", "assurer", "admin_user", "other_officer")
-AREA_ROLES = ("officer", "finance", "executive", "board", "assurer", "admin_user")
+ROLES = (
+    "anonymous",
+    "officer",
+    "finance",
+    "executive",
+    "board",
+    "assurer",
+    "admin_user",
+    "other_officer",
+)
 
 LOGIN = "login"  # anonymous users are sent to log in
 OK, FORBIDDEN, REDIRECT, NOT_ALLOWED, UNAUTHORISED = 200, 403, 302, 405, 401
