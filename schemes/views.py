@@ -46,7 +46,7 @@ def scheme_list(request, pk):
         totals=selectors.scheme_totals(plan=plan, schemes=schemes),
         can_edit=permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
     )
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format):
         exporter = SafeTableExport(export_format, table)

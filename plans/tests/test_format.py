@@ -43,3 +43,17 @@ def test_narrative_escapes_and_makes_bullets():
         '<p>Aims:</p><ul class="nhsuk-list nhsuk-list--bullet"><li>Reduce &lt;admissions&gt;</li>'
         "<li>Support carers</li></ul>"
     )
+
+
+def test_narrative_numbered_items_with_sub_bullets_and_lettered_headings():
+    html = narrative(
+        "a) Protecting social care\n\nWe will:\n"
+        "1. Scope the offer\n  - Map services\n2. Extend carers support"
+    )
+    assert html == (
+        '<h3 class="nhsuk-heading-s">a) Protecting social care</h3>'
+        "<p>We will:</p>"
+        '<ol class="nhsuk-list nhsuk-list--number"><li>Scope the offer'
+        '<ul class="nhsuk-list nhsuk-list--bullet"><li>Map services</li></ul></li>'
+        "<li>Extend carers support</li></ol>"
+    )
