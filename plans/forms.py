@@ -16,3 +16,79 @@ class SectionForm(forms.Form):
         kwargs.setdefault("initial", {"body": section.body, "lock_version": section.lock_version})
         super().__init__(*args, **kwargs)
         self.fields["body"].label = section.get_key_display()
+
+
+_TEXT = {"class": "nhsuk-input"}
+_MONEY = {"class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
+_MONEY_ERRORS = {
+    "invalid": "Enter the amount as a number of pounds, like 18251000.",
+    "min_value": "The amount cannot be negative.",
+}
+
+
+class PlanDetailsForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    boundary_differences = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 4})
+    )
+    dates_agreed = forms.CharField(
+        label="Dates agreed at Health and Wellbeing Board",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    dates_submitted = forms.CharField(
+        required=False, max_length=200, widget=forms.TextInput(attrs=_TEXT)
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanYearForm(forms.Form):
+    """The pooled budget of one financial year, in pounds."""
+
+    minimum_required = forms.DecimalField(
+        label="Minimum required value (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=_MONEY),
+        error_messages=_MONEY_ERRORS,
+    )
+    agreed_total = forms.DecimalField(
+        label="Total agreed value (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=_MONEY),
+        error_messages=_MONEY_ERRORS,
+    )
+    protected_social_care_stated = forms.DecimalField(
+        label="Protection of adult social care as stated (£)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=_MONEY),
+        error_messages=_MONEY_ERRORS,
+    )
+
+
+def plan_year_forms(plan, data=None) -> list[tuple[object, PlanYearForm]]:
+    """One pooled-budget form per year of the plan, prefixed by the year."""
+    stored = {py.year: py for py in plan.plan_years.all()}
+    forms_by_year = []
+    for year in plan.years:
+        current = stored.get(year.start_year)
+        initial = (
+            {
+                "minimum_required": current.minimum_required,
+                "agreed_total": current.agreed_total,
+                "protected_social_care_stated": current.protected_social_care_stated,
+            }
+            if current
+            else {}
+        )
+        forms_by_year.append(
+            (year, PlanYearForm(data, prefix=f"year-{year.start_year}", initial=initial))
+        )
+    return forms_by_year

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from plans import permissions, selectors, services
-from plans.forms import SectionForm
+from plans.forms import PlanDetailsForm, SectionForm, plan_year_forms
 from plans.history import entries_for
 from plans.models import NarrativeSection, Plan, PlanYear, SignOff
 
@@ -101,4 +102,43 @@ def plan_history(request, pk):
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
         request, "plans/history.html", {"plan": plan, "entries": entries, "subject": "Plan"}
+    )
+
+
+_DETAILS = ("title", "boundary_differences", "dates_agreed", "dates_submitted")
+
+
+@login_required
+def plan_edit(request, pk):
+    """Plan details and the pooled budget of each year, saved together or not at all."""
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.EDIT_PLAN)
+    initial = {name: getattr(plan, name) for name in _DETAILS}
+    form = PlanDetailsForm(
+        request.POST or None, initial={**initial, "lock_version": plan.lock_version}
+    )
+    year_forms = plan_year_forms(plan, request.POST or None)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for _, f in year_forms):
+        try:
+            with transaction.atomic():
+                services.plan_update(
+                    plan=plan,
+                    expected_version=form.cleaned_data["lock_version"],
+                    user=request.user,
+                    **{name: form.cleaned_data[name] for name in _DETAILS},
+                )
+                for year, year_form in year_forms:
+                    services.plan_year_set(
+                        plan=plan, year=year.start_year, user=request.user, **year_form.cleaned_data
+                    )
+        except services.EditConflict as conflict:
+            form.add_error(None, conflict)
+        else:
+            messages.success(request, "Plan details and pooled budget saved.")
+            return redirect("plans:plan_detail", pk=plan.pk)
+    errors = [form] if form.errors else []
+    errors += [f for _, f in year_forms if f.errors]
+    return render(
+        request,
+        "plans/plan_form.html",
+        {"plan": plan, "form": form, "year_forms": year_forms, "forms_with_errors": errors},
     )

@@ -40,6 +40,7 @@ RULES = {
     "admin:index": _grid(admin_user=OK, default=REDIRECT),
     "plans:plan_list": SIGNED_IN,
     "plans:plan_detail": VIEW,
+    "plans:plan_edit": EDIT_PLAN,
     "plans:section_list": VIEW,
     "plans:section_edit": EDIT_PLAN,
     "plans:plan_history": VIEW,
