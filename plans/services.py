@@ -25,7 +25,8 @@ class EditConflict(ValidationError):
         )
 
 
-def _for_update(model, pk):
+def locked(model, pk):
+    """The row, locked until the transaction ends, so two saves cannot interleave."""
     return model.objects.select_for_update().get(pk=pk)
 
 
@@ -106,7 +107,7 @@ def plan_create(
 @transaction.atomic
 def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields) -> Plan:
     """Change a plan's details (title, dates, boundary differences…)."""
-    current = _for_update(Plan, plan.pk)
+    current = locked(Plan, plan.pk)
     check_version(current, expected_version)
     ccgs = fields.pop("ccgs", None)
     for name, value in fields.items():
@@ -166,7 +167,7 @@ def section_update(
     *, section: NarrativeSection, body: str, expected_version: int | None, user=None
 ) -> NarrativeSection:
     """Replace the text of one narrative section of a plan."""
-    current = _for_update(NarrativeSection, section.pk)
+    current = locked(NarrativeSection, section.pk)
     check_version(current, expected_version)
     current.body = body
     current.lock_version += 1

@@ -28,11 +28,6 @@ class Theme(models.Model):
         return self.name
 
 
-class SchemeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(plan__in=Plan.objects.visible_to(user))
-
-
 class Scheme(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -56,7 +51,6 @@ class Scheme(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = SchemeQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[metrics])
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
-from plans.services import _for_update, check_version, save_with_history
+from plans.services import check_version, locked, save_with_history
 from schemes.models import Scheme, SchemeBudget, Theme
 
 
@@ -95,7 +95,7 @@ def scheme_update(
     **fields,
 ) -> Scheme:
     """Change a scheme; refused with EditConflict if it changed since `expected_version`."""
-    current = _for_update(Scheme, scheme.pk)
+    current = locked(Scheme, scheme.pk)
     _writable(current.plan)
     check_version(current, expected_version)
     if budgets:
@@ -113,7 +113,7 @@ def scheme_update(
 
 @transaction.atomic
 def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=None) -> None:
-    current = _for_update(Scheme, scheme.pk)
+    current = locked(Scheme, scheme.pk)
     _writable(current.plan)
     check_version(current, expected_version)
     for budget in current.budgets.all():
