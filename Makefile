@@ -1,0 +1,67 @@
+# The front door: `make run` starts the app on the embedded SQLite database with the
+# Leicestershire sample data; `make test` runs what CI runs. Both install what they need.
+
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST_PORT ?= 127.0.0.1:8000
+
+# Re-installs only when a requirements file is newer than the stamp.
+PIP_STAMP := $(VENV)/.requirements.stamp
+# Lives inside node_modules, so removing node_modules also forces `npm ci` again.
+NPM_STAMP := node_modules/.npm-ci.stamp
+
+# The embedded setup: DEBUG on (settings then allow a missing SECRET_KEY), SQLite, Celery
+# tasks run eagerly in-process. Unset the service URLs so a shell that has them exported
+# for other work still runs the embedded app.
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint bench clean
+
+help:
+	@echo "make install  create $(VENV) with $(PY), install requirements-dev.txt, npm ci"
+	@echo "make run      migrate the SQLite db, load the sample data, serve http://$(HOST_PORT)"
+	@echo "make test     makemigrations --check, ruff check, pytest (browser tests included)"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make bench    the performance benchmarks in tests/benchmarks"
+	@echo "make clean    remove $(VENV), node_modules, collected static files and caches"
+
+install: $(PIP_STAMP) $(NPM_STAMP)
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(PIP_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+run: install
+	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
+	$(EMBEDDED) $(BIN)/python manage.py load_sample_data
+	$(EMBEDDED) $(BIN)/python manage.py runserver $(HOST_PORT)
+
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bcf.settings_test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	@if [ -d tests/benchmarks ]; then \
+		$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s; \
+	else \
+		echo "No benchmarks yet: tests/benchmarks does not exist."; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-results .ruff_cache .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
