@@ -2,8 +2,28 @@ from django import forms
 
 from plans.models import NarrativeSection
 
+_ERROR_MODIFIERS = {
+    "nhsuk-input": "nhsuk-input--error",
+    "nhsuk-select": "nhsuk-select--error",
+    "nhsuk-textarea": "nhsuk-textarea--error",
+}
 
-class SectionForm(forms.Form):
+
+class NhsForm(forms.Form):
+    """A form whose fields in error carry the NHS.UK error style on the control itself."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            classes = widget.attrs.get("class", "").split()
+            classes += [error for base, error in _ERROR_MODIFIERS.items() if base in classes]
+            widget.attrs["class"] = " ".join(dict.fromkeys(classes))
+
+
+class SectionForm(NhsForm):
     body = forms.CharField(
         label="Text",
         required=False,
@@ -26,7 +46,7 @@ _MONEY_ERRORS = {
 }
 
 
-class PlanDetailsForm(forms.Form):
+class PlanDetailsForm(NhsForm):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_TEXT))
     boundary_differences = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 4})
@@ -43,7 +63,7 @@ class PlanDetailsForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlanYearForm(forms.Form):
+class PlanYearForm(NhsForm):
     """The pooled budget of one financial year, in pounds."""
 
     minimum_required = forms.DecimalField(

@@ -3,13 +3,14 @@ from decimal import Decimal
 from django import forms
 
 from metrics.models import MetricDefinition
+from plans.forms import NhsForm
 from plans.periods import FinancialYear
 from schemes.models import Scheme
 
 _INPUT = {"class": "nhsuk-input"}
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(NhsForm):
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
     theme = forms.ModelChoiceField(
         queryset=None, widget=forms.Select(attrs={"class": "nhsuk-select"})
@@ -61,7 +62,7 @@ class SchemeForm(forms.Form):
         return name
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(NhsForm):
     """One year's budget of a scheme, in pounds."""
 
     year = forms.CharField(
@@ -89,6 +90,12 @@ class BudgetForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
+        # Name the year in the amount's label, so an error about it says which row it is.
+        year = (self.data.get(self.add_prefix("year")) if self.is_bound else None) or (
+            self.initial.get("year")
+        )
+        if year:
+            self.fields["amount"].label = f"Amount for {year.strip()} (£)"
 
     def clean_year(self):
         label = self.cleaned_data["year"].strip()
@@ -157,7 +164,7 @@ def budget_initial(plan, scheme=None) -> list[dict]:
     return [{"year": FinancialYear(y).label, "amount": amounts.get(y)} for y in years]
 
 
-class SchemeImportForm(forms.Form):
+class SchemeImportForm(NhsForm):
     file = forms.FileField(
         label="Spreadsheet (.csv or .xlsx)",
         help_text="The same columns as the schemes download: Scheme, Theme, New or existing, "

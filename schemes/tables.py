@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -21,7 +24,7 @@ class BudgetColumn(tables.Column):
         super().__init__(
             verbose_name=f"{year.label} (£)",
             accessor=budget_column(year.start_year),
-            default="",
+            default="–",
             **kwargs,
         )
 
@@ -29,7 +32,14 @@ class BudgetColumn(tables.Column):
         return pounds(value)
 
     def value(self, value):
-        return value
+        """Exports get pounds to the penny whatever the database returns; blank if none."""
+        return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
+
+    def order(self, queryset, is_descending):
+        """Schemes with no budget that year come last, whichever way the column sorts."""
+        field = F(str(self.accessor))
+        ordering = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(ordering, "name"), True
 
     def render_footer(self, bound_column, table):
         return pounds(table.totals.get(self.year.start_year))

@@ -1,5 +1,6 @@
 """Adding, editing and deleting a scheme in the browser; errors; two people editing at once."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,9 @@ CONFLICT = "Someone else saved this record while you were editing it"
 
 
 def budget_amount(page, row_number):
-    return page.get_by_role("group", name=f"Budget row {row_number}").get_by_label("Amount (£)")
+    return page.get_by_role("group", name=f"Budget row {row_number}").get_by_label(
+        re.compile(r"^Amount( for \S+)? \(£\)$")
+    )
 
 
 def budget_year(page, row_number):

@@ -51,16 +51,6 @@ def test_schemes_table_sorts_by_a_years_budget(schemes_page, sample):
     expect(names(table)).to_have_text(list(reversed(by_2015)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "schemes/selectors.py scheme_list annotates budget_<year> with Sum(), which is NULL "
-        "for a scheme with no budget that year, and schemes/tables.py BudgetColumn sorts on "
-        "it as is: SQLite puts NULL first ascending, PostgreSQL first descending, so a "
-        "scheme with no budget heads the list (needs nulls_last ordering)"
-    ),
-)
 def test_a_scheme_with_no_budget_that_year_sorts_last_either_way(schemes_page, sample):
     table = schemes_page.locator("#schemes-table")
     unfunded = [name for name, budgets in sample.budgets.items() if 2014 not in budgets]
