@@ -39,11 +39,27 @@ class SectionForm(NhsForm):
 
 
 _TEXT = {"class": "nhsuk-input"}
-_MONEY = {"class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
-_MONEY_ERRORS = {
-    "invalid": "Enter the amount as a number of pounds, like 18251000.",
-    "min_value": "The amount cannot be negative.",
-}
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in pounds and pence, never negative, with messages a person can act on."""
+
+    def __init__(self, *, label: str, required: bool = True, width: int = 10):
+        super().__init__(
+            label=label,
+            required=required,
+            min_value=0,
+            max_digits=14,
+            decimal_places=2,
+            widget=forms.TextInput(
+                attrs={"class": f"nhsuk-input nhsuk-input--width-{width}", "inputmode": "decimal"}
+            ),
+            error_messages={
+                "invalid": "Enter the amount as a number of pounds, like 159000.",
+                "min_value": "The amount cannot be negative.",
+                "max_decimal_places": "Enter the amount to the penny at most.",
+            },
+        )
 
 
 class PlanDetailsForm(NhsForm):
@@ -66,30 +82,10 @@ class PlanDetailsForm(NhsForm):
 class PlanYearForm(NhsForm):
     """The pooled budget of one financial year, in pounds."""
 
-    minimum_required = forms.DecimalField(
-        label="Minimum required value (£)",
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs=_MONEY),
-        error_messages=_MONEY_ERRORS,
-    )
-    agreed_total = forms.DecimalField(
-        label="Total agreed value (£)",
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs=_MONEY),
-        error_messages=_MONEY_ERRORS,
-    )
-    protected_social_care_stated = forms.DecimalField(
-        label="Protection of adult social care as stated (£)",
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs=_MONEY),
-        error_messages=_MONEY_ERRORS,
+    minimum_required = MoneyField(label="Minimum required value (£)")
+    agreed_total = MoneyField(label="Total agreed value (£)")
+    protected_social_care_stated = MoneyField(
+        label="Protection of adult social care as stated (£)", required=False
     )
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from metrics.models import MetricDefinition
-from plans.forms import NhsForm
+from plans.forms import MoneyField, NhsForm
 from plans.periods import FinancialYear
 from schemes.models import Scheme
 
@@ -72,20 +72,7 @@ class BudgetForm(NhsForm):
         widget=forms.TextInput(attrs={**_INPUT, "class": "nhsuk-input nhsuk-input--width-5"}),
         help_text="For example, 2014/15",
     )
-    amount = forms.DecimalField(
-        label="Amount (£)",
-        required=False,
-        min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(
-            attrs={**_INPUT, "class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
-        ),
-        error_messages={
-            "invalid": "Enter the amount as a number of pounds, like 159000.",
-            "min_value": "The amount cannot be negative.",
-        },
-    )
+    amount = MoneyField(label="Amount (£)", required=False)
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
