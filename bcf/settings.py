@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "plans",
     "metrics",
     "schemes",
+    "risks",
+    "governance",
     "fixtures",
 ]
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),
     path("plans/", include("schemes.urls")),
+    path("plans/", include("metrics.urls")),
+    path("plans/", include("risks.urls")),
+    path("governance/", include("governance.urls")),
     path("api/", include("schemes.api")),
+    path("api/", include("metrics.api")),
+    path("api/", include("risks.api")),
+    path("api/", include("governance.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

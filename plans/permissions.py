@@ -1,7 +1,9 @@
 """Who may do what: roles × area × object state. The only place that decides.
 
 Roles are Django groups. Areas are `Membership` rows. Views, the API, the admin and tasks
-ask the functions here; none re-implements a check.
+ask the functions here; none re-implements a check. Plan-level things (schemes, metrics,
+risks, funds) are checked against their plan; area-level things (boards, meetings) against
+their area.
 """
 
 from __future__ import annotations
@@ -17,16 +19,31 @@ ASSURER = "Assurer"
 ADMINISTRATOR = "Administrator"
 ROLES = (OFFICER, FINANCE, EXECUTIVE, BOARD, ASSURER, ADMINISTRATOR)
 
-# What each action needs: the roles allowed, on a plan of one of the user's areas.
 VIEW = "view"
 EDIT_PLAN = "edit_plan"  # plan details, pooled budget, narrative sections
 EDIT_SCHEMES = "edit_schemes"  # schemes and their budgets
+EDIT_METRICS = "edit_metrics"  # baselines and trajectories
+ENTER_ACTUALS = "enter_actuals"  # metric actuals
+EDIT_RISKS = "edit_risks"  # risk register, reviews, risk-sharing scenarios
+EDIT_FUNDS = "edit_funds"  # contingency, risk pool and reserves, and their releases
+EDIT_GOVERNANCE = "edit_governance"  # boards, meetings, agendas, minutes, actions
+RECORD_DECISIONS = "record_decisions"  # decisions and the approvals they make
+
 _ACTION_ROLES = {
     VIEW: set(ROLES),
     EDIT_PLAN: {OFFICER, ADMINISTRATOR},
     EDIT_SCHEMES: {OFFICER, FINANCE, ADMINISTRATOR},
+    EDIT_METRICS: {OFFICER, ADMINISTRATOR},
+    ENTER_ACTUALS: {OFFICER, FINANCE, ADMINISTRATOR},
+    EDIT_RISKS: {OFFICER, FINANCE, ADMINISTRATOR},
+    EDIT_FUNDS: {OFFICER, FINANCE, ADMINISTRATOR},
+    EDIT_GOVERNANCE: {OFFICER, ADMINISTRATOR},
+    RECORD_DECISIONS: {OFFICER, ADMINISTRATOR},
 }
-_CHANGES = {EDIT_PLAN, EDIT_SCHEMES}
+CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
+# Changes that a frozen (submitted or assured) plan still takes: what happens after
+# submission is recorded against it, the plan's own content is not.
+_ALLOWED_ON_FROZEN = {ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS}
 
 
 def roles_of(user) -> frozenset[str]:
@@ -54,28 +71,38 @@ def sees_all_areas(user) -> bool:
     return user.is_authenticated and (user.is_superuser or ASSURER in roles_of(user))
 
 
-def can(user, action: str, plan) -> bool:
-    """May `user` do `action` on `plan` (and what belongs to it)?"""
+def can_in_area(user, action: str, area_id: int) -> bool:
+    """May `user` do `action` on things of the area `area_id` (boards, meetings…)?"""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
-        return action == VIEW or not plan.is_frozen
-    if plan.area_id not in area_ids_of(user) and not sees_all_areas(user):
+        return True
+    member = area_id in area_ids_of(user)
+    if action in CHANGES:
+        return member and bool(roles_of(user) & _ACTION_ROLES[action])
+    return (member or sees_all_areas(user)) and bool(roles_of(user) & _ACTION_ROLES[action])
+
+
+def can(user, action: str, plan) -> bool:
+    """May `user` do `action` on `plan` (and what belongs to it)?"""
+    if action in CHANGES and plan.is_frozen and action not in _ALLOWED_ON_FROZEN:
         return False
-    if action in _CHANGES and (plan.is_frozen or plan.area_id not in area_ids_of(user)):
-        return False
-    return bool(roles_of(user) & _ACTION_ROLES[action])
+    return can_in_area(user, action, plan.area_id)
 
 
 def can_change_anything(user) -> bool:
     """Whether to offer editing at all (links, buttons); each change is still checked."""
-    return user.is_superuser or bool(
-        roles_of(user) & (_ACTION_ROLES[EDIT_PLAN] | _ACTION_ROLES[EDIT_SCHEMES])
-    )
+    editing_roles = set().union(*(_ACTION_ROLES[action] for action in CHANGES))
+    return user.is_superuser or bool(roles_of(user) & editing_roles)
 
 
 def check(user, action: str, plan) -> None:
     if not can(user, action, plan):
+        raise PermissionDenied
+
+
+def check_in_area(user, action: str, area_id: int) -> None:
+    if not can_in_area(user, action, area_id):
         raise PermissionDenied
 
 
@@ -89,3 +116,19 @@ def get_plan(user, pk, action: str = VIEW, queryset=None):
         raise Http404("No such plan.")
     check(user, action, plan)
     return plan
+
+
+def get_in_area(user, queryset, pk, action: str = VIEW):
+    """The scoped entry point to an area-level record (with an `area_id`) by id: 404/403."""
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404("Not found.")
+    check_in_area(user, action, record.area_id)
+    return record
+
+
+def area_ids_visible_to(user):
+    """For filtering area-level lists: None means every area."""
+    if sees_all_areas(user):
+        return None
+    return area_ids_of(user)
