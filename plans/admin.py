@@ -41,6 +41,8 @@ class PlanAdmin(HistoryAdmin):
     list_display = ("title", "area", "version_kind", "version_date", "status")
     list_filter = ("area", "status", "version_kind")
     filter_horizontal = ("ccgs",)
+    # Status moves only through the approval and submission services, which check it.
+    readonly_fields = ("status",)
 
 
 @admin.register(PlanYear)
