@@ -90,12 +90,6 @@ def can(user, action: str, plan) -> bool:
     return can_in_area(user, action, plan.area_id)
 
 
-def can_change_anything(user) -> bool:
-    """Whether to offer editing at all (links, buttons); each change is still checked."""
-    editing_roles = set().union(*(_ACTION_ROLES[action] for action in CHANGES))
-    return user.is_superuser or bool(roles_of(user) & editing_roles)
-
-
 def check(user, action: str, plan) -> None:
     if not can(user, action, plan):
         raise PermissionDenied
