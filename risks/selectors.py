@@ -1,0 +1,90 @@
+"""Read queries shared by the pages and the API: a constant number of queries each."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, Prefetch, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from plans.models import MONEY, Plan
+from risks import calculations
+from risks.models import Fund, FundRelease, Risk, RiskCategory, RiskRegister, RiskReview
+
+
+def register_for(*, plan: Plan) -> RiskRegister | None:
+    """The plan's register with its categories (two queries), or None if it has none."""
+    return (
+        RiskRegister.objects.filter(plan=plan)
+        .prefetch_related(
+            Prefetch("categories", queryset=RiskCategory.objects.order_by("order", "name"))
+        )
+        .first()
+    )
+
+
+def risk_list(*, plan: Plan):
+    """Every risk of the plan's register with its category and register: one query."""
+    return (
+        Risk.objects.filter(register__plan=plan)
+        .select_related("category", "register")
+        .order_by("category__order", "order", "pk")
+    )
+
+
+def risk_detail(*, plan: Plan, pk) -> Risk:
+    """One risk of the plan with its reviews oldest first; 404 if it is not this plan's."""
+    risk = (
+        Risk.objects.filter(register__plan=plan, pk=pk)
+        .select_related("category", "register")
+        .prefetch_related(
+            Prefetch("reviews", queryset=RiskReview.objects.order_by("reviewed_on", "pk"))
+        )
+        .first()
+    )
+    if risk is None:
+        raise Http404("No such risk in this plan.")
+    return risk
+
+
+def heat_maps(*, register: RiskRegister) -> tuple[calculations.HeatMap, calculations.HeatMap]:
+    """The open risks' heat maps before and after mitigation (one query)."""
+    rows = list(
+        Risk.objects.filter(register=register, status=Risk.Status.OPEN).values_list(
+            "likelihood_score", "impact_score", "likelihood_after_score", "impact_after_score"
+        )
+    )
+    before = calculations.heat_map(register.scale, [(row[0], row[1]) for row in rows])
+    after = calculations.heat_map(register.scale, [(row[2], row[3]) for row in rows])
+    return before, after
+
+
+def fund_list(*, plan: Plan):
+    """The plan's funds, each with `released` (pounds, summed) and its releases: two queries."""
+    return (
+        Fund.objects.filter(plan=plan)
+        .annotate(
+            released=Coalesce(
+                Sum("releases__amount"),
+                Value(Decimal("0.00")),
+                output_field=DecimalField(**MONEY),
+            )
+        )
+        .prefetch_related(
+            Prefetch("releases", queryset=FundRelease.objects.order_by("released_on", "pk"))
+        )
+        .order_by("year", "kind", "name")
+    )
+
+
+def fund_detail(*, plan: Plan, pk) -> Fund:
+    fund = fund_list(plan=plan).filter(pk=pk).first()
+    if fund is None:
+        raise Http404("No such fund in this plan.")
+    return fund
+
+
+def fund_balance(fund: Fund) -> Decimal:
+    """Pounds left in a fund from `fund_list` (which sums its releases as `released`)."""
+    return calculations.fund_balance(fund.amount, fund.released)
