@@ -1,13 +1,37 @@
-"""Metric definitions; baselines, trajectories and actuals build on these."""
+"""Metric definitions (reference data) and, per plan, baselines, trajectory points (targets)
+and actuals. Rates and counts are Decimal; the arithmetic is in metrics/calculations.py."""
 
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from metrics import periods
+from plans.models import Plan
+
+FIGURE = {"max_digits": 14, "decimal_places": 4}
 
 
 class MetricDefinition(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", "National"
         LOCAL = "local", "Local"
+
+    class Unit(models.TextChoices):
+        PER_100K_YEAR = "per_100k_year", "Rate per 100,000 population per year"
+        PER_100K_MONTH = "per_100k_month", "Rate per 100,000 population per month"
+        PERCENTAGE = "percentage", "Percentage"
+        COUNT = "count", "Count"
+
+    class Direction(models.TextChoices):
+        LOWER = "lower", "Lower is better"
+        HIGHER = "higher", "Higher is better"
+
+    class PopulationBasis(models.TextChoices):
+        ALL_AGES = "all", "All ages"
+        ADULTS = "18+", "Aged 18 and over"
+        OLDER = "65+", "Aged 65 and over"
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=250)
@@ -16,6 +40,24 @@ class MetricDefinition(models.Model):
     number = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Its number in the plan's key to metrics (1–6)."
     )
+    definition = models.TextField(blank=True, help_text="What is counted, as the source says.")
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.PER_100K_YEAR)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.LOWER)
+    population_basis = models.CharField(
+        max_length=5,
+        choices=PopulationBasis.choices,
+        default=PopulationBasis.ALL_AGES,
+        help_text="The population a rate is per (ignored for percentages and counts).",
+    )
+    first_policy_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="First financial year it applies to (2014 for 2014/15)."
+    )
+    last_policy_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last financial year it applies to; empty if current."
+    )
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -23,3 +65,150 @@ class MetricDefinition(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+    def applies_to(self, plan: Plan) -> bool:
+        """Whether its policy years overlap the plan's financial years."""
+        starts_in_time = self.first_policy_year is None or self.first_policy_year <= plan.last_year
+        ends_in_time = self.last_policy_year is None or self.last_policy_year >= plan.first_year
+        return starts_in_time and ends_in_time
+
+    def clean(self):
+        if (
+            self.first_policy_year
+            and self.last_policy_year
+            and self.last_policy_year < self.first_policy_year
+        ):
+            raise ValidationError(
+                {"last_policy_year": "The last year cannot come before the first."}
+            )
+        if self.replaced_by_id and self.replaced_by_id == self.pk:
+            raise ValidationError({"replaced_by": "A metric cannot replace itself."})
+
+
+class PeriodFields(models.Model):
+    """A period of its own granularity: a month, quarter, financial year, year to date, or
+    "by" a date. Stored as granularity and start/end dates; the label comes from them."""
+
+    Granularity = periods.Granularity
+
+    granularity = models.CharField(max_length=12, choices=Granularity.choices)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.granularity, self.start, self.end)
+
+    @property
+    def months(self) -> int:
+        return periods.months(self.granularity, self.start, self.end)
+
+    def clean(self):
+        if self.granularity and self.start and self.end:
+            try:
+                periods.check(self.granularity, self.start, self.end)
+            except ValueError as error:
+                raise ValidationError({"end": str(error)}) from error
+
+
+class Figure(PeriodFields):
+    """A value for a metric in a period: the value (rate, percentage or count) is entered, or
+    computed from the numerator and the denominator (population); never typed twice."""
+
+    class EnteredAs(models.TextChoices):
+        VALUE = "value", "Value"
+        COUNTS = "counts", "Numerator and population"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(**FIGURE)
+    numerator = models.DecimalField(**FIGURE, null=True, blank=True)
+    denominator = models.DecimalField(
+        **FIGURE, null=True, blank=True, help_text="Population (or, for a percentage, the total)."
+    )
+    entered_as = models.CharField(max_length=10, choices=EnteredAs.choices, default="value")
+    note = models.TextField(blank=True)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.plan_id and self.end and not self._within_reach(self.plan):
+            raise ValidationError({"end": "This period is outside the plan's years."})
+
+    def _within_reach(self, plan: Plan) -> bool:
+        return True
+
+
+class Baseline(Figure):
+    """The starting point a metric's trajectory is measured from, for one plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metric_baselines")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="baselines")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "metric"], name="unique_metric_baseline")
+        ]
+
+    def __str__(self):
+        return f"Baseline of {self.metric}: {self.value}"
+
+
+class TrajectoryPoint(Figure):
+    """A target: the value a plan aims for in (or by the end of) a period."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metric_targets")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="targets")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "metric", "end", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "metric", "granularity", "start", "end"],
+                name="unique_trajectory_point",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} target {self.period_label}: {self.value}"
+
+    def _within_reach(self, plan):
+        return plan.first_year <= periods.financial_year_of(self.end).start_year <= plan.last_year
+
+
+class Actual(Figure):
+    """What happened in a period, provisional or final, and where the figure came from."""
+
+    class Stage(models.TextChoices):
+        PROVISIONAL = "provisional", "Provisional"
+        FINAL = "final", "Final"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="metric_actuals")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="actuals")
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.PROVISIONAL)
+    source = models.CharField(max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "metric", "end", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "metric", "granularity", "start", "end"],
+                name="unique_metric_actual",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} actual {self.period_label}: {self.value}"
+
+    def _within_reach(self, plan):
+        return plan.first_year <= periods.financial_year_of(self.end).start_year <= plan.last_year
