@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Prefetch, Q
 
 from governance.models import (
@@ -159,8 +158,12 @@ def forward_plan(*, board: Board, today: datetime.date) -> ForwardPlan:
 def approval_trail(obj):
     """The approvals of an object with the decision, item, meeting and board of each."""
     return (
+        # Joined by app label and model rather than ContentType.objects.get_for_model, whose
+        # process-wide cache would make a page's query count depend on what ran before.
         Approval.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
+            object_id=obj.pk,
         )
         .select_related("decision__item__meeting__board", "recorded_by")
         .order_by("recorded_at", "pk")

@@ -1,2 +1,36 @@
+from django.urls import path
+
+from governance import views
+
 app_name = "governance"
-urlpatterns = []
+urlpatterns = [
+    path("", views.board_list, name="board_list"),
+    path("actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
+    path("boards/<int:pk>/", views.board_detail, name="board_detail"),
+    path("boards/<int:pk>/meetings/add/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes/", views.minutes_print, name="minutes_print"),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/items/add/", views.item_create, name="item_create"),
+    path("meetings/<int:pk>/attendance/add/", views.attendance_add, name="attendance_add"),
+    path("meetings/<int:pk>/declarations/add/", views.declaration_add, name="declaration_add"),
+    path("meetings/<int:pk>/actions/add/", views.action_add, name="action_add"),
+    path(
+        "meetings/<int:pk>/items/<int:item_pk>/minutes/add/",
+        views.minute_add,
+        name="minute_add",
+    ),
+    path(
+        "meetings/<int:pk>/items/<int:item_pk>/decisions/add/",
+        views.decision_add,
+        name="decision_add",
+    ),
+    path(
+        "meetings/<int:pk>/decisions/<int:decision_pk>/approve/",
+        views.approval_add,
+        name="approval_add",
+    ),
+    path("reports/<int:pk>/", views.report_download, name="report_download"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+]

@@ -1,0 +1,83 @@
+"""Output serializers of the governance API: formatting only, no queries."""
+
+from rest_framework import serializers
+
+from governance.models import Action, AgendaItem, Board, Decision, Meeting
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.name", read_only=True)
+    reports_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Board
+        fields = ["id", "area", "name", "purpose", "reports_to", "frequency"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    letter = serializers.CharField(read_only=True, help_text="Resolution letter: a, b, …")
+
+    class Meta:
+        model = Decision
+        fields = ["id", "letter", "kind", "text"]
+        read_only_fields = fields
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "number", "title", "presenter"]
+        read_only_fields = fields
+
+
+def _one_of(choices) -> str:
+    return "One of: " + ", ".join(str(value) for value in choices.values) + "."
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    # Plain strings rather than enums: "status" choice sets differ between apps, and
+    # drf-spectacular would otherwise name the enums by a hash.
+    status = serializers.CharField(read_only=True, help_text=_one_of(Meeting.Status))
+    items = AgendaItemSerializer(many=True, read_only=True)
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "date", "time", "venue", "status", "items", "decisions"]
+        read_only_fields = fields
+
+    def get_decisions(self, meeting) -> list[dict]:
+        decisions = [
+            {**DecisionSerializer(decision).data, "item": item.number}
+            for item in meeting.items.all()
+            for decision in item.decisions.all()
+        ]
+        return decisions
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    board = serializers.CharField(source="board.name", read_only=True)
+    owner = serializers.CharField(source="owner_label", read_only=True)
+    owner_username = serializers.CharField(
+        source="owner.username", read_only=True, allow_null=True, default=None
+    )
+    status = serializers.CharField(read_only=True, help_text=_one_of(Action.Status))
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "board",
+            "description",
+            "owner",
+            "owner_username",
+            "due_on",
+            "status",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, action) -> bool:
+        return action.is_overdue(self.context["today"])

@@ -1,0 +1,392 @@
+"""Board, meeting and minutes pages and the forms that record what a meeting did.
+
+Every record is reached through `plans.permissions.get_in_area` (404 if missing, 403 if not
+allowed); the writes are the services'. A refused service call is shown on the form with
+what was typed kept.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from governance import forms, selectors, services
+from governance.models import Action, Board, ItemReport, Meeting
+from governance.pdf import html_to_pdf
+from plans import permissions
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _board(request, pk, action=permissions.VIEW) -> Board:
+    return permissions.get_in_area(request.user, selectors.board_page_queryset(), pk, action)
+
+
+def _meeting(request, pk, action=permissions.VIEW) -> Meeting:
+    return permissions.get_in_area(request.user, selectors.meeting_page_queryset(), pk, action)
+
+
+def _item(meeting, item_pk):
+    item = next((i for i in meeting.items.all() if i.pk == item_pk), None)
+    if item is None:
+        raise Http404("No such item in this meeting.")
+    return item
+
+
+def _refused(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_page(request, form, *, meeting=None, board=None, heading, button, on_valid):
+    """GET shows the form; a valid POST runs `on_valid(data)` and returns to the meeting."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = on_valid(form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, message)
+            if meeting is not None:
+                return redirect("governance:meeting_detail", pk=meeting.pk)
+            return redirect("governance:board_detail", pk=board.pk)
+    return render(
+        request,
+        "governance/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "board": board or meeting.board,
+            "heading": heading,
+            "button": button,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+# Pages -----------------------------------------------------------------------------------
+
+
+@login_required
+def board_list(request):
+    today = _today()
+    return render(
+        request,
+        "governance/board_list.html",
+        {
+            "boards": selectors.boards_for(user=request.user, today=today),
+            "my_overdue": selectors.overdue_actions_of(user=request.user, today=today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def my_actions(request):
+    today = _today()
+    actions = selectors.actions_for(user=request.user, owner=request.user).filter(
+        status=Action.Status.OPEN
+    )
+    return render(
+        request,
+        "governance/my_actions.html",
+        {"actions": actions, "today": today},
+    )
+
+
+@login_required
+def board_detail(request, pk):
+    board = _board(request, pk)
+    today = _today()
+    return render(
+        request,
+        "governance/board_detail.html",
+        {
+            "board": board,
+            "terms": board.terms.all(),
+            "overdue": selectors.board_overdue_actions(board=board, today=today),
+            "forward": selectors.forward_plan(board=board, today=today),
+            "today": today,
+            "can_edit": permissions.can_in_area(
+                request.user, permissions.EDIT_GOVERNANCE, board.area_id
+            ),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    area_id = meeting.area_id
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "board": meeting.board,
+            "today": _today(),
+            "can_edit": permissions.can_in_area(request.user, permissions.EDIT_GOVERNANCE, area_id),
+            "can_decide": permissions.can_in_area(
+                request.user, permissions.RECORD_DECISIONS, area_id
+            ),
+        },
+    )
+
+
+def _minutes_context(meeting):
+    items = list(meeting.items.all())
+    return {
+        "meeting": meeting,
+        "board": meeting.board,
+        "items": items,
+        "present": [a for a in meeting.attendance.all() if a.status != "apologies"],
+        "apologies": [a for a in meeting.attendance.all() if a.status == "apologies"],
+    }
+
+
+@login_required
+def minutes_print(request, pk):
+    meeting = _meeting(request, pk)
+    return render(request, "governance/minutes_print.html", _minutes_context(meeting))
+
+
+@login_required
+def minutes_pdf(request, pk):
+    meeting = _meeting(request, pk)
+    html = render_to_string("governance/minutes_document.html", _minutes_context(meeting))
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.date:%Y-%m-%d}.pdf"'
+    return response
+
+
+@login_required
+def report_download(request, pk):
+    queryset = ItemReport.objects.annotate(area_id=F("item__meeting__area_id"))
+    report = permissions.get_in_area(request.user, queryset, pk, permissions.VIEW)
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The report file is missing.") from None
+    return FileResponse(handle, as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+
+
+# Forms -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_create(request, pk):
+    board = _board(request, pk, permissions.EDIT_GOVERNANCE)
+    form = forms.MeetingForm(request.POST or None, initial={"status": Meeting.Status.SCHEDULED})
+
+    def save(data):
+        meeting = services.meeting_schedule(board=board, user=request.user, **data)
+        return f"Meeting of {meeting} scheduled."
+
+    return _form_page(
+        request, form, board=board, heading="Schedule a meeting", button="Schedule", on_valid=save
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def item_create(request, pk):
+    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
+    form = forms.ItemForm(request.POST or None, request.FILES or None, meeting=meeting)
+
+    def save(data):
+        report = data["report"]
+        item = services.item_add(
+            meeting=meeting,
+            title=data["title"],
+            presenter=data["presenter"],
+            summary=data["summary"],
+            concerns=[data["plan"]] if data["plan"] else [],
+            reports=[(data["report_title"], report)] if report else [],
+            user=request.user,
+        )
+        return f"Item {item.number} added to the agenda."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading="Add an agenda item",
+        button="Add item",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attendance_add(request, pk):
+    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
+    form = forms.AttendanceForm(request.POST or None)
+
+    def save(data):
+        services.attendance_record(meeting=meeting, user=request.user, **data)
+        return f"Attendance of {data['name']} recorded."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading="Record attendance",
+        button="Record",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def declaration_add(request, pk):
+    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
+    form = forms.DeclarationForm(request.POST or None, meeting=meeting)
+
+    def save(data):
+        services.declaration_record(meeting=meeting, user=request.user, **data)
+        return "Declaration of interest recorded."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading="Record a declaration of interest",
+        button="Record",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def minute_add(request, pk, item_pk):
+    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
+    item = _item(meeting, item_pk)
+    form = forms.MinuteForm(request.POST or None)
+
+    def save(data):
+        point = services.minute_add(item=item, text=data["text"], user=request.user)
+        return f"Point ({point.numeral}) added to the minutes of item {item.number}."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading=f"Minute item {item.number}: {item.title}",
+        button="Add point",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_add(request, pk, item_pk):
+    meeting = _meeting(request, pk, permissions.RECORD_DECISIONS)
+    item = _item(meeting, item_pk)
+    form = forms.DecisionForm(request.POST or None, meeting=meeting)
+
+    def save(data):
+        decision = services.decision_record(
+            item=item, kind=data["kind"], text=data["text"], user=request.user
+        )
+        if data["approves"]:
+            services.approval_record(decision=decision, obj=data["approves"], user=request.user)
+            return f"Resolution ({decision.letter}) recorded; it approves {data['approves']}."
+        return f"Resolution ({decision.letter}) recorded."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading=f"Record a decision on item {item.number}",
+        button="Record decision",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approval_add(request, pk, decision_pk):
+    meeting = _meeting(request, pk, permissions.RECORD_DECISIONS)
+    decision = next(
+        (d for i in meeting.items.all() for d in i.decisions.all() if d.pk == decision_pk), None
+    )
+    if decision is None:
+        raise Http404("No such decision in this meeting.")
+    form = forms.ApprovalForm(request.POST or None, meeting=meeting)
+
+    def save(data):
+        services.approval_record(decision=decision, obj=data["plan"], user=request.user)
+        return f"Recorded that resolution ({decision.letter}) approved {data['plan']}."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading=f"Record what resolution ({decision.letter}) approved",
+        button="Record approval",
+        on_valid=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def action_add(request, pk):
+    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
+    form = forms.ActionForm(request.POST or None, meeting=meeting)
+
+    def save(data):
+        services.action_add(board=meeting.board, meeting=meeting, user=request.user, **data)
+        return "Action added."
+
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        heading="Add an action",
+        button="Add action",
+        on_valid=save,
+    )
+
+
+@require_POST
+@login_required
+def action_complete(request, pk):
+    action = permissions.get_in_area(
+        request.user, Action.objects.all(), pk, permissions.EDIT_GOVERNANCE
+    )
+    try:
+        services.action_complete(action=action, on=_today(), user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked done.")
+    target = request.POST.get("next", "")
+    if target.startswith("/governance/"):
+        return redirect(target)
+    return redirect("governance:board_detail", pk=action.board_id)
+
+
+@require_POST
+@login_required
+def plan_submit(request, pk):
+    """Mark a plan version submitted to NHS England; the service refuses an unapproved one."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    permissions.check_in_area(request.user, permissions.RECORD_DECISIONS, plan.area_id)
+    try:
+        services.plan_submit(plan=plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Plan version marked as submitted to NHS England.")
+    return redirect(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
