@@ -66,10 +66,14 @@ class RiskCategory(models.Model):
         return self.name
 
 
+def overdue_condition(today) -> models.Q:
+    """Open risks whose next review date is before `today` (as calculations.is_overdue)."""
+    return models.Q(status=Risk.Status.OPEN, next_review__lt=today)
+
+
 class RiskQuerySet(models.QuerySet):
     def overdue(self, today):
-        """Open risks whose next review date is before `today`."""
-        return self.filter(status=Risk.Status.OPEN, next_review__lt=today)
+        return self.filter(overdue_condition(today))
 
 
 class Risk(models.Model):

@@ -1,0 +1,169 @@
+"""Risk register spreadsheets: the same columns as the register's CSV/XLSX download.
+
+Every row is checked like a form before anything is written; one bad cell means nothing is
+imported, and each problem is reported by spreadsheet row and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from import_export.formats import base_formats
+
+from risks import calculations
+from risks.models import Risk, RiskRegister, Scale
+
+COLUMNS = {
+    "Category": "category",
+    "Description": "description",
+    "Potential impact": "potential_impact",
+    "Likelihood": "likelihood",
+    "Impact": "impact",
+    "Rating before mitigation": "rating_before",
+    "Mitigations": "mitigations",
+    "Likelihood after mitigation": "likelihood_after",
+    "Impact after mitigation": "impact_after",
+    "Rating after mitigation": "rating_after",
+    "Owner": "owner",
+    "Next review": "next_review",
+    "Status": "status",
+    "Notes": "notes",
+}
+REQUIRED = ("Category", "Description")
+LEVELS = (
+    ("Likelihood", False),
+    ("Impact", True),
+    ("Likelihood after mitigation", False),
+    ("Impact after mitigation", True),
+)
+RATINGS = ("Rating before mitigation", "Rating after mitigation")
+FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S")
+_LIMITS = {f.name: f.max_length for f in Risk._meta.fields if getattr(f, "max_length", None)}
+
+
+class SpreadsheetError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, column “{self.column}”: {self.message}"
+
+
+@dataclass
+class RiskRow:
+    row: int
+    fields: dict
+
+
+def read_spreadsheet(upload):
+    """A tablib Dataset from an uploaded .csv or .xlsx file."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    file_format = FORMATS.get(extension)
+    if file_format is None:
+        raise SpreadsheetError("Upload a .csv or .xlsx file.")
+    content = upload.read()
+    try:
+        if not file_format.is_binary():
+            content = content.decode("utf-8-sig")
+        return file_format.create_dataset(content)
+    except Exception as error:  # a corrupt or mislabelled file
+        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    # Exports prefix text that a spreadsheet would run as a formula with a quote.
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def _date(text: str) -> datetime.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def validate(register: RiskRegister, dataset) -> tuple[list[RiskRow], list[CellError]]:
+    """Check every row; return the rows ready to save and every problem found."""
+    headers = [_text(h) for h in (dataset.headers or [])]
+    errors = [CellError(1, c, "This column is missing.") for c in REQUIRED if c not in headers]
+    errors += [
+        CellError(1, h, "This column is not one the import knows.")
+        for h in headers
+        if h and h not in COLUMNS
+    ]
+    if errors:
+        return [], errors
+    categories = {c.name.lower(): c for c in register.categories.all()}
+    statuses = {label.lower(): value for value, label in Risk.Status.choices}
+    statuses.update({value: value for value in Risk.Status.values})
+    five = register.scale == Scale.NHS_5X5
+    rows, seen = [], {}
+    for index, record in enumerate(dataset.dict, start=2):
+        values = {_text(key): _text(value) for key, value in record.items()}
+        if not any(values.values()):
+            continue
+        row_errors: list[CellError] = []
+
+        def bad(column, message, row_errors=row_errors, index=index):
+            row_errors.append(CellError(index, column, message))
+
+        fields = {COLUMNS[h]: values.get(h, "") for h in headers if h in COLUMNS}
+        category = categories.get(values.get("Category", "").lower())
+        if category is None:
+            bad("Category", "Use the name of one of this register's categories.")
+        fields["category"] = category
+        description = values.get("Description", "")
+        if not description:
+            bad("Description", "Enter the risk's description.")
+        elif description.lower() in seen:
+            bad("Description", f"The same description is on row {seen[description.lower()]}.")
+        seen.setdefault(description.lower(), index)
+        if five:
+            for column, consequence in LEVELS:
+                text = values.get(column, "")
+                if (
+                    text
+                    and calculations.parse_level(register.scale, text, consequence=consequence)
+                    is None
+                ):
+                    bad(column, "Enter a number from 1 to 5 on the NHS 5×5 matrix.")
+            for column in RATINGS:
+                text = values.get(column, "")
+                if text and calculations.parse_rating(register.scale, text) is None:
+                    bad(column, "Enter a score from 1 to 25, or leave it empty.")
+        for column, name in COLUMNS.items():
+            limit = _LIMITS.get(name)
+            if limit and len(values.get(column, "")) > limit:
+                bad(column, f"Shorten this to {limit} characters at most.")
+        if "next_review" in fields:
+            text = fields["next_review"]
+            fields["next_review"] = _date(text) if text else None
+            if text and fields["next_review"] is None:
+                bad("Next review", "Enter a date, like 31/03/2017.")
+        if "status" in fields:
+            status = statuses.get(fields["status"].lower() or "open")
+            if status is None:
+                bad("Status", "Use Open or Closed.")
+            fields["status"] = status
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(RiskRow(index, fields))
+    return rows, errors

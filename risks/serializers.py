@@ -1,0 +1,80 @@
+"""Output serializers of the risks API: formatting only, no queries and no arithmetic.
+
+Money is a string of pounds with two decimal places ("1300000.00"); financial years are
+labels such as "2016/17"; ratings are as the register writes them.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from plans.models import MONEY
+from risks.models import Fund, Risk, Scale
+
+
+class _Money(serializers.DecimalField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=MONEY["max_digits"],
+            decimal_places=MONEY["decimal_places"],
+            coerce_to_string=True,
+            read_only=True,
+            **kwargs,
+        )
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name", read_only=True)
+    scale = serializers.ChoiceField(
+        source="register.scale",
+        choices=Scale.choices,
+        read_only=True,
+        help_text="nhs_5x5: NHS 5×5 matrix; lmh: three levels L, M, H.",
+    )
+    likelihood = serializers.CharField(read_only=True, help_text="As written on the scale.")
+    rating_before = serializers.CharField(read_only=True, help_text="As written.")
+    rating_after = serializers.CharField(read_only=True, help_text="As written.")
+    overdue = serializers.SerializerMethodField(
+        help_text="Open and past its next review date today."
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "category",
+            "description",
+            "scale",
+            "likelihood",
+            "rating_before",
+            "rating_after",
+            "owner",
+            "next_review",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, risk) -> bool:
+        return risk.is_overdue(self.context["today"])
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2}$", "example": "2016/17"})
+class _YearField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.label
+
+
+class FundSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Fund.Kind.choices, read_only=True)
+    year = _YearField(source="financial_year")
+    amount = _Money(help_text="Pounds held back.")
+    released = _Money(help_text="Pounds released so far.")
+    balance = _Money(help_text="Amount less releases (pounds).")
+
+    class Meta:
+        model = Fund
+        fields = ["kind", "year", "amount", "released", "balance"]
+        read_only_fields = fields

@@ -1,0 +1,414 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from plans import permissions
+from plans.exports import SafeTableExport
+from plans.services import EditConflict
+from risks import charts, selectors, services
+from risks.filters import RiskFilter
+from risks.forms import (
+    FundForm,
+    RegisterForm,
+    ReleaseForm,
+    ReviewForm,
+    RiskForm,
+    RiskImportForm,
+    ScenarioForm,
+    scale_hint,
+)
+from risks.models import RiskSharingScenario
+from risks.resources import SpreadsheetError, read_spreadsheet, validate
+from risks.tables import RiskTable
+
+
+def _refused(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, so nothing typed is lost."""
+    if (
+        isinstance(error, EditConflict)
+        or hasattr(error, "error_dict")
+        and set(error.error_dict) <= set(form.fields)
+    ):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _register_or_404(plan):
+    register = selectors.register_for(plan=plan)
+    if register is None:
+        raise Http404("This plan has no risk register yet.")
+    return register
+
+
+# Register ---------------------------------------------------------------------------------
+
+
+@login_required
+def register(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    can_edit = permissions.can(request.user, permissions.EDIT_RISKS, plan)
+    risk_register = selectors.register_for(plan=plan)
+    if risk_register is None:
+        return render(
+            request,
+            "risks/register.html",
+            {"plan": plan, "register": None, "can_edit": can_edit},
+        )
+    today = timezone.localdate()
+    filterset = RiskFilter(
+        request.GET or None,
+        queryset=selectors.risk_list(plan=plan),
+        register=risk_register,
+        today=today,
+    )
+    table = RiskTable(filterset.qs, plan=plan, today=today)
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    export_format = request.GET.get("_export")
+    if SafeTableExport.is_valid_format(export_format):
+        exporter = SafeTableExport(export_format, table)
+        return exporter.response(f"risks-{plan.area.name.lower()}-{plan.pk}.{export_format}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "risks/register.html",
+        {
+            "plan": plan,
+            "register": risk_register,
+            "table": table,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "can_edit": can_edit,
+            "scale_hint": scale_hint(risk_register.scale),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_edit(request, pk):
+    """Start the plan's register (5×5 by default) or change its scale and add categories."""
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
+    risk_register = selectors.register_for(plan=plan)
+    form = RegisterForm(request.POST or None, register=risk_register)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if risk_register is None:
+                services.register_create(
+                    plan=plan,
+                    scale=data["scale"],
+                    categories=data["new_categories"],
+                    user=request.user,
+                )
+            else:
+                updated = services.register_update(
+                    register=risk_register,
+                    scale=data["scale"],
+                    expected_version=data["lock_version"],
+                    user=request.user,
+                )
+                for name in data["new_categories"]:
+                    services.category_create(register=updated, name=name, user=request.user)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Risk register saved.")
+            return redirect("risks:register", pk=plan.pk)
+    return render(
+        request,
+        "risks/register_form.html",
+        {
+            "plan": plan,
+            "register": risk_register,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@login_required
+def heat_map(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    risk_register = _register_or_404(plan)
+    before, after = selectors.heat_maps(register=risk_register)
+    return render(
+        request,
+        "risks/heat_map.html",
+        {
+            "plan": plan,
+            "register": risk_register,
+            "maps": [
+                ("before", "Before mitigation", charts.draw(before)),
+                ("after", "After mitigation", charts.draw(after)),
+            ],
+        },
+    )
+
+
+# Risks ------------------------------------------------------------------------------------
+
+
+@login_required
+def risk_detail(request, pk, risk_pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    risk = selectors.risk_detail(plan=plan, pk=risk_pk)
+    return render(
+        request,
+        "risks/risk_detail.html",
+        {
+            "plan": plan,
+            "risk": risk,
+            "overdue": risk.is_overdue(timezone.localdate()),
+            "can_edit": permissions.can(request.user, permissions.EDIT_RISKS, plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def risk_edit(request, pk, risk_pk=None):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
+    risk_register = selectors.register_for(plan=plan)
+    if risk_register is None:
+        return redirect("risks:register_edit", pk=plan.pk)
+    risk = selectors.risk_detail(plan=plan, pk=risk_pk) if risk_pk else None
+    form = RiskForm(request.POST or None, register=risk_register, risk=risk)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "lock_version"}
+        try:
+            if risk is None:
+                saved = services.risk_create(register=risk_register, user=request.user, **fields)
+            else:
+                saved = services.risk_update(
+                    risk=risk,
+                    expected_version=form.cleaned_data["lock_version"],
+                    user=request.user,
+                    **fields,
+                )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Risk saved.")
+            return redirect("risks:risk_detail", pk=plan.pk, risk_pk=saved.pk)
+    return render(
+        request,
+        "risks/risk_form.html",
+        {
+            "plan": plan,
+            "risk": risk,
+            "form": form,
+            "scale_hint": scale_hint(risk_register.scale),
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def risk_review(request, pk, risk_pk):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
+    risk = selectors.risk_detail(plan=plan, pk=risk_pk)
+    initial = {
+        "reviewed_on": timezone.localdate(),
+        "reviewer": request.user.get_full_name() or request.user.username,
+        "likelihood": risk.likelihood_after,
+        "impact": risk.impact_after,
+        "rating": risk.rating_after,
+        "lock_version": risk.lock_version,
+    }
+    form = ReviewForm(request.POST or None, scale=risk.register.scale, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.risk_review(
+                risk=risk,
+                expected_version=data["lock_version"],
+                reviewed_on=data["reviewed_on"],
+                reviewer=data["reviewer"],
+                likelihood=data["likelihood"],
+                impact=data["impact"],
+                rating=data["rating"],
+                note=data["note"],
+                next_review=data["next_review"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("risks:risk_detail", pk=plan.pk, risk_pk=risk.pk)
+    return render(
+        request,
+        "risks/review_form.html",
+        {
+            "plan": plan,
+            "risk": risk,
+            "form": form,
+            "scale_hint": scale_hint(risk.register.scale),
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def risk_import(request, pk):
+    """Upload a spreadsheet of risks; any bad cell is reported and nothing is imported."""
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
+    risk_register = selectors.register_for(plan=plan)
+    if risk_register is None:
+        return redirect("risks:register_edit", pk=plan.pk)
+    form = RiskImportForm(request.POST or None, request.FILES or None)
+    cell_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows, cell_errors = validate(risk_register, read_spreadsheet(form.cleaned_data["file"]))
+        except SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            if not cell_errors:
+                created, updated = services.risks_import(
+                    register=risk_register, rows=rows, user=request.user
+                )
+                messages.success(request, f"Imported {created} new and {updated} changed risks.")
+                return redirect("risks:register", pk=plan.pk)
+    return render(
+        request,
+        "risks/risk_import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "cell_errors": cell_errors,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+# Risk-sharing scenarios -------------------------------------------------------------------
+
+
+@login_required
+def scenario_list(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    return render(
+        request,
+        "risks/scenario_list.html",
+        {
+            "plan": plan,
+            "scenarios": RiskSharingScenario.objects.filter(plan=plan).order_by("letter"),
+            "can_edit": permissions.can(request.user, permissions.EDIT_RISKS, plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scenario_edit(request, pk, scenario_pk=None):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
+    scenario = None
+    initial = None
+    if scenario_pk is not None:
+        scenario = RiskSharingScenario.objects.filter(plan=plan, pk=scenario_pk).first()
+        if scenario is None:
+            raise Http404("No such scenario in this plan.")
+        initial = {name: getattr(scenario, name) for name in ScenarioForm.base_fields}
+    form = ScenarioForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "lock_version"}
+        try:
+            if scenario is None:
+                services.scenario_create(plan=plan, user=request.user, **fields)
+            else:
+                services.scenario_update(
+                    scenario=scenario,
+                    expected_version=form.cleaned_data["lock_version"],
+                    user=request.user,
+                    **fields,
+                )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Scenario saved.")
+            return redirect("risks:scenario_list", pk=plan.pk)
+    return render(
+        request,
+        "risks/scenario_form.html",
+        {
+            "plan": plan,
+            "scenario": scenario,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+# Funds ------------------------------------------------------------------------------------
+
+
+@login_required
+def fund_list(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    funds = list(selectors.fund_list(plan=plan))
+    return render(
+        request,
+        "risks/fund_list.html",
+        {
+            "plan": plan,
+            "funds": [(fund, selectors.fund_balance(fund)) for fund in funds],
+            "can_edit": permissions.can(request.user, permissions.EDIT_FUNDS, plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def fund_create(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_FUNDS)
+    form = FundForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_create(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, "Fund saved.")
+            return redirect("risks:fund_list", pk=plan.pk)
+    return render(
+        request,
+        "risks/fund_form.html",
+        {"plan": plan, "form": form, "forms_with_errors": [form] if form.errors else []},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def fund_release(request, pk, fund_pk):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_FUNDS)
+    fund = selectors.fund_detail(plan=plan, pk=fund_pk)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_release(fund=fund, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"Release from “{fund.name}” recorded.")
+            return redirect("risks:fund_list", pk=plan.pk)
+    return render(
+        request,
+        "risks/release_form.html",
+        {
+            "plan": plan,
+            "fund": fund,
+            "balance": selectors.fund_balance(fund),
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
