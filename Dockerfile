@@ -4,7 +4,8 @@
 FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY static/scss static/scss
+RUN npm ci --no-audit --no-fund && npm run build
 
 FROM python:3.11-slim
 
@@ -25,6 +26,7 @@ RUN pip install -r requirements.txt
 
 COPY . .
 COPY --from=assets /build/node_modules/nhsuk-frontend /app/node_modules/nhsuk-frontend
+COPY --from=assets /build/static/build /app/static/build
 
 # collectstatic needs settings to load; the key here is thrown away with this layer's
 # environment and never reaches the running containers, which require their own.

@@ -37,8 +37,9 @@ $(PIP_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(NPM_STAMP): package.json package-lock.json
+$(NPM_STAMP): package.json package-lock.json static/scss/nhsuk.scss
 	npm ci --no-audit --no-fund
+	npm run build
 	touch $@
 
 run: install

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from import_export.formats import base_formats
 
 from metrics.models import MetricDefinition
@@ -61,7 +62,12 @@ def read_spreadsheet(upload):
     file_format = FORMATS.get(extension)
     if file_format is None:
         raise SpreadsheetError("Upload a .csv or .xlsx file.")
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise SpreadsheetError(f"The file is larger than {limit} MB; upload a smaller one.")
     content = upload.read()
+    if not content.strip():
+        raise SpreadsheetError("The file is empty.")
     try:
         if not file_format.is_binary():
             content = content.decode("utf-8-sig")
