@@ -1,2 +1,23 @@
+from django.urls import path
+
+from metrics import views
+
 app_name = "metrics"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/metrics/", views.metrics_overview, name="metrics_overview"),
+    path("<int:pk>/metrics/import/", views.actual_import, name="actual_import"),
+    path("<int:pk>/metrics/<slug:code>/", views.metric_detail, name="metric_detail"),
+    path("<int:pk>/metrics/<slug:code>/baseline/", views.baseline_edit, name="baseline_edit"),
+    path("<int:pk>/metrics/<slug:code>/targets/add/", views.target_edit, name="target_create"),
+    path(
+        "<int:pk>/metrics/<slug:code>/targets/<int:target_pk>/",
+        views.target_edit,
+        name="target_edit",
+    ),
+    path("<int:pk>/metrics/<slug:code>/actuals/add/", views.actual_edit, name="actual_create"),
+    path(
+        "<int:pk>/metrics/<slug:code>/actuals/<int:actual_pk>/",
+        views.actual_edit,
+        name="actual_edit",
+    ),
+]

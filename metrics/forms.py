@@ -1,0 +1,127 @@
+from django import forms
+
+from metrics import periods
+from metrics.models import Actual
+from plans.forms import NhsForm
+
+_INPUT = {"class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
+_NUMBER_ERRORS = {"invalid": "Enter a number, like 606.4.", "min_value": "It cannot be negative."}
+
+
+def _number(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=4,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=_INPUT),
+        error_messages=_NUMBER_ERRORS,
+    )
+
+
+class FigureForm(NhsForm):
+    """A value for one period: the value itself, or numerator and population."""
+
+    granularity = forms.ChoiceField(
+        label="Kind of period",
+        choices=periods.Granularity.choices,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    period = forms.CharField(
+        label="Period",
+        max_length=40,
+        help_text="A month (April 2016), a quarter (2016/17 Q1), a financial year (2016/17), "
+        "or for a year to date or “by” a date, its last day (31/12/2014).",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
+    )
+    value = _number("Value", "In the metric's unit. Leave empty to compute it from the counts.")
+    numerator = _number("Numerator (count)", "The number of people or events in the period.")
+    denominator = _number("Population (denominator)", "The population the rate is per.")
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 2})
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, metric, record=None, **kwargs):
+        self.metric = metric
+        if record is not None:
+            kwargs.setdefault("initial", initial_for(record))
+        super().__init__(*args, **kwargs)
+        self.fields["value"].label = f"Value ({metric.get_unit_display().lower()})"
+
+    def clean(self):
+        data = super().clean()
+        granularity = data.get("granularity")
+        if granularity and data.get("period"):
+            try:
+                data["start"], data["end"] = periods.parse(granularity, data["period"])
+            except ValueError as error:
+                self.add_error("period", str(error))
+        entered = [data.get(n) is not None for n in ("value", "numerator", "denominator")]
+        if entered == [True, True, True]:
+            self.add_error("value", "Enter the value, or the numerator and population, not both.")
+        elif not entered[0] and not entered[1]:
+            self.add_error("value", "Enter the value, or the numerator and population.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "granularity": data["granularity"],
+            "start": data["start"],
+            "end": data["end"],
+            "value": data.get("value"),
+            "numerator": data.get("numerator"),
+            "denominator": data.get("denominator"),
+            "note": data.get("note", ""),
+        }
+
+
+def initial_for(record) -> dict:
+    counts = record.entered_as == record.EnteredAs.COUNTS
+    initial = {
+        "granularity": record.granularity,
+        "period": periods.as_typed(record.granularity, record.start, record.end),
+        "value": None if counts else record.value,
+        "numerator": record.numerator if counts else None,
+        "denominator": record.denominator,
+        "note": record.note,
+        "lock_version": record.lock_version,
+    }
+    if isinstance(record, Actual):
+        initial.update(stage=record.stage, source=record.source)
+    return initial
+
+
+class ActualForm(FigureForm):
+    stage = forms.ChoiceField(
+        label="Provisional or final",
+        choices=Actual.Stage.choices,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=250,
+        help_text="Where the figure comes from, e.g. ASCOF return, SUS, GP Patient Survey.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
+    )
+
+    def service_kwargs(self) -> dict:
+        return {
+            **super().service_kwargs(),
+            "stage": self.cleaned_data["stage"],
+            "source": self.cleaned_data.get("source", ""),
+        }
+
+
+class ActualImportForm(NhsForm):
+    file = forms.FileField(
+        label="Spreadsheet (.csv or .xlsx)",
+        help_text="Columns: Metric (code), Kind of period, Period, Value, Numerator, "
+        "Population, Provisional or final, Source.",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
+        ),
+    )

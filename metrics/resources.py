@@ -1,0 +1,182 @@
+"""Spreadsheets of actuals: every row is checked like the form before anything is saved;
+one bad cell means nothing is imported, and each problem is reported by row and column."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from import_export.formats import base_formats
+
+from metrics import periods
+from metrics.models import Actual, MetricDefinition
+from plans.models import Plan
+
+METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE = (
+    "Metric",
+    "Kind of period",
+    "Period",
+    "Value",
+    "Numerator",
+    "Population",
+    "Provisional or final",
+    "Source",
+)
+COLUMNS = (METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE)
+REQUIRED = (METRIC, KIND, PERIOD)
+FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
+
+
+class SpreadsheetError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, column “{self.column}”: {self.message}"
+
+
+@dataclass
+class ActualRow:
+    row: int
+    metric: MetricDefinition
+    granularity: str
+    start: datetime.date
+    end: datetime.date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    stage: str
+    source: str
+
+
+def read_spreadsheet(upload):
+    """A tablib Dataset from an uploaded .csv or .xlsx file."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    file_format = FORMATS.get(extension)
+    if file_format is None:
+        raise SpreadsheetError("Upload a .csv or .xlsx file.")
+    content = upload.read()
+    try:
+        if not file_format.is_binary():
+            content = content.decode("utf-8-sig")
+        return file_format.create_dataset(content)
+    except Exception as error:  # a corrupt or mislabelled file
+        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
+
+
+def _text(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+def _kinds() -> dict[str, str]:
+    kinds = {label.lower(): value for value, label in periods.Granularity.choices}
+    kinds.update({value: value for value in periods.Granularity.values})
+    return kinds
+
+
+def validate(plan: Plan, dataset) -> tuple[list[ActualRow], list[CellError]]:
+    """Check every row; return the rows ready to save and every problem found."""
+    headers = [_text(h) for h in (dataset.headers or [])]
+    errors = [CellError(1, c, "This column is missing.") for c in REQUIRED if c not in headers]
+    errors += [
+        CellError(1, h, "This column is not one the import knows.")
+        for h in headers
+        if h and h not in COLUMNS
+    ]
+    if errors:
+        return [], errors
+    metrics = {m.code: m for m in MetricDefinition.objects.all()}
+    kinds = _kinds()
+    stages = {label.lower(): value for value, label in Actual.Stage.choices}
+    stages.update({"": Actual.Stage.PROVISIONAL})
+    existing = set(
+        Actual.objects.filter(plan=plan).values_list("metric__code", "granularity", "start", "end")
+    )
+    rows, seen = [], {}
+    for index, record in enumerate(dataset.dict, start=2):
+        values = {_text(k): _text(v) for k, v in record.items()}
+        if not any(values.values()):
+            continue
+        row_errors: list[CellError] = []
+
+        def bad(column, message, row_errors=row_errors, index=index):
+            row_errors.append(CellError(index, column, message))
+
+        metric = metrics.get(values.get(METRIC, ""))
+        if metric is None:
+            bad(METRIC, "Use the code of a metric, like permanent-admissions-65.")
+        granularity = kinds.get(values.get(KIND, "").lower())
+        start = end = None
+        if granularity is None:
+            bad(KIND, "Use Month, Quarter, Financial year, Financial year to date or By a date.")
+        else:
+            try:
+                start, end = periods.parse(granularity, values.get(PERIOD, ""))
+            except ValueError as error:
+                bad(PERIOD, str(error))
+        if (
+            start is not None
+            and not plan.first_year <= periods.financial_year_of(end).start_year <= plan.last_year
+        ):
+            bad(PERIOD, f"This period is outside the plan ({plan.years_label}).")
+        numbers = {}
+        for column in (VALUE, NUMERATOR, POPULATION):
+            text = values.get(column, "").replace(",", "")
+            if not text:
+                numbers[column] = None
+                continue
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                bad(column, "Enter a number, like 606.4.")
+                continue
+            if number < 0 or not number.is_finite():
+                bad(column, "Enter a number that is not negative.")
+                continue
+            numbers[column] = number
+        value, numerator, population = (numbers.get(c) for c in (VALUE, NUMERATOR, POPULATION))
+        if value is not None and numerator is not None and population is not None:
+            bad(VALUE, "Enter the value, or the numerator and population, not both.")
+        elif value is None and numerator is None and VALUE not in {e.column for e in row_errors}:
+            bad(VALUE, "Enter the value, or the numerator and population.")
+        elif value is None and population is None and metric and metric.unit != "count":
+            bad(POPULATION, "Enter the population to compute the value.")
+        stage = stages.get(values.get(STAGE, "").lower())
+        if stage is None:
+            bad(STAGE, "Use Provisional or Final.")
+        if metric is not None and start is not None:
+            key = (metric.code, granularity, start, end)
+            if key in existing:
+                bad(PERIOD, "This plan already has an actual for this metric and period.")
+            elif key in seen:
+                bad(PERIOD, f"The same metric and period are on row {seen[key]}.")
+            seen.setdefault(key, index)
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(
+                ActualRow(
+                    index,
+                    metric,
+                    granularity,
+                    start,
+                    end,
+                    value,
+                    numerator,
+                    population,
+                    stage,
+                    values.get(SOURCE, "")[:250],
+                )
+            )
+    return rows, errors

@@ -1,0 +1,237 @@
+"""Read queries for the metric pages and the API: one overview, computed once, in a
+constant number of queries whatever the number of baselines, targets and actuals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Prefetch
+
+from metrics import calculations as calc
+from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
+from metrics.periods import Granularity
+from plans.models import Plan
+from plans.periods import FinancialYear
+
+
+@dataclass
+class ActualRow:
+    actual: Actual
+    target: TrajectoryPoint | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return calc.STATUS_LABELS[self.status]
+
+
+@dataclass
+class Forecast:
+    year: FinancialYear
+    count: Decimal
+    value: Decimal | None
+    months_elapsed: int
+
+
+@dataclass
+class MetricSummary:
+    """One metric of one plan: its figures and everything computed from them."""
+
+    metric: MetricDefinition
+    baseline: Baseline | None
+    targets: list[TrajectoryPoint] = field(default_factory=list)
+    actuals: list[ActualRow] = field(default_factory=list)
+    forecast: Forecast | None = None
+    spc: calc.Spc | None = None
+
+    @property
+    def final_target(self) -> TrajectoryPoint | None:
+        return self.targets[-1] if self.targets else None
+
+    @property
+    def change_from_baseline_percent(self) -> Decimal | None:
+        """Signed % change from the baseline to the final target."""
+        if self.baseline is None or self.final_target is None:
+            return None
+        return calc.change_percent(start=self.baseline.value, end=self.final_target.value)
+
+    @property
+    def latest(self) -> ActualRow | None:
+        return self.actuals[-1] if self.actuals else None
+
+    @property
+    def latest_status(self) -> str:
+        return self.latest.status if self.latest else calc.NO_DATA
+
+    @property
+    def latest_status_label(self) -> str:
+        return calc.STATUS_LABELS[self.latest_status]
+
+    @property
+    def variation(self) -> str | None:
+        return calc.variation(self.spc, direction=self.metric.direction)
+
+    @property
+    def assurance(self) -> str | None:
+        target = self.latest.target.value if self.latest and self.latest.target else None
+        return calc.assurance(self.spc, target=target, direction=self.metric.direction)
+
+    @property
+    def variation_label(self) -> str:
+        return calc.VARIATION_LABELS.get(self.variation, "Not enough points for SPC")
+
+    @property
+    def assurance_label(self) -> str:
+        return calc.ASSURANCE_LABELS.get(self.assurance, "No assurance without SPC and a target")
+
+    @property
+    def annual_target(self) -> Decimal | None:
+        target = self.final_target
+        if target is None:
+            return None
+        return calc.annual_value(value=target.value, unit=self.metric.unit)
+
+
+@dataclass
+class MetricsOverview:
+    plan: Plan
+    summaries: list[MetricSummary]
+    # (scheme, set of metric ids it is expected to move)
+    matrix: list[tuple[object, set[int]]]
+
+    def get(self, code: str) -> MetricSummary | None:
+        return next((s for s in self.summaries if s.metric.code == code), None)
+
+
+def _key_number(metric: MetricDefinition, by_id: dict[int, MetricDefinition]) -> int:
+    """Its number in the key to metrics, or that of the metric it replaced."""
+    if metric.number:
+        return metric.number
+    replaced = [m for m in by_id.values() if m.replaced_by_id == metric.pk and m.number]
+    return replaced[0].number if replaced else 99
+
+
+def _target_for(actual: Actual, targets: list[TrajectoryPoint]) -> TrajectoryPoint | None:
+    """The target an actual is judged against: the same period; for a year to date, the
+    year's target; else the first "by" date target not yet passed, or the year's target."""
+    for target in targets:
+        if (target.granularity, target.start, target.end) == (
+            actual.granularity,
+            actual.start,
+            actual.end,
+        ):
+            return target
+    year = FinancialYear.containing(actual.end)
+    year_target = next(
+        (t for t in targets if t.granularity == Granularity.YEAR and t.start == year.start), None
+    )
+    if actual.granularity == Granularity.YEAR_TO_DATE:
+        return year_target
+    by_date = [t for t in targets if t.granularity == Granularity.BY_DATE and t.end >= actual.end]
+    return by_date[0] if by_date else year_target
+
+
+def _forecast(metric: MetricDefinition, actuals: list[Actual]) -> Forecast | None:
+    """Year-end count for the year of the latest actual, from its months or quarters (or
+    its year to date); None when the year is complete or there are no counts."""
+    if not actuals or metric.unit == calc.PERCENTAGE:
+        return None
+    latest = actuals[-1]
+    year = FinancialYear.containing(latest.end)
+    in_year = [a for a in actuals if year.start <= a.start and a.end <= year.end]
+    if any(a.granularity == Granularity.YEAR for a in in_year):
+        return None
+    if latest.granularity == Granularity.YEAR_TO_DATE and latest.numerator is not None:
+        months = latest.months
+        count = calc.forecast_from_total(total=latest.numerator, months_elapsed=months)
+    else:
+        for granularity, per_year in ((Granularity.MONTH, 12), (Granularity.QUARTER, 4)):
+            parts = [a for a in in_year if a.granularity == granularity]
+            if parts and all(a.numerator is not None for a in parts):
+                count = calc.forecast_year_end(
+                    to_date=[a.numerator for a in parts], periods_in_year=per_year
+                )
+                months = len(parts) * 12 // per_year
+                break
+        else:
+            return None
+    value = None
+    if latest.denominator:
+        value = calc.rate(numerator=count, denominator=latest.denominator, unit=metric.unit)
+    return Forecast(year=year, count=count, value=value, months_elapsed=months)
+
+
+def _summary(metric, baseline, targets, actuals) -> MetricSummary:
+    rows = []
+    for actual in actuals:
+        target = _target_for(actual, targets)
+        compared = actual.value
+        rows.append(
+            ActualRow(
+                actual=actual,
+                target=target,
+                status=calc.status(
+                    actual=compared,
+                    target=target.value if target else None,
+                    direction=metric.direction,
+                ),
+            )
+        )
+    series = [a for a in actuals if actuals and a.granularity == actuals[-1].granularity]
+    return MetricSummary(
+        metric=metric,
+        baseline=baseline,
+        targets=targets,
+        actuals=rows,
+        forecast=_forecast(metric, actuals),
+        spc=calc.spc([a.value for a in series]),
+    )
+
+
+def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview:
+    """Every metric that applies to the plan (by policy years, or because it has figures
+    in it), with baseline, targets, actuals judged against them, forecast and SPC.
+
+    Queries: definitions, baselines, targets, actuals, and (with the matrix) schemes with
+    their metrics: five (or four), whatever the number of points.
+    """
+    definitions = {m.pk: m for m in MetricDefinition.objects.all()}
+    baselines = {b.metric_id: b for b in Baseline.objects.filter(plan=plan)}
+    targets: dict[int, list] = defaultdict(list)
+    for point in TrajectoryPoint.objects.filter(plan=plan).order_by("end", "start"):
+        targets[point.metric_id].append(point)
+    actuals: dict[int, list] = defaultdict(list)
+    for actual in Actual.objects.filter(plan=plan).order_by("end", "start"):
+        actuals[actual.metric_id].append(actual)
+    with_data = set(baselines) | set(targets) | set(actuals)
+    chosen = [m for m in definitions.values() if m.pk in with_data or m.applies_to(plan)]
+    chosen.sort(key=lambda m: (_key_number(m, definitions), m.number is None, m.code))
+    summaries = []
+    for metric in chosen:
+        for figure in (baselines.get(metric.pk), *targets[metric.pk], *actuals[metric.pk]):
+            if figure is not None:
+                figure.metric = metric
+                figure.plan = plan
+        summaries.append(
+            _summary(metric, baselines.get(metric.pk), targets[metric.pk], actuals[metric.pk])
+        )
+    matrix = []
+    if with_matrix:
+        # Schemes depend on metrics, not the other way: look the model up by name.
+        scheme_model = apps.get_model("schemes", "Scheme")
+        schemes = (
+            scheme_model.objects.filter(plan=plan)
+            .select_related("theme")
+            .prefetch_related(Prefetch("metrics", queryset=MetricDefinition.objects.only("id")))
+            .order_by("theme__order", "order", "name")
+        )
+        matrix = [(s, {m.pk for m in s.metrics.all()}) for s in schemes]
+    return MetricsOverview(plan=plan, summaries=summaries, matrix=matrix)
+
+
+def metric_for_plan(*, plan: Plan, code: str) -> MetricSummary | None:
+    """One metric's summary (the same computation as the overview)."""
+    return metrics_overview(plan=plan, with_matrix=False).get(code)

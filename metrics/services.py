@@ -1,0 +1,269 @@
+"""Operations that change metric baselines, trajectory points (targets) and actuals.
+
+Each is one transaction, validates with full_clean(), and leaves a history record naming
+the user. A figure is entered either as its value (a rate, percentage or count) or as
+numerator and population (denominator); what was not entered is computed by
+metrics.calculations, never typed twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from metrics import calculations, periods
+from metrics.models import Actual, Baseline, Figure, MetricDefinition, TrajectoryPoint
+from plans.models import Plan
+from plans.services import check_version, locked, save_with_history
+
+
+def _writable(plan: Plan) -> None:
+    """Baselines and targets are the plan's content: a submitted plan is frozen."""
+    if plan.is_frozen:
+        raise PermissionDenied("A submitted plan is frozen; make a new version to change it.")
+
+
+def _fill(
+    record: Figure,
+    *,
+    metric: MetricDefinition,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+) -> None:
+    """Set value, numerator and denominator from what was entered, computing the rest."""
+    months = periods.months(record.granularity, record.start, record.end)
+    unit = metric.unit
+    if value is not None and numerator is not None and denominator is not None:
+        raise ValidationError(
+            {"value": "Enter the value, or the numerator and population, not both."}
+        )
+    if numerator is not None and (denominator is not None or unit == calculations.COUNT):
+        if denominator is not None and denominator <= 0:
+            raise ValidationError({"denominator": "The population must be more than zero."})
+        value = calculations.rate(
+            numerator=numerator, denominator=denominator, unit=unit, months=months
+        )
+        entered_as = Figure.EnteredAs.COUNTS
+    elif value is not None:
+        if numerator is not None:
+            raise ValidationError(
+                {"denominator": "Enter the population with the numerator, or only the value."}
+            )
+        if denominator is not None and unit != calculations.COUNT:
+            numerator = calculations.numerator_from_rate(
+                value=value, denominator=denominator, unit=unit, months=months
+            )
+        entered_as = Figure.EnteredAs.VALUE
+    elif numerator is not None:
+        raise ValidationError({"denominator": "Enter the population to compute the value."})
+    else:
+        raise ValidationError({"value": "Enter the value, or the numerator and population."})
+    record.value = value
+    record.numerator = numerator
+    record.denominator = denominator
+    record.entered_as = entered_as
+
+
+def _period(record: Figure, granularity: str, start: datetime.date, end: datetime.date):
+    record.granularity, record.start, record.end = granularity, start, end
+    try:
+        periods.check(granularity, start, end)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from error
+
+
+def _same_period(model, *, plan, metric, granularity, start, end, exclude=None):
+    clash = model.objects.filter(
+        plan=plan, metric=metric, granularity=granularity, start=start, end=end
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise ValidationError({"period": "There is already a figure for this period."})
+
+
+@transaction.atomic
+def baseline_set(
+    *,
+    plan: Plan,
+    metric: MetricDefinition,
+    granularity: str,
+    start: datetime.date,
+    end: datetime.date,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    user=None,
+) -> Baseline:
+    """Create or replace the plan's baseline of a metric (in the metric's unit)."""
+    _writable(plan)
+    existing = Baseline.objects.filter(plan=plan, metric=metric).first()
+    if existing is not None:
+        baseline = locked(Baseline, existing.pk)
+        check_version(baseline, expected_version)
+        baseline.lock_version += 1
+    else:
+        baseline = Baseline(plan=plan, metric=metric)
+    _period(baseline, granularity, start, end)
+    _fill(baseline, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    baseline.note = note
+    save_with_history(baseline, user=user)
+    return baseline
+
+
+@transaction.atomic
+def target_create(
+    *,
+    plan: Plan,
+    metric: MetricDefinition,
+    granularity: str,
+    start: datetime.date,
+    end: datetime.date,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    note: str = "",
+    user=None,
+) -> TrajectoryPoint:
+    """Add a point of the trajectory: the value aimed for in, or by the end of, a period."""
+    _writable(plan)
+    _same_period(
+        TrajectoryPoint, plan=plan, metric=metric, granularity=granularity, start=start, end=end
+    )
+    point = TrajectoryPoint(plan=plan, metric=metric, note=note)
+    _period(point, granularity, start, end)
+    _fill(point, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    save_with_history(point, user=user, reason="Target added")
+    return point
+
+
+@transaction.atomic
+def target_update(
+    *,
+    point: TrajectoryPoint,
+    expected_version: int | None,
+    granularity: str,
+    start: datetime.date,
+    end: datetime.date,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    note: str = "",
+    user=None,
+) -> TrajectoryPoint:
+    """Change a target; refused with EditConflict if it changed since `expected_version`."""
+    current = locked(TrajectoryPoint, point.pk)
+    _writable(current.plan)
+    check_version(current, expected_version)
+    _same_period(
+        TrajectoryPoint,
+        plan=current.plan,
+        metric=current.metric,
+        granularity=granularity,
+        start=start,
+        end=end,
+        exclude=current,
+    )
+    _period(current, granularity, start, end)
+    _fill(current, metric=current.metric, value=value, numerator=numerator, denominator=denominator)
+    current.note = note
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    return current
+
+
+@transaction.atomic
+def actual_create(
+    *,
+    plan: Plan,
+    metric: MetricDefinition,
+    granularity: str,
+    start: datetime.date,
+    end: datetime.date,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    stage: str = Actual.Stage.PROVISIONAL,
+    source: str = "",
+    note: str = "",
+    user=None,
+) -> Actual:
+    """Record what happened in a period (a submitted plan still takes actuals)."""
+    _same_period(Actual, plan=plan, metric=metric, granularity=granularity, start=start, end=end)
+    actual = Actual(plan=plan, metric=metric, stage=stage, source=source, note=note)
+    _period(actual, granularity, start, end)
+    _fill(actual, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    save_with_history(actual, user=user, reason="Actual added")
+    return actual
+
+
+@transaction.atomic
+def actual_update(
+    *,
+    actual: Actual,
+    expected_version: int | None,
+    granularity: str,
+    start: datetime.date,
+    end: datetime.date,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    stage: str = Actual.Stage.PROVISIONAL,
+    source: str = "",
+    note: str = "",
+    user=None,
+) -> Actual:
+    """Correct an actual or make it final; refused with EditConflict on a stale copy."""
+    current = locked(Actual, actual.pk)
+    check_version(current, expected_version)
+    _same_period(
+        Actual,
+        plan=current.plan,
+        metric=current.metric,
+        granularity=granularity,
+        start=start,
+        end=end,
+        exclude=current,
+    )
+    _period(current, granularity, start, end)
+    _fill(current, metric=current.metric, value=value, numerator=numerator, denominator=denominator)
+    current.stage, current.source, current.note = stage, source, note
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    return current
+
+
+@transaction.atomic
+def actuals_import(*, plan: Plan, rows, user=None) -> int:
+    """Add every checked row (metrics.resources.ActualRow) as an actual; all or nothing."""
+    for row in rows:
+        actual_create(
+            plan=plan,
+            metric=row.metric,
+            granularity=row.granularity,
+            start=row.start,
+            end=row.end,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            stage=row.stage,
+            source=row.source,
+            user=user,
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def definition_set(*, code: str, user=None, **fields) -> MetricDefinition:
+    """Create or update a metric definition (reference data) by its code."""
+    definition = MetricDefinition.objects.filter(code=code).first() or MetricDefinition(code=code)
+    for name, value in fields.items():
+        setattr(definition, name, value)
+    save_with_history(definition, user=user)
+    return definition

@@ -1,0 +1,73 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from metrics.templatetags.metric_format import figure, status_tag
+
+_NUMBER = {
+    "td": {"class": "nhsuk-table__cell bcf-money"},
+    "th": {"class": "nhsuk-table__header bcf-money"},
+}
+
+
+class ActualTable(tables.Table):
+    """The actuals of one metric, each against the target it is judged by (rows are
+    metrics.selectors.ActualRow)."""
+
+    period = tables.Column(verbose_name="Period", accessor="actual__period_label", orderable=False)
+    value = tables.Column(verbose_name="Actual", accessor="actual__value", attrs=_NUMBER)
+    numerator = tables.Column(
+        verbose_name="Numerator", accessor="actual__numerator", attrs=_NUMBER, default="–"
+    )
+    denominator = tables.Column(
+        verbose_name="Population", accessor="actual__denominator", attrs=_NUMBER, default="–"
+    )
+    target = tables.Column(
+        verbose_name="Target", accessor="target__value", attrs=_NUMBER, default="–"
+    )
+    status = tables.Column(verbose_name="Status")
+    stage = tables.Column(verbose_name="Provisional or final", accessor="actual__stage")
+    source = tables.Column(verbose_name="Source", accessor="actual__source", default="–")
+
+    class Meta:
+        attrs = {"class": "nhsuk-table", "id": "actuals-table"}
+        orderable = False
+        empty_text = "No actuals yet."
+
+    def __init__(self, data, *, plan, metric, can_edit=False, **kwargs):
+        self.plan, self.metric, self.can_edit = plan, metric, can_edit
+        extra = (
+            [("edit", tables.Column(verbose_name="", accessor="actual__pk"))] if can_edit else []
+        )
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def render_period(self, record, value):
+        return value
+
+    def render_value(self, value):
+        return figure(value, self.metric)
+
+    def render_target(self, value):
+        return figure(value, self.metric)
+
+    def render_numerator(self, value):
+        return figure(value)
+
+    def render_denominator(self, value):
+        return figure(value)
+
+    def render_status(self, record):
+        return status_tag(record.status)
+
+    def render_stage(self, record):
+        return record.actual.get_stage_display()
+
+    def render_edit(self, record):
+        url = reverse(
+            "metrics:actual_edit", args=[self.plan.pk, self.metric.code, record.actual.pk]
+        )
+        return format_html(
+            '<a href="{}">Change<span class="nhsuk-u-visually-hidden"> {}</span></a>',
+            url,
+            record.actual.period_label,
+        )

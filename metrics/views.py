@@ -1,0 +1,217 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from metrics import charts, selectors, services
+from metrics.forms import ActualForm, ActualImportForm, FigureForm
+from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
+from metrics.resources import SpreadsheetError, read_spreadsheet, validate
+from metrics.tables import ActualTable
+from plans import permissions
+from plans.services import EditConflict
+
+
+def _metric(code) -> MetricDefinition:
+    metric = MetricDefinition.objects.filter(code=code).first()
+    if metric is None:
+        raise Http404("No such metric.")
+    return metric
+
+
+@login_required
+def metrics_overview(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    overview = selectors.metrics_overview(plan=plan)
+    return render(
+        request,
+        "metrics/overview.html",
+        {
+            "plan": plan,
+            "overview": overview,
+            "can_enter_actuals": permissions.can(request.user, permissions.ENTER_ACTUALS, plan),
+        },
+    )
+
+
+@login_required
+def metric_detail(request, pk, code):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    summary = selectors.metric_for_plan(plan=plan, code=code)
+    if summary is None:
+        raise Http404("No such metric in this plan.")
+    can_enter = permissions.can(request.user, permissions.ENTER_ACTUALS, plan)
+    return render(
+        request,
+        "metrics/metric_detail.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "metric": summary.metric,
+            "table": ActualTable(
+                summary.actuals, plan=plan, metric=summary.metric, can_edit=can_enter
+            ),
+            "chart": charts.metric_chart(summary),
+            "can_edit_metrics": permissions.can(request.user, permissions.EDIT_METRICS, plan),
+            "can_enter_actuals": can_enter,
+        },
+    )
+
+
+def _run(form, call):
+    """Run a service; map its refusal back onto the form so nothing typed is lost."""
+    try:
+        return call()
+    except EditConflict as conflict:
+        form.add_error(None, conflict)
+    except PermissionDenied as refusal:
+        form.add_error(None, str(refusal))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in form.fields else None
+                if field in ("start", "end", "period"):
+                    target = "period"
+                for message in errors:
+                    form.add_error(
+                        target, message.messages[0] if hasattr(message, "messages") else message
+                    )
+        else:
+            form.add_error(None, error.messages)
+    return None
+
+
+def _form_page(request, plan, metric, form, *, title, button):
+    return render(
+        request,
+        "metrics/figure_form.html",
+        {
+            "plan": plan,
+            "metric": metric,
+            "form": form,
+            "title": title,
+            "button": button,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def baseline_edit(request, pk, code):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_METRICS)
+    metric = _metric(code)
+    baseline = Baseline.objects.filter(plan=plan, metric=metric).first()
+    form = FigureForm(request.POST or None, metric=metric, record=baseline)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.baseline_set(
+                plan=plan,
+                metric=metric,
+                expected_version=form.cleaned_data.get("lock_version"),
+                user=request.user,
+                **form.service_kwargs(),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Baseline of “{metric}” saved.")
+            return redirect("metrics:metric_detail", pk=plan.pk, code=metric.code)
+    return _form_page(request, plan, metric, form, title="Baseline", button="Save baseline")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def target_edit(request, pk, code, target_pk=None):
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_METRICS)
+    metric = _metric(code)
+    point = None
+    if target_pk is not None:
+        point = TrajectoryPoint.objects.filter(plan=plan, metric=metric, pk=target_pk).first()
+        if point is None:
+            raise Http404("No such target.")
+    form = FigureForm(request.POST or None, metric=metric, record=point)
+    if request.method == "POST" and form.is_valid():
+        if point is None:
+            call = lambda: services.target_create(  # noqa: E731
+                plan=plan, metric=metric, user=request.user, **form.service_kwargs()
+            )
+        else:
+            call = lambda: services.target_update(  # noqa: E731
+                point=point,
+                expected_version=form.cleaned_data.get("lock_version"),
+                user=request.user,
+                **form.service_kwargs(),
+            )
+        if _run(form, call) is not None:
+            messages.success(request, f"Target of “{metric}” saved.")
+            return redirect("metrics:metric_detail", pk=plan.pk, code=metric.code)
+    title = "Change a target" if point else "Add a target"
+    return _form_page(request, plan, metric, form, title=title, button="Save target")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def actual_edit(request, pk, code, actual_pk=None):
+    plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
+    metric = _metric(code)
+    actual = None
+    if actual_pk is not None:
+        actual = Actual.objects.filter(plan=plan, metric=metric, pk=actual_pk).first()
+        if actual is None:
+            raise Http404("No such actual.")
+    form = ActualForm(request.POST or None, metric=metric, record=actual)
+    if request.method == "POST" and form.is_valid():
+        if actual is None:
+            call = lambda: services.actual_create(  # noqa: E731
+                plan=plan, metric=metric, user=request.user, **form.service_kwargs()
+            )
+        else:
+            call = lambda: services.actual_update(  # noqa: E731
+                actual=actual,
+                expected_version=form.cleaned_data.get("lock_version"),
+                user=request.user,
+                **form.service_kwargs(),
+            )
+        if _run(form, call) is not None:
+            messages.success(request, f"Actual of “{metric}” saved.")
+            return redirect("metrics:metric_detail", pk=plan.pk, code=metric.code)
+    title = "Change an actual" if actual else "Add an actual"
+    return _form_page(request, plan, metric, form, title=title, button="Save actual")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def actual_import(request, pk):
+    """Upload a spreadsheet of actuals; any bad cell is reported and nothing is imported."""
+    plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
+    form = ActualImportForm(request.POST or None, request.FILES or None)
+    cell_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows, cell_errors = validate(plan, read_spreadsheet(form.cleaned_data["file"]))
+        except SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            if not cell_errors:
+                try:
+                    count = services.actuals_import(plan=plan, rows=rows, user=request.user)
+                except ValidationError as error:
+                    form.add_error("file", error.messages)
+                else:
+                    messages.success(
+                        request, f"Imported {count} actual{'s' if count != 1 else ''}."
+                    )
+                    return redirect("metrics:metrics_overview", pk=plan.pk)
+    return render(
+        request,
+        "metrics/actual_import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "cell_errors": cell_errors,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
