@@ -253,3 +253,21 @@ class FundRelease(models.Model):
 
     def __str__(self):
         return f"{self.amount} from {self.fund} to {self.released_to}"
+
+
+class RiskWorkshopOutput(models.Model):
+    """One action or comment from a risk workshop, with its status (the 2014 plan's table)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risk_workshop_outputs")
+    workshop = models.CharField(max_length=200, help_text="e.g. Multi-agency risk workshop")
+    held_on = models.DateField(null=True, blank=True)
+    comment = models.TextField("action or comment")
+    status = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "held_on", "order", "pk"]
+
+    def __str__(self):
+        return self.comment[:80]

@@ -24,6 +24,7 @@ from risks.models import (
     RiskRegister,
     RiskReview,
     RiskSharingScenario,
+    RiskWorkshopOutput,
     Scale,
 )
 
@@ -314,3 +315,26 @@ def fund_release(
     current.lock_version += 1
     save_with_history(current, user=user)
     return release
+
+
+@transaction.atomic
+def workshop_output_add(
+    *,
+    plan: Plan,
+    workshop: str,
+    comment: str,
+    status: str = "",
+    held_on: datetime.date | None = None,
+    user=None,
+) -> RiskWorkshopOutput:
+    """Record one action or comment of a risk workshop and its status."""
+    output = RiskWorkshopOutput(
+        plan=plan,
+        workshop=workshop.strip(),
+        held_on=held_on,
+        comment=comment.strip(),
+        status=status.strip(),
+        order=RiskWorkshopOutput.objects.filter(plan=plan, workshop=workshop.strip()).count(),
+    )
+    save_with_history(output, user=user)
+    return output

@@ -22,7 +22,7 @@ from risks.forms import (
     ScenarioForm,
     scale_hint,
 )
-from risks.models import RiskSharingScenario
+from risks.models import RiskSharingScenario, RiskWorkshopOutput
 from risks.resources import SpreadsheetError, read_spreadsheet, validate
 from risks.tables import RiskTable
 
@@ -303,6 +303,9 @@ def scenario_list(request, pk):
         {
             "plan": plan,
             "scenarios": RiskSharingScenario.objects.filter(plan=plan).order_by("letter"),
+            "workshop_outputs": RiskWorkshopOutput.objects.filter(plan=plan).order_by(
+                "held_on", "workshop", "order", "pk"
+            ),
             "can_edit": permissions.can(request.user, permissions.EDIT_RISKS, plan),
         },
     )
