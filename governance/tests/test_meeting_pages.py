@@ -1,0 +1,163 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from governance import selectors, services
+from governance.pdf import html_to_pdf
+
+
+def _fill(meeting, items: int) -> None:
+    for number in range(items):
+        item = services.item_add(meeting=meeting, title=f"Item {number}")
+        for point in range(3):
+            services.minute_add(item=item, text=f"Point {point} of item {number}")
+        services.decision_record(item=item, kind="note", text=f"Noted {number}")
+        services.action_add(
+            board=meeting.board,
+            meeting=meeting,
+            item=item,
+            description=f"Follow up {number}",
+            owner_name="Clerk",
+            due_on=datetime.date(2014, 5, 1),
+        )
+    services.attendance_record(meeting=meeting, name="Chairman")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# The session and user (2), the permission check's groups and areas (2), the meeting and its
+# nine prefetches (10), and the templates' can-edit checks reuse the cached roles.
+MEETING_PAGE_QUERIES = 14
+
+
+def test_the_meeting_selector_takes_ten_queries_whatever_the_number_of_items(
+    meeting, django_assert_num_queries
+):
+    _fill(meeting, 5)
+    with django_assert_num_queries(10):
+        loaded = selectors.meeting_page_queryset().get(pk=meeting.pk)
+        for item in loaded.items.all():
+            list(item.minutes.all()), list(item.decisions.all()), list(item.reports.all())
+            for decision in item.decisions.all():
+                list(decision.approvals.all())
+        list(loaded.attendance.all()), list(loaded.declarations.all()), list(loaded.actions.all())
+
+
+@pytest.mark.parametrize("url_name", ["governance:meeting_detail", "governance:minutes_print"])
+def test_meeting_pages_take_the_same_queries_with_one_item_or_twenty(
+    client_for, officer, meeting, url_name
+):
+    client = client_for(officer)
+    url = reverse(url_name, kwargs={"pk": meeting.pk})
+    _fill(meeting, 1)
+    one = _queries(client, url)
+    _fill(meeting, 19)
+    assert _queries(client, url) == one
+    if url_name == "governance:meeting_detail":
+        assert one == MEETING_PAGE_QUERIES
+
+
+def test_the_minutes_number_points_in_roman_and_resolutions_by_letter(client_for, board, item):
+    for text in ("First point", "Second point", "Third point", "Fourth point"):
+        services.minute_add(item=item, text=text)
+    services.decision_record(item=item, kind="approve", text="That the plan be approved")
+    services.decision_record(item=item, kind="delegate", text="That oversight be delegated")
+    html = (
+        client_for(board)
+        .get(reverse("governance:minutes_print", kwargs={"pk": item.meeting_id}))
+        .content.decode()
+    )
+    assert "(iv)</span> Fourth point" in html
+    assert "(b)</span> That oversight be delegated" in html
+    assert "@media print" in html
+
+
+def test_html_to_pdf_makes_a_pdf_that_reads_back():
+    pdf = html_to_pdf("<html><body><h1>Minutes</h1><p>(i) A point.</p></body></html>")
+    assert pdf.startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Minutes" in text and "(i) A point." in text
+
+
+def test_the_minutes_pdf_reads_as_the_committee_minutes(client_for, board, item, meeting):
+    services.attendance_record(meeting=meeting, name="Mr E. White CC", organisation="LCC")
+    services.minute_add(item=item, text="The Board welcomed the narrative.")
+    services.decision_record(item=item, kind="approve", text="That the plan be approved.")
+    response = client_for(board).get(reverse("governance:minutes_pdf", kwargs={"pk": meeting.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "HEALTH AND WELLBEING BOARD" in text
+    assert "Tuesday, 1 April 2014" in text
+    assert "Present: Mr E. White CC (LCC)" in text
+    assert "1. Final draft of the Better Care Fund plan" in text
+    assert "(i) The Board welcomed the narrative." in text
+    assert "RESOLVED:" in text and "(a) That the plan be approved." in text
+
+
+def test_an_agenda_item_with_a_report_can_be_added_and_downloaded(
+    client_for, officer, other_officer, meeting, plan
+):
+    client = client_for(officer)
+    response = client.post(
+        reverse("governance:item_create", kwargs={"pk": meeting.pk}),
+        {
+            "title": "Final draft of the plan",
+            "presenter": "Director of Health and Care Integration",
+            "plan": plan.pk,
+            "report_title": "Agenda Item 4",
+            "report": SimpleUploadedFile("item4.txt", b"The report"),
+        },
+    )
+    assert response.status_code == 302
+    item = meeting.items.get()
+    assert item.number == 1 and item.links.get().target == plan
+    report = item.reports.get()
+    url = reverse("governance:report_download", kwargs={"pk": report.pk})
+    assert b"".join(client.get(url).streaming_content) == b"The report"
+    assert client_for(other_officer).get(url).status_code == 403
+
+
+def test_a_form_with_errors_keeps_what_was_typed(client_for, officer, meeting):
+    response = client_for(officer).post(
+        reverse("governance:action_add", kwargs={"pk": meeting.pk}),
+        {"description": "Circulate the minutes", "due_on": "not a date"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Circulate the minutes" in html
+    assert "Enter a real date" in html and "Choose an owner or type their name." in html
+
+
+def test_the_boards_api_lists_only_my_areas_boards(client_for, officer, other_officer, hwb):
+    assert [b["name"] for b in client_for(officer).get(reverse("api-boards")).json()] == [
+        "Health and Wellbeing Board"
+    ]
+    assert client_for(other_officer).get(reverse("api-boards")).json() == []
+
+
+def test_the_board_meetings_api_gives_date_items_and_decisions(
+    client_for, officer, hwb, approving_decision
+):
+    url = reverse("api-board-meetings", kwargs={"pk": hwb.pk})
+    meetings = client_for(officer).get(url).json()
+    assert meetings[0]["date"] == "2014-04-01"
+    assert meetings[0]["items"][0]["title"] == "Final draft of the Better Care Fund plan"
+    assert meetings[0]["decisions"][0] | {"id": None} == {
+        "id": None,
+        "letter": "a",
+        "kind": "approve",
+        "text": "That the Better Care Fund Plan be approved.",
+        "item": 1,
+    }
