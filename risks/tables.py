@@ -9,7 +9,9 @@ from risks.models import Risk
 class RiskTable(tables.Table):
     """The register; display columns show ratings as written, the export adds every field."""
 
-    category = tables.Column(accessor="category__name", order_by=("category__order", "order"))
+    category = tables.Column(
+        verbose_name="Category", accessor="category__name", order_by=("category__order", "order")
+    )
     description = tables.Column()
     likelihood = tables.Column(order_by=("likelihood_score", "likelihood"))
     rating_before = tables.Column(
