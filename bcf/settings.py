@@ -185,6 +185,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read access to Better Care Fund plans, budgets and schemes.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Enum names by what they mean, so a new `kind` or `scale` elsewhere cannot clash.
+    "ENUM_NAME_OVERRIDES": {
+        "FundKindEnum": "risks.models.Fund.Kind",
+        "RiskScaleEnum": "risks.models.Scale",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
