@@ -22,7 +22,7 @@ EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 help:
 	@echo "make install  create $(VENV) with $(PY), install requirements-dev.txt, npm ci"
 	@echo "make run      migrate the SQLite db, load the sample data, serve http://$(HOST_PORT)"
-	@echo "make test     makemigrations --check, ruff check, pytest (browser tests included)"
+	@echo "make test     makemigrations --check, ruff check, bandit, pytest (browser tests included)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make bench    the performance benchmarks in tests/benchmarks"
 	@echo "make clean    remove $(VENV), node_modules, collected static files and caches"
@@ -50,6 +50,7 @@ run: install
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bcf.settings_test
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet -c pyproject.toml -r .
 	$(BIN)/pytest
 
 lint: install
