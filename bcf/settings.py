@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "schemes",
     "risks",
     "governance",
+    "submissions",
     "fixtures",
 ]
 

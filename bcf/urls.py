@@ -14,9 +14,11 @@ urlpatterns = [
     path("plans/", include("metrics.urls")),
     path("plans/", include("risks.urls")),
     path("governance/", include("governance.urls")),
+    path("submissions/", include("submissions.urls")),
     path("api/", include("schemes.api")),
     path("api/", include("metrics.api")),
     path("api/", include("risks.api")),
     path("api/", include("governance.api")),
+    path("api/", include("submissions.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -232,3 +232,97 @@ class NarrativeSection(models.Model):
     @property
     def position(self) -> int:
         return self.ORDER.index(self.key)
+
+
+class Contribution(models.Model):
+    """What one partner puts into the pooled budget in one financial year (pounds)."""
+
+    class Kind(models.TextChoices):
+        MINIMUM = "minimum", "Minimum contribution"
+        ADDITIONAL = "additional", "Additional (local) contribution"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="contributions")
+    year = models.PositiveSmallIntegerField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MINIMUM)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    note = models.CharField(max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "year", "organisation__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "organisation", "kind"], name="unique_contribution"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {FinancialYear(self.year)}: {self.amount}"
+
+    def clean(self):
+        if self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
+
+
+class NationalCondition(models.Model):
+    """A requirement every BCF plan must meet; the set changes by planning year."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    first_year = models.PositiveSmallIntegerField(help_text="First planning year it applies to.")
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first_year", "order", "code"]
+
+    def __str__(self):
+        return self.title
+
+    def applies_to(self, start_year: int) -> bool:
+        return self.first_year <= start_year and (
+            self.last_year is None or start_year <= self.last_year
+        )
+
+
+class ConditionStatus(models.Model):
+    """A plan's status against one national condition in one quarter, with its narrative."""
+
+    class Status(models.TextChoices):
+        MET = "met", "Met"
+        IN_PROGRESS = "in_progress", "In progress"
+        NOT_MET = "not_met", "Not met"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="condition_statuses")
+    condition = models.ForeignKey(
+        NationalCondition, on_delete=models.PROTECT, related_name="statuses"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices)
+    expected_date = models.DateField(
+        null=True, blank=True, help_text="When a condition in progress is expected to be met."
+    )
+    narrative = models.TextField(blank=True)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "year", "quarter", "condition__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "condition", "year", "quarter"], name="unique_condition_status"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.condition} {FinancialYear(self.year).quarter(self.quarter)}: {self.status}"
+
+    def clean(self):
+        if self.quarter not in (1, 2, 3, 4):
+            raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
+        if self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +35,11 @@ class Scheme(models.Model):
         EXPANDING = "expanding", "Expanding"
         EXISTING_AND_NEW = "existing_new", "Existing & New"
 
+    class Commissioner(models.TextChoices):
+        CCG = "ccg", "CCG"
+        LA = "la", "Local authority"
+        JOINT = "joint", "Joint"
+
     class Protection(models.TextChoices):
         NONE = "", "Not a protection of services line"
         SOCIAL_CARE = "social_care", "Protects adult social care"
@@ -49,6 +54,32 @@ class Scheme(models.Model):
     )
     metrics = models.ManyToManyField(MetricDefinition, blank=True, related_name="schemes")
     order = models.PositiveSmallIntegerField(default=0)
+    # What the NHS England expenditure plan asks of each scheme (Part 2 template).
+    reference = models.CharField("Scheme ID", max_length=30, blank=True)
+    description = models.TextField("Brief description", blank=True)
+    scheme_type = models.ForeignKey(
+        "SchemeType", on_delete=models.PROTECT, null=True, blank=True, related_name="schemes"
+    )
+    sub_type = models.ForeignKey(
+        "SchemeSubType", on_delete=models.PROTECT, null=True, blank=True, related_name="schemes"
+    )
+    area_of_spend = models.ForeignKey(
+        "AreaOfSpend", on_delete=models.PROTECT, null=True, blank=True, related_name="schemes"
+    )
+    commissioner = models.CharField(max_length=10, choices=Commissioner.choices, blank=True)
+    nhs_share_percent = models.DecimalField(
+        "% NHS (joint commissioning)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    provider = models.CharField(max_length=200, blank=True)
+    source_of_funding = models.CharField(max_length=200, blank=True)
+    no_metric_reason = models.CharField(
+        max_length=250, blank=True, help_text="Why the scheme is expected to move no metric."
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[metrics])
@@ -102,3 +133,119 @@ class SchemeBudget(models.Model):
     def clean(self):
         if self.scheme_id and not self.scheme.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
+
+
+class SchemeType(models.Model):
+    """Reference data of the NHS England templates, versioned by planning year."""
+
+    planning_year = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planning_year", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["planning_year", "name"], name="unique_scheme_type")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SchemeSubType(models.Model):
+    scheme_type = models.ForeignKey(SchemeType, on_delete=models.CASCADE, related_name="sub_types")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme_type", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme_type", "name"], name="unique_scheme_sub_type")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AreaOfSpend(models.Model):
+    planning_year = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planning_year", "order", "name"]
+        verbose_name_plural = "areas of spend"
+        constraints = [
+            models.UniqueConstraint(fields=["planning_year", "name"], name="unique_area_of_spend")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SchemeQuarterSpend(models.Model):
+    """Forecast and actual spend of a scheme in one quarter (pounds)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="quarter_spend")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    forecast = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Forecast outturn for the year, as known in this quarter (pounds).",
+    )
+    actual = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Actual spend in this quarter (pounds).",
+    )
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "year", "quarter"], name="unique_scheme_quarter_spend"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {FinancialYear(self.year).quarter(self.quarter)}"
+
+    def clean(self):
+        if self.quarter not in (1, 2, 3, 4):
+            raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
+        if self.scheme_id and not self.scheme.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
+
+
+class SchemeImpact(models.Model):
+    """What a scheme is expected to change in a metric's count in a year, and what it did
+    (e.g. emergency admissions avoided: 2016/17 target 1,517, achieved 2,010)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="impacts")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    actual = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "metric", "year"], name="unique_scheme_impact"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {FinancialYear(self.year)}: {self.metric}"

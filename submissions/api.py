@@ -1,0 +1,19 @@
+from django.urls import path
+from rest_framework.generics import RetrieveAPIView
+
+from submissions.selectors import job_for
+from submissions.serializers import JobSerializer
+
+
+class JobDetail(RetrieveAPIView):
+    """A background job's state (pending, running, success, failure), progress and result."""
+
+    serializer_class = JobSerializer
+
+    def get_object(self):
+        return job_for(user=self.request.user, pk=self.kwargs["pk"])
+
+
+urlpatterns = [
+    path("jobs/<int:pk>/", JobDetail.as_view(), name="api-job-detail"),
+]

@@ -1,0 +1,1 @@
+"""Imports every module that registers a job handler (see submissions/jobs.py)."""

@@ -1,0 +1,149 @@
+"""Background jobs, quarterly returns and their frozen snapshots, rendered documents."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plans.models import Area, Plan
+from plans.periods import FinancialYear
+
+
+class Job(models.Model):
+    """A piece of background work a person started, and what became of it.
+
+    Celery runs it (`submissions.tasks.run_job`); the page and `GET /api/jobs/{id}/` show
+    its state and progress. `kind` names the handler registered in submissions/jobs.py.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCESS = "success", "Finished"
+        FAILURE = "failure", "Failed"
+
+    kind = models.CharField(max_length=40)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="jobs")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="Per cent done, 0–100."
+    )
+    message = models.CharField(max_length=250, blank=True, help_text="What it is doing now.")
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_state_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCESS, self.State.FAILURE)
+
+
+class QuarterlyReturn(models.Model):
+    """One version of a plan's return to NHS England for a quarter.
+
+    Its `snapshot` is computed from live data by a job; once approved the return never
+    changes, and a correction is a new version (`supersedes` the old one).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for review"
+        APPROVED = "approved", "Approved"
+        SUBMITTED = "submitted", "Submitted"
+
+    FROZEN_STATUSES = (Status.APPROVED, Status.SUBMITTED)
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="returns")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    highlights = models.TextField(blank=True)
+    challenges = models.TextField(blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the snapshot.")
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-year", "-quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "quarter", "version"], name="unique_return_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan.area} {self.period_label} return v{self.version}"
+
+    @property
+    def area_id(self):
+        return self.plan.area_id
+
+    @property
+    def period_label(self) -> str:
+        return FinancialYear(self.year).quarter(self.quarter).label
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN_STATUSES
+
+
+class Document(models.Model):
+    """A rendered submission document, stored with its checksum and what it came from."""
+
+    class Kind(models.TextChoices):
+        PART1_PDF = "part1-pdf", "Plan (Part 1) as PDF"
+        PART2_XLSX = "part2-xlsx", "Part 2 workbook (metrics and finance)"
+        RETURN_PDF = "return-pdf", "Quarterly return report (PDF)"
+        RETURN_XLSX = "return-xlsx", "Quarterly return workbook"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="documents")
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source_version = models.CharField(
+        max_length=120, help_text="The plan or return version it was rendered from."
+    )
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file.")
+    size = models.PositiveIntegerField(default=0)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.source_version}"
