@@ -7,11 +7,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from import_export.formats import base_formats
-
 from metrics import periods
 from metrics.models import Actual, MetricDefinition
 from plans.models import Plan
+from plans.spreadsheets import CellError
 
 METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE = (
     "Metric",
@@ -25,21 +24,6 @@ METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE = (
 )
 COLUMNS = (METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE)
 REQUIRED = (METRIC, KIND, PERIOD)
-FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
-
-
-class SpreadsheetError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, column “{self.column}”: {self.message}"
 
 
 @dataclass
@@ -54,21 +38,6 @@ class ActualRow:
     denominator: Decimal | None
     stage: str
     source: str
-
-
-def read_spreadsheet(upload):
-    """A tablib Dataset from an uploaded .csv or .xlsx file."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    file_format = FORMATS.get(extension)
-    if file_format is None:
-        raise SpreadsheetError("Upload a .csv or .xlsx file.")
-    content = upload.read()
-    try:
-        if not file_format.is_binary():
-            content = content.decode("utf-8-sig")
-        return file_format.create_dataset(content)
-    except Exception as error:  # a corrupt or mislabelled file
-        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
 
 
 def _text(value) -> str:

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods
 from metrics import charts, selectors, services
 from metrics.forms import ActualForm, ActualImportForm, FigureForm
 from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
-from metrics.resources import SpreadsheetError, read_spreadsheet, validate
+from metrics.resources import validate
 from metrics.tables import ActualTable
 from plans import permissions
 from plans.services import EditConflict
+from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 
 
 def _metric(code) -> MetricDefinition:

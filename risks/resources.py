@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from import_export.formats import base_formats
-
+from plans.spreadsheets import CellError
 from risks import calculations
 from risks.models import Risk, RiskRegister, Scale
 
@@ -38,44 +37,14 @@ LEVELS = (
     ("Impact after mitigation", True),
 )
 RATINGS = ("Rating before mitigation", "Rating after mitigation")
-FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%Y-%m-%d %H:%M:%S")
 _LIMITS = {f.name: f.max_length for f in Risk._meta.fields if getattr(f, "max_length", None)}
-
-
-class SpreadsheetError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, column “{self.column}”: {self.message}"
 
 
 @dataclass
 class RiskRow:
     row: int
     fields: dict
-
-
-def read_spreadsheet(upload):
-    """A tablib Dataset from an uploaded .csv or .xlsx file."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    file_format = FORMATS.get(extension)
-    if file_format is None:
-        raise SpreadsheetError("Upload a .csv or .xlsx file.")
-    content = upload.read()
-    try:
-        if not file_format.is_binary():
-            content = content.decode("utf-8-sig")
-        return file_format.create_dataset(content)
-    except Exception as error:  # a corrupt or mislabelled file
-        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
 
 
 def _text(value) -> str:

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.services import EditConflict
+from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from risks import charts, selectors, services
 from risks.filters import RiskFilter
 from risks.forms import (
@@ -23,7 +24,7 @@ from risks.forms import (
     scale_hint,
 )
 from risks.models import RiskSharingScenario, RiskWorkshopOutput
-from risks.resources import SpreadsheetError, read_spreadsheet, validate
+from risks.resources import validate
 from risks.tables import RiskTable
 
 

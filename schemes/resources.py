@@ -10,12 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from import_export.formats import base_formats
-
 from metrics.models import MetricDefinition
 from plans.models import Plan
 from plans.periods import FinancialYear
+from plans.spreadsheets import CellError
 from schemes.models import Scheme, Theme
 
 NAME, THEME, STATUS, PROTECTION, METRICS = (
@@ -28,21 +26,6 @@ NAME, THEME, STATUS, PROTECTION, METRICS = (
 REQUIRED = (NAME, THEME, STATUS)
 PROTECTION_LABELS = {"": "", "adult social care": "social_care", "nhs": "nhs"}
 _YEAR_HEADER = re.compile(r"^\s*(\d{4}\s*/\s*\d{2,4})\s*(\(£\))?\s*$")
-FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
-
-
-class SpreadsheetError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, column “{self.column}”: {self.message}"
 
 
 @dataclass
@@ -54,26 +37,6 @@ class SchemeRow:
     protection: str
     metrics: list[MetricDefinition]
     budgets: dict[int, Decimal | None]
-
-
-def read_spreadsheet(upload):
-    """A tablib Dataset from an uploaded .csv or .xlsx file."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    file_format = FORMATS.get(extension)
-    if file_format is None:
-        raise SpreadsheetError("Upload a .csv or .xlsx file.")
-    if upload.size > settings.MAX_UPLOAD_BYTES:
-        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise SpreadsheetError(f"The file is larger than {limit} MB; upload a smaller one.")
-    content = upload.read()
-    if not content.strip():
-        raise SpreadsheetError("The file is empty.")
-    try:
-        if not file_format.is_binary():
-            content = content.decode("utf-8-sig")
-        return file_format.create_dataset(content)
-    except Exception as error:  # a corrupt or mislabelled file
-        raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
 
 
 def _text(value) -> str:

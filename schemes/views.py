@@ -11,11 +11,12 @@ from plans import permissions
 from plans.exports import SafeTableExport
 from plans.history import entries_for
 from plans.services import EditConflict
+from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from schemes import selectors, services
 from schemes.filters import SchemeFilter
 from schemes.forms import BudgetFormSet, SchemeForm, SchemeImportForm, budget_initial
 from schemes.models import Scheme, SchemeBudget
-from schemes.resources import SpreadsheetError, read_spreadsheet, validate
+from schemes.resources import validate
 from schemes.tables import SchemeTable
 
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from metrics.models import Actual
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 
 
@@ -61,14 +63,15 @@ def test_sessions_end_with_the_browser_and_after_a_working_day():
         ("schemes.csv", b"x" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
     ],
 )
+@pytest.mark.parametrize("url_name", ["schemes:scheme_import", "metrics:actual_import"])
 def test_bad_uploads_get_a_clear_message_and_import_nothing(
-    client_for, officer, plan, name, content, message
+    client_for, officer, plan, name, content, message, url_name
 ):
-    count = plan.schemes.count()
+    before = (plan.schemes.count(), Actual.objects.count())
     response = client_for(officer).post(
-        reverse("schemes:scheme_import", kwargs={"pk": plan.pk}),
+        reverse(url_name, kwargs={"pk": plan.pk}),
         {"file": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert plan.schemes.count() == count
+    assert (plan.schemes.count(), Actual.objects.count()) == before
