@@ -249,3 +249,50 @@ class SchemeImpact(models.Model):
 
     def __str__(self):
         return f"{self.scheme} {FinancialYear(self.year)}: {self.metric}"
+
+
+class PlanQuarterSpend(models.Model):
+    """Spend of a whole plan for a quarter when it is not broken down by scheme (pounds).
+
+    Some sources give only the plan's outturn (the June 2017 report: £38.7m for 2016/17);
+    the dashboard adds this line to the schemes' figures, so nothing is counted twice as
+    long as a plan's spend is entered either by scheme or here.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quarter_spend")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    forecast = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Forecast outturn for the year, as known in this quarter (pounds).",
+    )
+    actual_to_date = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Actual spend from the start of the year to the end of this quarter (pounds).",
+    )
+    note = models.TextField(blank=True)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "quarter"], name="unique_plan_quarter_spend"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {FinancialYear(self.year).quarter(self.quarter)}"
+
+    def clean(self):
+        if self.quarter not in (1, 2, 3, 4):
+            raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
+        if self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
