@@ -13,6 +13,7 @@ from governance import selectors
 from governance.models import Board
 from governance.serializers import ActionSerializer, BoardSerializer, MeetingSerializer
 from plans import permissions
+from plans.openapi import REFUSALS
 
 
 class BoardListApi(APIView):
@@ -30,7 +31,7 @@ class BoardMeetingsApi(APIView):
     @extend_schema(
         operation_id="boards_meetings_list",
         summary="A board's meetings with their agenda items and decisions",
-        responses=MeetingSerializer(many=True),
+        responses={200: MeetingSerializer(many=True), **REFUSALS},
     )
     def get(self, request, pk):
         board = permissions.get_in_area(request.user, Board.objects.all(), pk, permissions.VIEW)

@@ -17,6 +17,7 @@ from metrics.models import MetricDefinition
 from metrics.serializers import ActualInSerializer, ActualOutSerializer, MetricSummarySerializer
 from plans import permissions
 from plans.models import Plan
+from plans.openapi import REFUSALS
 
 
 def _plan(request, pk, action=permissions.VIEW) -> Plan:
@@ -29,7 +30,7 @@ class PlanMetricsApi(APIView):
     @extend_schema(
         operation_id="plans_metrics_list",
         summary="A plan's metrics: baseline, targets, actuals with status, change and forecast",
-        responses=MetricSummarySerializer(many=True),
+        responses={200: MetricSummarySerializer(many=True), **REFUSALS},
     )
     def get(self, request, pk):
         plan = _plan(request, pk)
@@ -52,6 +53,7 @@ class PlanMetricActualsApi(APIView):
         responses={
             201: ActualOutSerializer,
             400: OpenApiResponse(description="Field errors; nothing was stored."),
+            **REFUSALS,
         },
     )
     def post(self, request, pk, code):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plans import permissions
+from plans.openapi import REFUSALS
 from risks import selectors
 from risks.serializers import FundSerializer, RiskSerializer
 
@@ -19,7 +20,7 @@ class PlanRisksApi(APIView):
     @extend_schema(
         operation_id="plans_risks_list",
         summary="A plan's risk register, ratings as written on its scale",
-        responses=RiskSerializer(many=True),
+        responses={200: RiskSerializer(many=True), **REFUSALS},
     )
     def get(self, request, pk):
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)
@@ -32,7 +33,7 @@ class PlanFundsApi(APIView):
     @extend_schema(
         operation_id="plans_funds_list",
         summary="A plan's contingency, risk pool and reserves with released and balance",
-        responses=FundSerializer(many=True),
+        responses={200: FundSerializer(many=True), **REFUSALS},
     )
     def get(self, request, pk):
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)

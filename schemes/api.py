@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from plans import permissions
 from plans.models import Plan
+from plans.openapi import REFUSALS
 from plans.selectors import plans_for
 from schemes.selectors import plan_budget_summary, scheme_list
 from schemes.serializers import PlanDetailSerializer, PlanSerializer, SchemeSerializer
@@ -39,7 +40,7 @@ class PlanDetailApi(APIView):
     @extend_schema(
         operation_id="plans_retrieve",
         summary="A plan with its pooled budget against its schemes, per financial year",
-        responses=PlanDetailSerializer,
+        responses={200: PlanDetailSerializer, **REFUSALS},
     )
     def get(self, request, pk):
         plan = _plan(request, pk)
@@ -51,7 +52,7 @@ class PlanSchemesApi(APIView):
     @extend_schema(
         operation_id="plans_schemes_list",
         summary="A plan's schemes with their budgets per financial year",
-        responses=SchemeSerializer(many=True),
+        responses={200: SchemeSerializer(many=True), **REFUSALS},
     )
     def get(self, request, pk):
         plan = _plan(request, pk)

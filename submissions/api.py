@@ -1,10 +1,13 @@
 from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import RetrieveAPIView
 
+from plans.openapi import REFUSALS
 from submissions.selectors import job_for
 from submissions.serializers import JobSerializer
 
 
+@extend_schema_view(get=extend_schema(responses={200: JobSerializer, **REFUSALS}))
 class JobDetail(RetrieveAPIView):
     """A background job's state (pending, running, success, failure), progress and result."""
 
