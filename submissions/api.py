@@ -20,3 +20,7 @@ class JobDetail(RetrieveAPIView):
 urlpatterns = [
     path("jobs/<int:pk>/", JobDetail.as_view(), name="api-job-detail"),
 ]
+
+from submissions.documents import api as documents_api  # noqa: E402
+
+urlpatterns += documents_api.urlpatterns

@@ -1,1 +1,3 @@
 """Imports every module that registers a job handler (see submissions/jobs.py)."""
+
+from submissions.documents import handlers as documents_handlers  # noqa: F401  render-part1/2

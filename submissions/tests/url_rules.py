@@ -1,5 +1,5 @@
 from submissions.models import Job
-from tests.grid import API_VIEW, NOT_ALLOWED, VIEW, Rule, grid
+from tests.grid import API_VIEW, EDIT_SCHEMES, NOT_ALLOWED, VIEW, Rule, grid
 
 
 def _job(plan) -> dict:
@@ -7,9 +7,44 @@ def _job(plan) -> dict:
     return {"pk": job.pk}
 
 
+def _other_version(plan) -> dict:
+    import datetime
+
+    from plans.services import plan_create
+
+    draft = plan_create(
+        area=plan.area,
+        title=plan.title,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        version_kind="draft",
+        version_date=datetime.date(2014, 2, 14),
+    )
+    return {"pk": plan.pk, "other": draft.pk}
+
+
+def _document(plan) -> dict:
+    from submissions.documents.services import document_store
+
+    document = document_store(
+        plan=plan, kind="part1-pdf", content=b"%PDF-1.7", source_version="final, 4 April 2014"
+    )
+    return {"pk": document.pk}
+
+
 RULES = {
     "submissions:job_detail": Rule(VIEW, _job),
     # POST only: a GET is refused as such before anything else is looked at.
     "submissions:job_retry": Rule(grid(default=NOT_ALLOWED), _job),
     "api-job-detail": Rule(API_VIEW, _job),
+    # Submission documents, template checks, versions (submissions/documents/).
+    "submissions:document_list": Rule(VIEW),
+    "submissions:document_render": Rule(grid(default=NOT_ALLOWED)),  # POST only
+    "submissions:workbook_import": Rule(EDIT_SCHEMES),
+    "submissions:checklist": Rule(VIEW),
+    "submissions:version_list": Rule(VIEW),
+    "submissions:version_diff": Rule(VIEW, _other_version),
+    "submissions:document_download": Rule(VIEW, _document),
+    "api-plan-documents": Rule(API_VIEW),
+    "api-plan-checklist": Rule(API_VIEW),
 }

@@ -1,0 +1,80 @@
+"""API of a plan's submission documents and template checks."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans import permissions
+from submissions.documents.checklist import plan_checks
+from submissions.documents.services import JOB_KINDS, document_render_start
+from submissions.models import Document
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    version = serializers.CharField(source="source_version", read_only=True)
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "version", "created", "checksum", "size", "url"]
+        read_only_fields = fields
+
+    def get_url(self, document) -> str:
+        path = reverse("submissions:document_download", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DocumentRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in JOB_KINDS])
+
+
+class CheckSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    item = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="The page where the requirement is met.")
+
+
+_JOB_STARTED = inline_serializer("DocumentJobStarted", {"job": serializers.IntegerField()})
+
+
+class PlanDocuments(APIView):
+    """A plan's rendered submission documents; POST renders a new one in a background job."""
+
+    @extend_schema(responses=DocumentSerializer(many=True))
+    def get(self, request, pk):
+        plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+        documents = Document.objects.filter(plan=plan, kind__in=list(JOB_KINDS))
+        return Response(DocumentSerializer(documents, many=True, context={"request": request}).data)
+
+    @extend_schema(request=DocumentRequestSerializer, responses={202: _JOB_STARTED})
+    def post(self, request, pk):
+        plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+        serializer = DocumentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = document_render_start(
+            plan=plan, kind=serializer.validated_data["kind"], user=request.user
+        )
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class PlanChecklist(APIView):
+    """The template checks of a plan version: each requirement, yes or no, and why."""
+
+    @extend_schema(responses=CheckSerializer(many=True))
+    def get(self, request, pk):
+        plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+        return Response(CheckSerializer(plan_checks(plan=plan), many=True).data)
+
+
+urlpatterns = [
+    path("plans/<int:pk>/documents/", PlanDocuments.as_view(), name="api-plan-documents"),
+    path("plans/<int:pk>/checklist/", PlanChecklist.as_view(), name="api-plan-checklist"),
+]

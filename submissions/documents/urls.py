@@ -1,0 +1,15 @@
+"""Pages of a plan's submission documents; included in the `submissions` namespace."""
+
+from django.urls import path
+
+from submissions.documents import views
+
+urlpatterns = [
+    path("plans/<int:pk>/documents/", views.document_list, name="document_list"),
+    path("plans/<int:pk>/documents/render/", views.document_render, name="document_render"),
+    path("plans/<int:pk>/documents/import/", views.workbook_import, name="workbook_import"),
+    path("plans/<int:pk>/checklist/", views.checklist, name="checklist"),
+    path("plans/<int:pk>/versions/", views.version_list, name="version_list"),
+    path("plans/<int:pk>/versions/<int:other>/", views.version_diff, name="version_diff"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+]

@@ -1,0 +1,162 @@
+"""Pages for a plan's submission documents, template checks, Part 2 import and versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plans import permissions
+from plans.models import Plan
+from submissions.documents.checklist import all_passed, plan_checks
+from submissions.documents.forms import RollForwardForm, WorkbookImportForm
+from submissions.documents.part2 import part2_import
+from submissions.documents.services import JOB_KINDS, document_render_start
+from submissions.documents.versions import plan_diff, plan_roll_forward
+from submissions.models import Document
+
+
+@login_required
+def document_list(request, pk):
+    """The plan's rendered documents, and the buttons that render new ones."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    documents = Document.objects.filter(plan=plan, kind__in=list(JOB_KINDS)).select_related(
+        "created_by"
+    )
+    return render(
+        request,
+        "submissions/documents/document_list.html",
+        {
+            "plan": plan,
+            "documents": documents,
+            "can_import": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+        },
+    )
+
+
+@require_POST
+@login_required
+def document_render(request, pk):
+    """Start rendering a document of the plan; the job page shows its progress."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    kind = request.POST.get("kind", "")
+    if kind not in JOB_KINDS:
+        raise Http404("No such kind of document.")
+    job = document_render_start(plan=plan, kind=kind, user=request.user)
+    return redirect("submissions:job_detail", pk=job.pk)
+
+
+def document_for(*, user, pk) -> Document:
+    """A document by id, if the user may see its plan (404/403)."""
+    document = Document.objects.select_related("plan").filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    permissions.check(user, permissions.VIEW, document.plan)
+    return document
+
+
+@login_required
+def document_download(request, pk):
+    """The stored file, after the permission check (never a public media URL)."""
+    document = document_for(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer stored.") from error
+    filename = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@login_required
+def checklist(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    checks = plan_checks(plan=plan)
+    return render(
+        request,
+        "submissions/documents/checklist.html",
+        {
+            "plan": plan,
+            "checks": checks,
+            "all_passed": all_passed(checks),
+            "failed": sum(not c.ok for c in checks),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workbook_import(request, pk):
+    """Upload a Part 2 workbook: changed amounts and fields update the schemes (audited);
+    any bad cell is reported by sheet, row and column, and nothing is imported."""
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
+    form = WorkbookImportForm(request.POST or None, request.FILES or None)
+    cell_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            form.add_error("file", "The file is too large.")
+        else:
+            result = part2_import(plan=plan, content=upload.read(), user=request.user)
+            cell_errors = result.errors
+            if not cell_errors:
+                if result.changed:
+                    messages.success(
+                        request,
+                        f"Changed {len(result.changed)} scheme(s): {', '.join(result.changed)}.",
+                    )
+                else:
+                    messages.info(request, "The workbook matches the plan: nothing changed.")
+                return redirect("submissions:document_list", pk=plan.pk)
+    return render(
+        request,
+        "submissions/documents/workbook_import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "cell_errors": cell_errors,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_list(request, pk):
+    """The area's other versions to compare with, and rolling this one forward."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    # A submitted plan is frozen, but rolling it forward into a new version is the point.
+    may_roll = permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
+    form = RollForwardForm(request.POST or None, initial={"version_kind": "final"})
+    if request.method == "POST":
+        if not may_roll:
+            raise PermissionDenied
+        if form.is_valid():
+            new = plan_roll_forward(plan=plan, user=request.user, **form.cleaned_data)
+            messages.success(request, f"New version made: {new}.")
+            return redirect("submissions:version_diff", pk=plan.pk, other=new.pk)
+    others = Plan.objects.visible_to(request.user).filter(area=plan.area).exclude(pk=plan.pk)
+    return render(
+        request,
+        "submissions/documents/version_list.html",
+        {
+            "plan": plan,
+            "others": others,
+            "form": form,
+            "may_roll": may_roll,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@login_required
+def version_diff(request, pk, other):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    other_plan = permissions.get_plan(request.user, other, permissions.VIEW)
+    if other_plan.area_id != plan.area_id:
+        raise Http404("Compare versions of the same area's plan.")
+    diff = plan_diff(old=plan, new=other_plan)
+    return render(request, "submissions/documents/version_diff.html", {"plan": plan, "diff": diff})

@@ -1,0 +1,163 @@
+"""The plan as a PDF (Part 1 template), read back from the file: headings, every scheme's
+name and amount, every metric's baseline and target, the page-numbered footer; rendered
+by a job and stored with its checksum and version. Leicestershire's sample plan."""
+
+import hashlib
+import io
+import re
+import subprocess  # nosec B404: pdftotext, a fixed command on a file the test wrote
+
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from fixtures.loader import load_sample_data
+from metrics.selectors import metrics_overview
+from metrics.templatetags.metric_format import figure
+from plans.models import Plan
+from plans.templatetags.bcf_format import pounds
+from schemes.selectors import budget_column, scheme_list
+from submissions.documents.part1 import part1_pdf
+from submissions.jobs import job_run
+from submissions.models import Document, Job
+
+HEADINGS = (
+    "1) Plan details",
+    "a) Summary of plan",
+    "b) Authorisation and sign-off",
+    "c) Service provider engagement",
+    "d) Patient, service user and public engagement",
+    "e) Related documentation",
+    "2) Vision and schemes",
+    "a) Vision for health and care services",
+    "b) Aims and objectives",
+    "c) Description of planned changes",
+    "d) Implications for the acute sector",
+    "e) Governance",
+    "3) National conditions",
+    "4) Risks",
+)
+
+
+@pytest.fixture(scope="module")
+def _rendered(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the sample data and render Leicestershire's 2014 plan once for the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_sample_data(with_users=False)
+        plan = Plan.objects.get(area__code="E10000018", first_year=2014)
+        content = part1_pdf(plan)
+        path = tmp_path_factory.mktemp("part1") / "plan.pdf"
+        path.write_bytes(content)
+        text = subprocess.run(  # nosec B603 B607
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+        ).stdout
+        schemes = [
+            (s.name, [getattr(s, budget_column(y.start_year)) for y in plan.years])
+            for s in scheme_list(plan=plan)
+        ]
+        metrics = [
+            (s.metric, s.baseline, list(s.targets))
+            for s in metrics_overview(plan=plan, with_matrix=False).summaries
+            if s.baseline or s.targets
+        ]
+        yield {
+            "content": content,
+            "text": text,
+            "flat": " ".join(text.split()),
+            "plan": str(plan),
+            "title": plan.title,
+            "schemes": schemes,
+            "metrics": metrics,
+        }
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def rendered(_rendered):
+    return _rendered
+
+
+def test_the_pdf_has_every_section_heading_of_the_part1_template(rendered):
+    for heading in HEADINGS:
+        assert heading in rendered["flat"], heading
+
+
+def test_every_scheme_appears_with_its_amount_for_each_year(rendered):
+    assert len(rendered["schemes"]) > 10
+    flat = rendered["flat"]
+    for name, amounts in rendered["schemes"]:
+        assert " ".join(name.split()) in flat or name.split()[0] in flat, name
+        for amount in amounts:
+            if amount is not None:
+                assert pounds(amount) in flat, (name, amount)
+
+
+def test_every_scheme_name_is_printed_whole(rendered):
+    """Names may wrap inside their cell: every word of each name is on the page."""
+    words = set(re.findall(r"\S+", rendered["flat"]))
+    for name, _ in rendered["schemes"]:
+        missing = [w for w in name.split() if w not in words]
+        assert missing == [], name
+
+
+def test_every_metric_baseline_and_target_is_in_the_pdf(rendered):
+    assert len(rendered["metrics"]) >= 4
+    flat = rendered["flat"]
+    for metric, baseline, targets in rendered["metrics"]:
+        assert metric.name.split()[0] in flat
+        if baseline is not None:
+            assert figure(baseline.value, metric) in flat, (metric.code, baseline.value)
+        for target in targets:
+            assert figure(target.value, metric) in flat, (metric.code, target.value)
+
+
+def test_every_page_has_the_numbered_footer_with_the_plan_and_version(rendered):
+    reader = PdfReader(io.BytesIO(rendered["content"]))
+    pages = len(reader.pages)
+    assert pages > 5
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert f"page {number} of {pages}" in text
+        assert "final, 4 April 2014" in text
+        assert rendered["title"] in text
+
+
+def test_the_pdf_has_a_title_language_bookmarks_and_tags(rendered):
+    reader = PdfReader(io.BytesIO(rendered["content"]))
+    assert rendered["title"] in reader.metadata.title
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in catalog  # tagged text for screen readers
+    assert catalog["/MarkInfo"]["/Marked"]
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "1) Plan details" in outline and "4) Risks" in outline
+
+
+def test_metric_charts_are_vector_graphics_not_images(rendered):
+    reader = PdfReader(io.BytesIO(rendered["content"]))
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 0
+    assert "targets and actuals" in rendered["flat"]  # the charts' titles, as text
+
+
+@pytest.mark.django_db
+def test_the_render_job_stores_the_pdf_with_checksum_and_version(
+    plan, officer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    from submissions.documents.services import document_render_start
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = document_render_start(plan=plan, kind=Document.Kind.PART1_PDF, user=officer)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCESS, job.error
+    document = Document.objects.get(pk=job.result["document"])
+    content = document.file.read()
+    assert content.startswith(b"%PDF")
+    assert document.checksum == hashlib.sha256(content).hexdigest()
+    assert document.size == len(content)
+    assert document.source_version == "final, 4 April 2014"
+    assert document.created_by == officer
+    # Run again (a task delivered twice): the job is claimed once, one document.
+    job_run(job.pk)
+    assert Document.objects.filter(job=job).count() == 1
