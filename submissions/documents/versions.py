@@ -146,7 +146,11 @@ def plan_roll_forward(
                 category=categories[risk.category_id],
                 user=user,
                 order=risk.order,
-                **{name: getattr(risk, name) for name in risk_services.RISK_FIELDS},
+                **{
+                    name: getattr(risk, name)
+                    for name in risk_services.RISK_FIELDS
+                    if name != "category"
+                },
             )
     return new
 

@@ -1,0 +1,176 @@
+"""Template checks: each requirement fails in a plan built to fail it, and passes once met.
+
+The shared `plan` fixture has no text in its sections, schemes without a scheme type (two
+of them without a metric), 2014/15 social care protection short of what is stated, metrics
+without baselines, no risks and no sign-offs.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from metrics import services as metric_services
+from metrics.models import MetricDefinition
+from plans import services as plan_services
+from plans.models import NarrativeSection
+from risks import services as risk_services
+from schemes import services as scheme_services
+from schemes.models import SchemeType
+from submissions.documents.checklist import plan_checks
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(plan, start: str):
+    found = [c for c in plan_checks(plan=plan) if c.item.startswith(start)]
+    assert len(found) == 1, [c.item for c in plan_checks(plan=plan)]
+    return found[0]
+
+
+def test_an_unwritten_section_fails_and_links_to_where_it_is_written(plan):
+    check = _check(plan, "Section “Vision")
+    assert not check.ok
+    assert check.url == reverse("plans:section_edit", args=[plan.pk, "vision"])
+    section = plan.sections.get(key=NarrativeSection.Key.VISION)
+    plan_services.section_update(section=section, body="Our vision.", expected_version=None)
+    assert _check(plan, "Section “Vision").ok
+
+
+def test_a_scheme_without_a_scheme_type_fails(plan):
+    check = _check(plan, "Scheme “Local area coordination”")
+    assert not check.ok
+    assert "a scheme type" in check.detail
+    assert "metric" not in check.detail  # it has one
+    scheme = plan.schemes.get(name="Local area coordination")
+    assert check.url == reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk])
+    kind = SchemeType.objects.create(planning_year=2014, name="Integrated care")
+    scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
+    assert _check(plan, "Scheme “Local area coordination”").ok
+
+
+def test_a_scheme_with_no_metric_and_no_reason_fails_until_the_reason_is_given(plan):
+    scheme = plan.schemes.get(name="Assistive technology")
+    kind = SchemeType.objects.create(planning_year=2014, name="Assistive technologies")
+    scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
+    check = _check(plan, "Scheme “Assistive technology”")
+    assert not check.ok
+    assert check.detail == "Missing a metric (or the reason it moves none)."
+    scheme_services.scheme_update(
+        scheme=scheme, expected_version=None, no_metric_reason="Enables other schemes."
+    )
+    assert _check(plan, "Scheme “Assistive technology”").ok
+
+
+def test_a_scheme_with_no_budget_fails(plan):
+    theme = plan.themes.get(name="Hospital discharge and reablement")
+    admissions = MetricDefinition.objects.get(code="non-elective-admissions")
+    kind = SchemeType.objects.create(planning_year=2014, name="Reablement")
+    scheme = scheme_services.scheme_create(
+        plan=plan, theme=theme, name="Reablement", status="new", metrics=[admissions]
+    )
+    scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
+    check = _check(plan, "Scheme “Reablement”")
+    assert not check.ok
+    assert check.detail == "Missing a budget."
+
+
+def test_a_pooled_budget_below_the_minimum_fails(plan):
+    assert _check(plan, "2015/16: pooled budget").ok
+    plan_services.plan_year_set(
+        plan=plan,
+        year=2015,
+        minimum_required=Decimal("16000000.00"),
+        agreed_total=Decimal("15999999.99"),
+        protected_social_care_stated=Decimal("12600000.00"),
+    )
+    check = _check(plan, "2015/16: pooled budget")
+    assert not check.ok
+    assert "£15,999,999.99" in check.detail
+    assert check.url == reverse("plans:plan_edit", args=[plan.pk])
+
+
+def test_protected_social_care_short_of_what_is_stated_fails(plan):
+    check = _check(plan, "2014/15: protected social care")
+    assert not check.ok
+    assert "£2,800,000.00" in check.detail and "£3,000,000.00" in check.detail
+    assert _check(plan, "2015/16: protected social care").ok
+
+
+def test_a_metric_without_baseline_or_trajectory_fails_until_both_are_set(plan):
+    metric = MetricDefinition.objects.get(code="delayed-transfers-of-care")
+    check = _check(plan, f"Metric “{metric.short_name}”")
+    assert not check.ok
+    assert check.detail == "Missing a baseline and a trajectory."
+    assert check.url == reverse("metrics:metric_detail", args=[plan.pk, metric.code])
+    metric_services.baseline_set(
+        plan=plan,
+        metric=metric,
+        granularity="year",
+        start=datetime.date(2013, 4, 1),
+        end=datetime.date(2014, 3, 31),
+        value=Decimal("292.71"),
+    )
+    assert _check(plan, f"Metric “{metric.short_name}”").detail == "Missing a trajectory."
+    metric_services.target_create(
+        plan=plan,
+        metric=metric,
+        granularity="year",
+        start=datetime.date(2014, 4, 1),
+        end=datetime.date(2015, 3, 31),
+        value=Decimal("288.18"),
+    )
+    assert _check(plan, f"Metric “{metric.short_name}”").ok
+
+
+def test_a_plan_without_risks_fails(plan):
+    check = _check(plan, "The plan has a risk register")
+    assert not check.ok
+
+
+def test_a_risk_without_mitigation_or_rating_after_fails(plan):
+    register = risk_services.register_create(plan=plan, scale="lmh", categories=["Finance"])
+    category = register.categories.get()
+    risk_services.risk_create(
+        register=register, category=category, description="Savings not delivered", rating_before="H"
+    )
+    check = _check(plan, "Risk “Savings not delivered”")
+    assert not check.ok
+    assert check.detail == "Missing mitigation and a rating after mitigation."
+    assert "/risks/" in check.url
+    risk = register.risks.get()
+    risk_services.risk_update(
+        risk=risk, expected_version=None, mitigations="Monthly review", rating_after="M"
+    )
+    assert _check(plan, "Risk “Savings not delivered”").ok
+
+
+def test_a_plan_without_sign_offs_fails(plan):
+    assert not _check(plan, "Sign-offs recorded").ok
+    plan_services.sign_off_add(
+        plan=plan,
+        on_behalf_of="Council",
+        name="A Person",
+        position="Chief Executive",
+        signed_on=datetime.date(2014, 4, 2),
+    )
+    assert _check(plan, "Sign-offs recorded").ok
+
+
+def test_the_checklist_page_shows_each_failing_requirement_with_a_link(client_for, board, plan):
+    response = client_for(board).get(reverse("submissions:checklist", args=[plan.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Not ready" in content
+    assert reverse("plans:section_edit", args=[plan.pk, "vision"]) in content
+
+
+def test_the_api_returns_the_same_checks(client_for, board, plan):
+    response = client_for(board).get(f"/api/plans/{plan.pk}/checklist/")
+    assert response.status_code == 200
+    body = response.json()
+    expected = plan_checks(plan=plan)
+    assert [(c["item"], c["ok"], c["detail"]) for c in body] == [
+        (c.item, c.ok, c.detail) for c in expected
+    ]
