@@ -148,3 +148,34 @@ def test_a_board_member_cannot_import(client_for, board, plan):
     upload = SimpleUploadedFile("part2.xlsx", part2_workbook(plan))
     url = reverse("submissions:workbook_import", args=[plan.pk])
     assert client_for(board).post(url, {"file": upload}).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["schemetype", "schemesubtype", "areaofspend"])
+def test_administrators_edit_the_reference_data_in_the_admin(client_for, admin_user, model):
+    client = client_for(admin_user)
+    assert client.get(reverse(f"admin:schemes_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:schemes_{model}_add")).status_code == 200
+
+
+def test_scheme_types_of_the_plans_year_are_read_back_from_the_workbook(plan, officer):
+    from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
+
+    kind = SchemeType.objects.create(planning_year=2014, name="Integrated care planning")
+    sub = SchemeSubType.objects.create(scheme_type=kind, name="Care planning")
+    area = AreaOfSpend.objects.create(planning_year=2014, name="Community health")
+    workbook, sheet = _sheet(part2_workbook(plan))
+    row = _rows(sheet)["Local area coordination"]
+    row["Scheme type"].value = "Integrated care planning"
+    row["Sub type"].value = "Care planning"
+    row["Area of spend"].value = "Community health"
+    row["Commissioner"].value = "Joint"
+    row["% NHS (if joint)"].value = 60
+    result = part2_import(plan=plan, content=_save(workbook), user=officer)
+    assert result.errors == [] and result.changed == ["Local area coordination"]
+    scheme = plan.schemes.get(name="Local area coordination")
+    assert (scheme.scheme_type, scheme.sub_type, scheme.area_of_spend) == (kind, sub, area)
+    assert (scheme.commissioner, scheme.nhs_share_percent) == ("joint", Decimal("60.00"))
+    _, sheet = _sheet(part2_workbook(plan))
+    row = _rows(sheet)["Local area coordination"]
+    assert row["% LA (if joint)"].value == 40
+    assert row["Scheme type"].value == "Integrated care planning"
