@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FundKindEnum": "risks.models.Fund.Kind",
         "RiskScaleEnum": "risks.models.Scale",
+        "PlanStatusEnum": "plans.models.Plan.Status",
+        "ReturnStatusEnum": "submissions.models.QuarterlyReturn.Status",
     },
 }
 

@@ -173,3 +173,73 @@ def section_update(
     current.lock_version += 1
     save_with_history(current, user=user)
     return current
+
+
+@transaction.atomic
+def condition_status_set(
+    *,
+    plan: Plan,
+    condition,
+    year: int,
+    quarter: int,
+    status: str,
+    expected_date: datetime.date | None = None,
+    narrative: str = "",
+    expected_version: int | None = None,
+    user=None,
+):
+    """A plan's status against one national condition in one quarter, with its narrative.
+
+    A condition in progress needs the date it is expected to be met; one met or not met
+    keeps no such date. Refused with EditConflict if changed since `expected_version`.
+    """
+    from plans.models import ConditionStatus
+
+    if not condition.applies_to(year):
+        raise ValidationError({"condition": "This condition does not apply to that year."})
+    if status == ConditionStatus.Status.IN_PROGRESS and expected_date is None:
+        raise ValidationError(
+            {"expected_date": "Enter the date the condition is expected to be met."}
+        )
+    if status != ConditionStatus.Status.IN_PROGRESS:
+        expected_date = None
+    record = (
+        ConditionStatus.objects.select_for_update()
+        .filter(plan=plan, condition=condition, year=year, quarter=quarter)
+        .first()
+    )
+    if record is None:
+        record = ConditionStatus(plan=plan, condition=condition, year=year, quarter=quarter)
+    else:
+        check_version(record, expected_version)
+        if (record.status, record.expected_date, record.narrative) == (
+            status,
+            expected_date,
+            narrative,
+        ):
+            return record
+        record.lock_version += 1
+    record.status, record.expected_date, record.narrative = status, expected_date, narrative
+    save_with_history(record, user=user)
+    return record
+
+
+@transaction.atomic
+def national_condition_get_or_create(
+    *, code: str, title: str, first_year: int, last_year=None, order: int = 0, description=""
+):
+    """Reference data: a national condition by code, created once (sample data, admin)."""
+    from plans.models import NationalCondition
+
+    condition = NationalCondition.objects.filter(code=code).first()
+    if condition is None:
+        condition = NationalCondition(
+            code=code,
+            title=title,
+            first_year=first_year,
+            last_year=last_year,
+            order=order,
+            description=description,
+        )
+        save_with_history(condition)
+    return condition

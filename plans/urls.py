@@ -11,3 +11,14 @@ urlpatterns = [
     path("<int:pk>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
     path("<int:pk>/history/", views.plan_history, name="plan_history"),
 ]
+
+# National conditions' status per quarter (plans/views_conditions.py).
+from plans import views_conditions  # noqa: E402
+
+urlpatterns += [
+    path(
+        "<int:pk>/conditions/<int:year>/<int:quarter>/",
+        views_conditions.condition_edit,
+        name="condition_edit",
+    ),
+]

@@ -152,3 +152,81 @@ def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
             scheme_update(scheme=scheme, expected_version=None, **fields)
             updated += 1
     return created, updated
+
+
+# Quarterly spend -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quarter_spend_set(
+    *,
+    plan: Plan,
+    year: int,
+    quarter: int,
+    rows: dict[int, tuple[Decimal | None, Decimal | None]],
+    user=None,
+) -> int:
+    """Set each scheme's forecast outturn and actual spend for a quarter; all or nothing.
+
+    `rows` maps a scheme id of `plan` to (forecast, actual) in pounds; (None, None) removes
+    the quarter's figures. Quarterly spend is reported after a plan is submitted, so a
+    frozen plan still takes it. Returns how many schemes changed.
+    """
+    from schemes.models import SchemeQuarterSpend
+
+    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+        raise ValidationError("Choose a quarter of one of the plan's years.")
+    schemes = {s.pk: s for s in plan.schemes.filter(pk__in=list(rows))}
+    if len(schemes) != len(rows):
+        raise ValidationError("A row is not a scheme of this plan.")
+    existing = {
+        s.scheme_id: s
+        for s in SchemeQuarterSpend.objects.select_for_update().filter(
+            scheme__in=list(schemes), year=year, quarter=quarter
+        )
+    }
+    changed = 0
+    for scheme_id, (forecast, actual) in rows.items():
+        spend = existing.get(scheme_id)
+        if forecast is None and actual is None:
+            if spend is not None:
+                if user is not None:
+                    spend._history_user = user
+                spend.delete()
+                changed += 1
+            continue
+        if spend is None:
+            spend = SchemeQuarterSpend(scheme=schemes[scheme_id], year=year, quarter=quarter)
+        elif (spend.forecast, spend.actual) == (forecast, actual):
+            continue
+        else:
+            spend.lock_version += 1
+        spend.forecast, spend.actual = forecast, actual
+        save_with_history(spend, user=user)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def plan_quarter_spend_set(
+    *,
+    plan: Plan,
+    year: int,
+    quarter: int,
+    forecast: Decimal | None,
+    actual_to_date: Decimal | None,
+    note: str = "",
+    user=None,
+):
+    """The whole plan's forecast outturn and spend to date for a quarter, when the source
+    gives no scheme lines (pounds)."""
+    from schemes.models import PlanQuarterSpend
+
+    spend = PlanQuarterSpend.objects.select_for_update().filter(
+        plan=plan, year=year, quarter=quarter
+    ).first() or PlanQuarterSpend(plan=plan, year=year, quarter=quarter)
+    if spend.pk:
+        spend.lock_version += 1
+    spend.forecast, spend.actual_to_date, spend.note = forecast, actual_to_date, note
+    save_with_history(spend, user=user)
+    return spend

@@ -13,3 +13,15 @@ urlpatterns = [
     path("<int:pk>/schemes/<int:scheme_pk>/delete/", views.scheme_delete, name="scheme_delete"),
     path("<int:pk>/schemes/<int:scheme_pk>/history/", views.scheme_history, name="scheme_history"),
 ]
+
+# Quarterly spend (schemes/views_spend.py).
+from schemes import views_spend  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/spend/<int:year>/<int:quarter>/", views_spend.spend_edit, name="spend_edit"),
+    path(
+        "<int:pk>/spend/<int:year>/<int:quarter>/import/",
+        views_spend.spend_import,
+        name="spend_import",
+    ),
+]

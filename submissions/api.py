@@ -24,3 +24,69 @@ urlpatterns = [
 from submissions.documents import api as documents_api  # noqa: E402
 
 urlpatterns += documents_api.urlpatterns
+
+
+# Quarterly returns ------------------------------------------------------------------------
+
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
+from drf_spectacular.utils import extend_schema  # noqa: E402
+from rest_framework import status  # noqa: E402
+from rest_framework.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from rest_framework.generics import ListAPIView  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+
+from plans import permissions  # noqa: E402
+from submissions import selectors, services  # noqa: E402
+from submissions.serializers import (  # noqa: E402
+    JobStartedSerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+    ReturnStartSerializer,
+)
+
+
+class PlanReturns(ListAPIView):
+    """A plan's quarterly returns; POST `{"year": "2016/17", "quarter": 3}` starts preparing
+    one (202 with the job's id; the quarter's draft is reused, never duplicated)."""
+
+    serializer_class = ReturnSerializer
+    pagination_class = None
+
+    def get_plan(self):
+        return permissions.get_plan(self.request.user, self.kwargs["pk"], permissions.VIEW)
+
+    def get_queryset(self):
+        return selectors.returns_of(plan=self.get_plan())
+
+    @extend_schema(request=ReturnStartSerializer, responses={202: JobStartedSerializer})
+    def post(self, request, pk):
+        plan = self.get_plan()
+        if not permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id):
+            raise PermissionDenied()
+        data = ReturnStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            _, job = services.return_start(
+                plan=plan,
+                year=data.validated_data["year"],
+                quarter=data.validated_data["quarter"],
+                user=request.user,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from None
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class ReturnDetail(RetrieveAPIView):
+    """One quarterly return with its snapshot."""
+
+    serializer_class = ReturnDetailSerializer
+
+    def get_object(self):
+        return selectors.return_for(user=self.request.user, pk=self.kwargs["pk"])
+
+
+urlpatterns += [
+    path("plans/<int:pk>/returns/", PlanReturns.as_view(), name="api-plan-returns"),
+    path("returns/<int:pk>/", ReturnDetail.as_view(), name="api-return-detail"),
+]

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from submissions.models import Job
+from plans.periods import FinancialYear
+from submissions.models import Job, QuarterlyReturn
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -8,3 +9,51 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = ["id", "kind", "state", "progress", "message", "error", "result"]
         read_only_fields = fields
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    """A quarterly return in a list: its quarter, version, status, dates and checksum."""
+
+    year = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuarterlyReturn
+        fields = [
+            "id",
+            "year",
+            "quarter",
+            "version",
+            "status",
+            "approved_on",
+            "submitted_on",
+            "checksum",
+        ]
+        read_only_fields = fields
+
+    def get_year(self, obj) -> str:
+        return FinancialYear(obj.year).label
+
+
+class ReturnDetailSerializer(ReturnSerializer):
+    """A return with its frozen snapshot (Decimals as strings, dates as ISO strings)."""
+
+    snapshot = serializers.JSONField(read_only=True, allow_null=True)
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "snapshot"]
+        read_only_fields = fields
+
+
+class ReturnStartSerializer(serializers.Serializer):
+    year = serializers.CharField(help_text="Financial year, e.g. 2016/17.")
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+
+    def validate_year(self, value) -> int:
+        try:
+            return FinancialYear.parse(value).start_year
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="The id of the job; follow it at /api/jobs/{id}/.")

@@ -11,3 +11,20 @@ urlpatterns = [
 from submissions.documents import urls as documents_urls  # noqa: E402
 
 urlpatterns += documents_urls.urlpatterns
+
+# Quarterly returns and the Integration Executive's dashboard (submissions/views_returns.py).
+from submissions import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/dashboard/", views_returns.dashboard, name="dashboard"),
+    path("plans/<int:pk>/returns/", views_returns.return_list, name="return_list"),
+    path("returns/<int:pk>/", views_returns.return_detail, name="return_detail"),
+    path("returns/<int:pk>/prepare/", views_returns.return_prepare, name="return_prepare"),
+    path("returns/<int:pk>/narrative/", views_returns.return_narrative, name="return_narrative"),
+    path("returns/<int:pk>/ready/", views_returns.return_ready, name="return_ready"),
+    path("returns/<int:pk>/submit/", views_returns.return_submit, name="return_submit"),
+    path(
+        "returns/<int:pk>/new-version/", views_returns.return_new_version, name="return_new_version"
+    ),
+    path("returns/<int:pk>/diff/", views_returns.return_diff, name="return_diff"),
+]

@@ -23,3 +23,8 @@ RULES = {
     "plans:section_edit": Rule(EDIT_PLAN, lambda plan: {"pk": plan.pk, "key": "vision"}),
     "plans:plan_history": Rule(VIEW),
 }
+
+# National conditions per quarter (plans/views_conditions.py).
+RULES["plans:condition_edit"] = Rule(
+    EDIT_PLAN, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
+)

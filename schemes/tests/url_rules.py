@@ -18,3 +18,15 @@ RULES = {
     "api-plan-detail": Rule(API_VIEW),
     "api-plan-schemes": Rule(API_VIEW),
 }
+
+# Quarterly spend (schemes/views_spend.py).
+RULES.update(
+    {
+        "schemes:spend_edit": Rule(
+            EDIT_SCHEMES, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
+        ),
+        "schemes:spend_import": Rule(
+            EDIT_SCHEMES, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
+        ),
+    }
+)

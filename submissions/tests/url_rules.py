@@ -1,5 +1,5 @@
 from submissions.models import Job
-from tests.grid import API_VIEW, EDIT_SCHEMES, NOT_ALLOWED, VIEW, Rule, grid
+from tests.grid import API_VIEW, EDIT_PLAN, EDIT_SCHEMES, NOT_ALLOWED, VIEW, Rule, grid
 
 
 def _job(plan) -> dict:
@@ -48,3 +48,29 @@ RULES = {
     "api-plan-documents": Rule(API_VIEW),
     "api-plan-checklist": Rule(API_VIEW),
 }
+
+
+# Quarterly returns and the dashboard (submissions/views_returns.py, issue 6).
+def _return(plan) -> dict:
+    from submissions.services import return_get_or_create_draft
+
+    ret = return_get_or_create_draft(plan=plan, year=plan.first_year, quarter=1)
+    return {"pk": ret.pk}
+
+
+RULES.update(
+    {
+        "submissions:dashboard": Rule(VIEW),
+        "submissions:return_list": Rule(VIEW),
+        "submissions:return_detail": Rule(VIEW, _return),
+        "submissions:return_narrative": Rule(EDIT_PLAN, _return),
+        "submissions:return_diff": Rule(VIEW, _return),
+        # POST only.
+        "submissions:return_prepare": Rule(grid(default=NOT_ALLOWED), _return),
+        "submissions:return_ready": Rule(grid(default=NOT_ALLOWED), _return),
+        "submissions:return_submit": Rule(grid(default=NOT_ALLOWED), _return),
+        "submissions:return_new_version": Rule(grid(default=NOT_ALLOWED), _return),
+        "api-plan-returns": Rule(API_VIEW),
+        "api-return-detail": Rule(API_VIEW, _return),
+    }
+)

@@ -1,0 +1,117 @@
+"""The national conditions' status and narrative for one quarter of a plan.
+
+Needs EDIT_PLAN in the plan's area: the status is reported each quarter after the plan
+has been submitted, so it is checked in the area rather than against the frozen plan.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from plans import permissions, services
+from plans.forms import NhsForm
+from plans.models import ConditionStatus, NationalCondition
+from plans.periods import FinancialYear
+
+
+class ConditionStatusForm(NhsForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Not reported"), *ConditionStatus.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    expected_date = forms.DateField(
+        label="Expected to be met by",
+        required=False,
+        help_text="For a condition in progress, for example 2017-09-30.",
+        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
+    )
+    narrative = forms.CharField(
+        label="Narrative",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ConditionStatus.Status.IN_PROGRESS and not data.get(
+            "expected_date"
+        ):
+            self.add_error("expected_date", "Enter the date the condition is expected to be met.")
+        return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_edit(request, pk, year, quarter):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
+    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+        raise Http404("No such quarter in this plan.")
+    conditions = list(
+        NationalCondition.objects.filter(
+            Q(last_year__isnull=True) | Q(last_year__gte=year), first_year__lte=year
+        ).order_by("order", "code")
+    )
+    existing = {
+        s.condition_id: s
+        for s in ConditionStatus.objects.filter(plan=plan, year=year, quarter=quarter)
+    }
+    forms_by_condition = []
+    for condition in conditions:
+        current = existing.get(condition.pk)
+        initial = (
+            {
+                "status": current.status,
+                "expected_date": current.expected_date,
+                "narrative": current.narrative,
+                "lock_version": current.lock_version,
+            }
+            if current
+            else {}
+        )
+        form = ConditionStatusForm(request.POST or None, prefix=f"c{condition.pk}", initial=initial)
+        forms_by_condition.append((condition, form))
+    if request.method == "POST" and all(form.is_valid() for _, form in forms_by_condition):
+        try:
+            with transaction.atomic():
+                for condition, form in forms_by_condition:
+                    data = form.cleaned_data
+                    if not data["status"]:
+                        continue
+                    services.condition_status_set(
+                        plan=plan,
+                        condition=condition,
+                        year=year,
+                        quarter=quarter,
+                        status=data["status"],
+                        expected_date=data["expected_date"],
+                        narrative=data["narrative"],
+                        expected_version=data["lock_version"],
+                        user=request.user,
+                    )
+        except ValidationError as error:
+            forms_by_condition[0][1].add_error(None, error)
+        else:
+            messages.success(request, "National conditions saved.")
+            return redirect("plans:condition_edit", pk=plan.pk, year=year, quarter=quarter)
+    return render(
+        request,
+        "plans/condition_form.html",
+        {
+            "plan": plan,
+            "period": FinancialYear(year).quarter(quarter),
+            "rows": forms_by_condition,
+            "forms_with_errors": [form for _, form in forms_by_condition if form.errors],
+        },
+    )

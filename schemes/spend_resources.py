@@ -1,0 +1,68 @@
+"""Quarterly spend spreadsheets: one row per scheme, columns Scheme, Forecast outturn (£)
+and Actual spend in quarter (£). Every row is checked before anything is written; one bad
+cell means nothing is imported, and each problem is named by spreadsheet row and column."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from plans.models import Plan
+from plans.spreadsheets import CellError
+
+SCHEME, FORECAST, ACTUAL = "Scheme", "Forecast outturn (£)", "Actual spend in quarter (£)"
+COLUMNS = (SCHEME, FORECAST, ACTUAL)
+
+
+def _amount(text: str):
+    text = text.replace(",", "").replace("£", "").strip()
+    if not text:
+        return None, None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None, "Enter the amount as a number of pounds, like 159000."
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        return None, "Enter a positive amount in pounds and pence at most."
+    return amount, None
+
+
+def validate(plan: Plan, dataset) -> tuple[dict[int, tuple], list[CellError]]:
+    """Rows ready for schemes.services.quarter_spend_set, and every problem found."""
+    headers = [str(h or "").strip() for h in dataset.headers or []]
+    errors = [CellError(1, c, "This column is missing.") for c in COLUMNS if c not in headers]
+    errors += [
+        CellError(1, h, "This column is not one the import knows.")
+        for h in headers
+        if h and h not in COLUMNS
+    ]
+    if errors:
+        return {}, errors
+    schemes = {s.name.lower(): s for s in plan.schemes.all()}
+    rows, seen = {}, {}
+    for index, record in enumerate(dataset.dict, start=2):
+        values = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in record.items()}
+        if not any(values.values()):
+            continue
+        name = values.get(SCHEME, "")
+        scheme = schemes.get(name.lower())
+        row_errors = []
+        if scheme is None:
+            row_errors.append(
+                CellError(index, SCHEME, "Use the name of one of this plan's schemes.")
+            )
+        elif name.lower() in seen:
+            row_errors.append(
+                CellError(index, SCHEME, f"The same scheme is on row {seen[name.lower()]}.")
+            )
+        seen.setdefault(name.lower(), index)
+        forecast, problem = _amount(values.get(FORECAST, ""))
+        if problem:
+            row_errors.append(CellError(index, FORECAST, problem))
+        actual, problem = _amount(values.get(ACTUAL, ""))
+        if problem:
+            row_errors.append(CellError(index, ACTUAL, problem))
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows[scheme.pk] = (forecast, actual)
+    return rows, errors

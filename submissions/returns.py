@@ -1,0 +1,49 @@
+"""Quarterly returns' wiring into the other apps, imported by submissions/handlers.py:
+the "prepare-return" job handler, and what a governance approval does to a return."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from governance.models import Approval
+from governance.services import APPROVAL_EFFECTS
+from submissions import services
+from submissions.jobs import JobFailed, handler
+from submissions.models import QuarterlyReturn
+
+APPROVAL_EFFECTS["submissions.quarterlyreturn"] = services.approve_return_effect
+
+
+@handler(services.PREPARE)
+def prepare_return(job, progress) -> dict:
+    """Compute a return's snapshot from live data; running it again updates the same return."""
+    ret = QuarterlyReturn.objects.select_related("plan").filter(
+        pk=job.params.get("return_id"), plan_id=job.plan_id
+    ).first()
+    if ret is None:
+        raise JobFailed("The return to prepare no longer exists.")
+    if ret.is_frozen:
+        raise JobFailed("This return has been approved; its snapshot can no longer change.")
+    progress(10, f"Computing the {ret.period_label} figures")
+    ret = services.return_prepare(ret=ret, user=job.created_by)
+    progress(90, "Snapshot saved")
+    return {
+        "return": ret.pk,
+        "checksum": ret.checksum,
+        "url": reverse("submissions:return_detail", args=[ret.pk]),
+        "label": f"Open the {ret.period_label} return",
+    }
+
+
+@receiver(post_save, sender=Approval, dispatch_uid="submissions-return-approved-on")
+def _approved_on_meeting_date(sender, instance: Approval, created: bool, **kwargs) -> None:
+    """A return is approved on the date of the meeting whose decision approved it."""
+    if not created:
+        return
+    content_type = instance.content_type
+    if (content_type.app_label, content_type.model) != ("submissions", "quarterlyreturn"):
+        return
+    meeting = instance.decision.item.meeting
+    services.return_approved_on(ret=QuarterlyReturn(pk=instance.object_id), on=meeting.date)

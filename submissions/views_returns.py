@@ -1,0 +1,295 @@
+"""The Integration Executive's quarterly dashboard, and quarterly returns: list, detail
+(snapshot, status, approval trail, job progress), preparing, narrative, ready, submit,
+correction, and the differences between two versions.
+
+Reading needs VIEW on the plan. Changing a return needs EDIT_PLAN in the plan's area and
+submitting it RECORD_DECISIONS there: checked in the area rather than on the plan, because
+returns are reported after a plan has been submitted (and frozen).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plans import permissions
+from plans.forms import NhsForm
+from plans.periods import FinancialYear, Quarter
+from plans.services import EditConflict
+from submissions import selectors, services
+from submissions.models import QuarterlyReturn
+
+
+def _period(plan, data) -> tuple[int, int]:
+    """The year and quarter asked for (`year=2016/17&quarter=4`), else the current one if
+    the plan covers it, else the last quarter of the plan."""
+    try:
+        year = FinancialYear.parse(data.get("year", "")).start_year
+        quarter = int(data.get("quarter", ""))
+        if plan.covers(year) and quarter in (1, 2, 3, 4):
+            return year, quarter
+    except ValueError:
+        pass
+    today = Quarter.containing(datetime.date.today())
+    if plan.covers(today.year.start_year):
+        return today.year.start_year, today.number
+    return plan.last_year, 4
+
+
+class StartForm(NhsForm):
+    year = forms.CharField(
+        label="Financial year",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-5"}),
+    )
+    quarter = forms.TypedChoiceField(
+        label="Quarter",
+        coerce=int,
+        choices=[(n, f"Q{n}") for n in (1, 2, 3, 4)],
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+
+    def clean_year(self):
+        try:
+            year = FinancialYear.parse(self.cleaned_data["year"])
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        if not self.plan.covers(year.start_year):
+            raise ValidationError(f"Choose a year of the plan ({self.plan.years_label}).")
+        return year.start_year
+
+
+class NarrativeForm(NhsForm):
+    highlights = forms.CharField(
+        label="Highlights and successes",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 14}),
+    )
+    challenges = forms.CharField(
+        label="Challenges",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 10}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _can_change(user, plan) -> bool:
+    return permissions.can_in_area(user, permissions.EDIT_PLAN, plan.area_id)
+
+
+@login_required
+def dashboard(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    year, quarter = _period(plan, request.GET)
+    data = selectors.dashboard(plan=plan, year=year, quarter=quarter)
+    return render(
+        request,
+        "submissions/dashboard.html",
+        {
+            "plan": plan,
+            "data": data,
+            "due": selectors.returns_due(today=datetime.date.today(), plan=plan),
+            "quarters": [q for y in plan.years for q in y.quarters],
+            "current": (year, quarter),
+            "returns": list(selectors.returns_of(plan=plan).filter(year=year, quarter=quarter)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_list(request, pk):
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    can_change = _can_change(request.user, plan)
+    form = StartForm(
+        request.POST or None, plan=plan, initial={"year": FinancialYear(plan.first_year).label}
+    )
+    if request.method == "POST":
+        permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
+        if form.is_valid():
+            try:
+                ret, job = services.return_start(
+                    plan=plan,
+                    year=form.cleaned_data["year"],
+                    quarter=form.cleaned_data["quarter"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Preparing the {ret.period_label} return.")
+                return redirect("submissions:return_detail", pk=ret.pk)
+    return render(
+        request,
+        "submissions/return_list.html",
+        {
+            "plan": plan,
+            "returns": selectors.returns_of(plan=plan),
+            "form": form,
+            "can_change": can_change,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@login_required
+def return_detail(request, pk):
+    ret = selectors.return_for(user=request.user, pk=pk)
+    can_change = _can_change(request.user, ret.plan)
+    job = selectors.latest_job_for(ret)
+    return render(
+        request,
+        "submissions/return_detail.html",
+        {
+            "plan": ret.plan,
+            "ret": ret,
+            "data": ret.snapshot,
+            "job": job,
+            "can_retry": job is not None
+            and (job.created_by_id == request.user.pk or request.user.is_superuser),
+            "can_change": can_change,
+            "can_submit": ret.status == QuarterlyReturn.Status.APPROVED
+            and permissions.can_in_area(
+                request.user, permissions.RECORD_DECISIONS, ret.plan.area_id
+            ),
+            "narrative_form": NarrativeForm(
+                initial={
+                    "highlights": ret.highlights,
+                    "challenges": ret.challenges,
+                    "lock_version": ret.lock_version,
+                }
+            ),
+            "newer": QuarterlyReturn.objects.filter(supersedes=ret).first(),
+        },
+    )
+
+
+def _change(request, pk, action=permissions.EDIT_PLAN) -> QuarterlyReturn:
+    ret = selectors.return_for(user=request.user, pk=pk)
+    permissions.check_in_area(request.user, action, ret.plan.area_id)
+    return ret
+
+
+def _run(request, ret, call, success: str):
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("submissions:return_detail", pk=ret.pk)
+
+
+@require_POST
+@login_required
+def return_prepare(request, pk):
+    ret = _change(request, pk)
+    return _run(
+        request,
+        ret,
+        lambda: services.return_prepare_start(ret=ret, user=request.user),
+        "Preparing the return: its figures are being computed.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_narrative(request, pk):
+    ret = _change(request, pk)
+    form = NarrativeForm(
+        request.POST or None,
+        initial={
+            "highlights": ret.highlights,
+            "challenges": ret.challenges,
+            "lock_version": ret.lock_version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_narrative_update(
+                ret=ret,
+                highlights=form.cleaned_data["highlights"],
+                challenges=form.cleaned_data["challenges"],
+                expected_version=form.cleaned_data["lock_version"],
+                user=request.user,
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved. Prepare the return again to include the new text.")
+            return redirect("submissions:return_detail", pk=ret.pk)
+    return render(
+        request,
+        "submissions/return_narrative.html",
+        {
+            "plan": ret.plan,
+            "ret": ret,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def return_ready(request, pk):
+    ret = _change(request, pk)
+    return _run(
+        request,
+        ret,
+        lambda: services.return_mark_ready(ret=ret, user=request.user),
+        "The return is ready for the Integration Executive's review.",
+    )
+
+
+@require_POST
+@login_required
+def return_submit(request, pk):
+    ret = _change(request, pk, permissions.RECORD_DECISIONS)
+    return _run(
+        request,
+        ret,
+        lambda: services.return_submit(ret=ret, user=request.user),
+        "Recorded as submitted to NHS England.",
+    )
+
+
+@require_POST
+@login_required
+def return_new_version(request, pk):
+    ret = _change(request, pk)
+    try:
+        new = services.return_new_version(ret=ret, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("submissions:return_detail", pk=ret.pk)
+    messages.success(request, f"Version {new.version} made. Prepare it to compute its figures.")
+    return redirect("submissions:return_detail", pk=new.pk)
+
+
+@login_required
+def return_diff(request, pk):
+    """What differs between this version and the one it corrects (or `?against=<id>`)."""
+    ret = selectors.return_for(user=request.user, pk=pk)
+    against = request.GET.get("against")
+    if against and against.isdigit():
+        other = get_object_or_404(QuarterlyReturn, pk=against, plan=ret.plan)
+    else:
+        other = ret.supersedes
+    rows = services.snapshot_diff(other.snapshot if other else None, ret.snapshot)
+    return render(
+        request,
+        "submissions/return_diff.html",
+        {"plan": ret.plan, "ret": ret, "other": other, "rows": rows},
+    )
