@@ -1,0 +1,44 @@
+"""A board member exports the plan as PDF from the plan's page, watches the job's progress
+and downloads the file; the downloaded PDF is the plan's."""
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from submissions.models import Document
+
+pytestmark = pytest.mark.browser
+
+
+def test_exporting_the_plan_as_pdf_shows_progress_and_downloads_the_file(
+    page, login, sample, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    plan = sample.plan
+    login(page, "leics_board")
+    page.goto(f"/plans/{plan.pk}/")
+    page.get_by_role("link", name="Submission documents").click()
+    page.get_by_role("button", name="Export PDF").click()
+
+    expect(page.get_by_role("heading", name="Background job")).to_be_visible()
+    status = page.locator("#job-status")
+    expect(status.locator("[data-state]")).to_have_attribute("data-state", "success")
+    expect(status.locator("progress")).to_have_attribute("value", "100")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download plan (part 1) as pdf").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    content = download.path().read_bytes()
+    assert content.startswith(b"%PDF")
+
+    reader = PdfReader(io.BytesIO(content))
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert plan.title in first_page
+    assert f"page 1 of {len(reader.pages)}" in first_page
+    document = Document.objects.get(plan=plan)
+    assert document.size == len(content)
+
+    page.goto(f"/submissions/plans/{plan.pk}/documents/")
+    expect(page.get_by_role("link", name="Plan (Part 1) as PDF")).to_be_visible()
