@@ -17,3 +17,19 @@ from submissions.jobs import job_run
 def run_job(self, job_id: int) -> int:
     """Run the job `job_id` (a submissions.Job); safe to deliver more than once."""
     return job_run(job_id).pk
+
+
+@shared_task
+def recompute_draft_returns() -> int:
+    """Nightly: recompute the preview snapshot of every draft return (beat schedule)."""
+    from submissions.services import drafts_recompute
+
+    return drafts_recompute()
+
+
+@shared_task
+def remind_returns_due() -> int:
+    """Daily: email officers about returns due within 14 days with no approval scheduled."""
+    from submissions.services import reminders_send
+
+    return reminders_send()
