@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
@@ -16,6 +17,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         obj._history_user = request.user
         obj.delete()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; simple_history would
+        # still save a POST. Past versions are for reading: refuse it.
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Area)
