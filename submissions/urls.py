@@ -27,4 +27,5 @@ urlpatterns += [
         "returns/<int:pk>/new-version/", views_returns.return_new_version, name="return_new_version"
     ),
     path("returns/<int:pk>/diff/", views_returns.return_diff, name="return_diff"),
+    path("returns/<int:pk>/approve/", views_returns.return_approve, name="return_approve"),
 ]

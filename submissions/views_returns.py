@@ -169,6 +169,10 @@ def return_detail(request, pk):
                 }
             ),
             "newer": QuarterlyReturn.objects.filter(supersedes=ret).first(),
+            "can_approve": ret.status == QuarterlyReturn.Status.READY
+            and permissions.can_in_area(
+                request.user, permissions.RECORD_DECISIONS, ret.plan.area_id
+            ),
         },
     )
 
@@ -292,4 +296,60 @@ def return_diff(request, pk):
         request,
         "submissions/return_diff.html",
         {"plan": ret.plan, "ret": ret, "other": other, "rows": rows},
+    )
+
+
+class ApprovalForm(NhsForm):
+    """Which approving decision of a meeting of the area's boards approved the return."""
+
+    decision = forms.ModelChoiceField(
+        label="Approving decision",
+        queryset=None,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+    def __init__(self, *args, area_id, **kwargs):
+        from governance.models import Decision
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        field.queryset = (
+            Decision.objects.filter(
+                item__meeting__area_id=area_id, kind__in=Decision.APPROVING_KINDS
+            )
+            .select_related("item__meeting__board")
+            .order_by("-item__meeting__date", "item__number", "order")
+        )
+        field.label_from_instance = lambda d: (
+            f"{d.item.meeting.board.name}, {d.item.meeting.date:%-d %B %Y}, item "
+            f"{d.item.number} ({d.letter}): {d.text[:80]}"
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_approve(request, pk):
+    """Record that a decision of an Integration Executive meeting approved this return (the
+    decision itself is recorded on the meeting's page in governance)."""
+    from governance.services import approval_record
+
+    ret = _change(request, pk, permissions.RECORD_DECISIONS)
+    form = ApprovalForm(request.POST or None, area_id=ret.plan.area_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval_record(decision=form.cleaned_data["decision"], obj=ret, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Approval recorded: this version is now locked.")
+            return redirect("submissions:return_detail", pk=ret.pk)
+    return render(
+        request,
+        "submissions/return_approve.html",
+        {
+            "plan": ret.plan,
+            "ret": ret,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
     )

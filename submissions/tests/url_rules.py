@@ -74,3 +74,4 @@ RULES.update(
         "api-return-detail": Rule(API_VIEW, _return),
     }
 )
+RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIONS: same roles
