@@ -29,7 +29,7 @@ urlpatterns += documents_api.urlpatterns
 # Quarterly returns ------------------------------------------------------------------------
 
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
-from drf_spectacular.utils import extend_schema  # noqa: E402
+from drf_spectacular.utils import OpenApiResponse, extend_schema  # noqa: E402
 from rest_framework import status  # noqa: E402
 from rest_framework.exceptions import PermissionDenied, ValidationError  # noqa: E402
 from rest_framework.generics import ListAPIView  # noqa: E402
@@ -58,7 +58,18 @@ class PlanReturns(ListAPIView):
     def get_queryset(self):
         return selectors.returns_of(plan=self.get_plan())
 
-    @extend_schema(request=ReturnStartSerializer, responses={202: JobStartedSerializer})
+    @extend_schema(responses={200: ReturnSerializer(many=True), **REFUSALS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ReturnStartSerializer,
+        responses={
+            202: JobStartedSerializer,
+            400: OpenApiResponse(description="Field errors, or a return that may not start."),
+            **REFUSALS,
+        },
+    )
     def post(self, request, pk):
         plan = self.get_plan()
         if not permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id):
@@ -77,6 +88,7 @@ class PlanReturns(ListAPIView):
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema_view(get=extend_schema(responses={200: ReturnDetailSerializer, **REFUSALS}))
 class ReturnDetail(RetrieveAPIView):
     """One quarterly return with its snapshot."""
 

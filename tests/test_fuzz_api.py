@@ -17,7 +17,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -51,6 +53,20 @@ def known(plan, officer, area):
         "plan": plan.pk,
         "metric": "non-elective-admissions",
     }
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    schemathesis calls the WSGI app directly, whose request_started and request_finished
+    signals would close the connection (PostgreSQL) and with it the test's transaction.
+    """
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module", autouse=True)

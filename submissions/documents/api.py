@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plans import permissions
+from plans.openapi import REFUSALS
 from submissions.documents.checklist import plan_checks
 from submissions.documents.services import JOB_KINDS, document_render_start
 from submissions.models import Document
@@ -48,13 +49,20 @@ _JOB_STARTED = inline_serializer("DocumentJobStarted", {"job": serializers.Integ
 class PlanDocuments(APIView):
     """A plan's rendered submission documents; POST renders a new one in a background job."""
 
-    @extend_schema(responses=DocumentSerializer(many=True))
+    @extend_schema(responses={200: DocumentSerializer(many=True), **REFUSALS})
     def get(self, request, pk):
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)
         documents = Document.objects.filter(plan=plan, kind__in=list(JOB_KINDS))
         return Response(DocumentSerializer(documents, many=True, context={"request": request}).data)
 
-    @extend_schema(request=DocumentRequestSerializer, responses={202: _JOB_STARTED})
+    @extend_schema(
+        request=DocumentRequestSerializer,
+        responses={
+            202: _JOB_STARTED,
+            400: OpenApiResponse(description="Field errors."),
+            **REFUSALS,
+        },
+    )
     def post(self, request, pk):
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)
         serializer = DocumentRequestSerializer(data=request.data)
@@ -68,7 +76,7 @@ class PlanDocuments(APIView):
 class PlanChecklist(APIView):
     """The template checks of a plan version: each requirement, yes or no, and why."""
 
-    @extend_schema(responses=CheckSerializer(many=True))
+    @extend_schema(responses={200: CheckSerializer(many=True), **REFUSALS})
     def get(self, request, pk):
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)
         return Response(CheckSerializer(plan_checks(plan=plan), many=True).data)
