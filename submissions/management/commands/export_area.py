@@ -104,9 +104,7 @@ def export_area(area: Area, stream) -> None:
     stream.write("[")
     first = True
     for queryset in area_querysets(area):
-        rows = serializers.serialize(
-            "python", queryset.iterator(), use_natural_foreign_keys=True
-        )
+        rows = serializers.serialize("python", queryset.iterator(), use_natural_foreign_keys=True)
         for row in rows:
             stream.write("\n" if first else ",\n")
             stream.write(json.dumps(row, cls=_Encoder, ensure_ascii=False))
