@@ -36,6 +36,7 @@ from rest_framework.generics import ListAPIView  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 
 from plans import permissions  # noqa: E402
+from plans.openapi import REFUSALS  # noqa: E402
 from submissions import selectors, services  # noqa: E402
 from submissions.serializers import (  # noqa: E402
     JobStartedSerializer,
@@ -93,6 +94,10 @@ class ReturnDetail(RetrieveAPIView):
     """One quarterly return with its snapshot."""
 
     serializer_class = ReturnDetailSerializer
+
+    @extend_schema(responses={200: ReturnDetailSerializer, **REFUSALS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_object(self):
         return selectors.return_for(user=self.request.user, pk=self.kwargs["pk"])
