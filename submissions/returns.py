@@ -19,9 +19,11 @@ APPROVAL_EFFECTS["submissions.quarterlyreturn"] = services.approve_return_effect
 @handler(services.PREPARE)
 def prepare_return(job, progress) -> dict:
     """Compute a return's snapshot from live data; running it again updates the same return."""
-    ret = QuarterlyReturn.objects.select_related("plan").filter(
-        pk=job.params.get("return_id"), plan_id=job.plan_id
-    ).first()
+    ret = (
+        QuarterlyReturn.objects.select_related("plan")
+        .filter(pk=job.params.get("return_id"), plan_id=job.plan_id)
+        .first()
+    )
     if ret is None:
         raise JobFailed("The return to prepare no longer exists.")
     if ret.is_frozen:
@@ -40,8 +42,8 @@ def prepare_return(job, progress) -> dict:
 @receiver(post_save, sender=Approval, dispatch_uid="submissions-return-approved-on")
 def _approved_on_meeting_date(sender, instance: Approval, created: bool, **kwargs) -> None:
     """A return is approved on the date of the meeting whose decision approved it."""
-    if not created:
-        return
+    if not created or kwargs.get("raw"):
+        return  # a restore (import_area, loaddata) brings the return's state with it
     content_type = instance.content_type
     if (content_type.app_label, content_type.model) != ("submissions", "quarterlyreturn"):
         return
