@@ -81,6 +81,9 @@ def test_an_area_exported_and_imported_into_an_empty_database_is_the_same(leices
         "metrics.Actual",
         "risks.Risk",
         "governance.Decision",
+        "governance.Approval",
+        "submissions.QuarterlyReturn",
+        "plans.ConditionStatus",
         "plans.HistoricalPlan",
     ):
         assert counts.get(label), label
