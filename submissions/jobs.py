@@ -49,7 +49,7 @@ def job_retry(*, job: Job) -> Job:
     """Queue a failed job again; refused for one that has not failed."""
     from submissions.tasks import run_job
 
-    claimed = Job.objects.filter(pk=job.pk, state=Job.State.FAILURE).update(  # nosec
+    claimed = Job.objects.filter(pk=job.pk, state=Job.State.FAILURE).update(
         state=Job.State.PENDING, progress=0, error="", message=""
     )
     if not claimed:
@@ -60,7 +60,7 @@ def job_retry(*, job: Job) -> Job:
 
 
 def _set(job_id: int, **fields) -> None:
-    Job.objects.filter(pk=job_id).update(**fields)  # nosec: job bookkeeping, not audited data
+    Job.objects.filter(pk=job_id).update(**fields)  # job bookkeeping: Job keeps no history
 
 
 def job_run(job_id: int) -> Job:
@@ -69,7 +69,7 @@ def job_run(job_id: int) -> Job:
     The claim is a conditional update whose row count says whether this worker won it, so
     a task delivered twice runs the handler once.
     """
-    claimed = Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(  # nosec
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(
         state=Job.State.RUNNING, started_at=timezone.now()
     )
     job = Job.objects.get(pk=job_id)
