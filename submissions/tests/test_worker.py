@@ -1,6 +1,6 @@
 """A return prepared by a real Celery worker through Redis, not eager mode.
 
-CI sets REDIS_URL (and CELERY_TASK_ALWAYS_EAGER is then False). Locally:
+CI sets REDIS_URL; the test turns eager mode off for itself. Locally:
 REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bcf_returns
 """
 
@@ -25,9 +25,13 @@ def redis_worker():
 
     from bcf.celery import app
 
-    assert not app.conf.task_always_eager, "the worker test must not run tasks eagerly"
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield app
+    # The test settings run tasks eagerly; this test sends them through Redis to a worker.
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)
