@@ -57,9 +57,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The benchmarks' own PostgreSQL database; the national dataset is generated in it once.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bcf_bench
+
 bench: install
 	@if [ -d tests/benchmarks ]; then \
-		$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s; \
+		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/pytest tests/benchmarks -p no:cacheprovider -s; \
 	else \
 		echo "No benchmarks yet: tests/benchmarks does not exist."; \
 	fi

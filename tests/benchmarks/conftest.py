@@ -1,0 +1,154 @@
+"""The benchmarks' database: the national dataset in PostgreSQL, generated once and kept.
+
+`make bench` points DATABASE_URL at a dedicated database (bcf_bench by default). Unlike the
+test suite's throwaway database, this one is used as it is (pytest-django's
+`django_db_setup` is overridden): it is migrated, and the national dataset is generated
+only when it is not there already (an area count check), so later runs start at once.
+Set BENCH_AREAS (default 150) or BENCH_SEED (default 1) to change it; a database holding a
+different number of areas is emptied and generated again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+AREAS = int(os.environ.get("BENCH_AREAS", "150"))
+YEARS = 5
+SEED = int(os.environ.get("BENCH_SEED", "1"))
+RESULTS = Path(__file__).resolve().parent / "results"
+FIGURES: dict[str, dict] = {}
+
+
+def pytest_configure(config):
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        pytest.exit(
+            "The benchmarks run on PostgreSQL: set DATABASE_URL (make bench defaults to "
+            "postgres://postgres@127.0.0.1:5432/bcf_bench).",
+            returncode=2,
+        )
+
+
+def _ensure_database() -> None:
+    """Create the benchmark database if it does not exist (connecting to `postgres`)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    db = settings.DATABASES["default"]
+    params = {
+        "dbname": "postgres",
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
+    with psycopg2.connect(**{k: v for k, v in params.items() if v}) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    """Use the benchmark database as it is; generate the national dataset once."""
+    from plans.models import Area
+    from tests.benchmarks.national import generate
+
+    _ensure_database()
+    with django_db_blocker.unblock():
+        call_command("migrate", verbosity=0)
+        count = Area.objects.count()
+        if count != AREAS:
+            if count:
+                print(f"\nbcf_bench holds {count} areas, not {AREAS}: emptying it")
+                call_command("flush", interactive=False, verbosity=0)
+            print(f"\nGenerating the national dataset ({AREAS} areas, {YEARS} years)…")
+            totals = generate(areas=AREAS, years=YEARS, seed=SEED)
+            FIGURES["generate_national"] = {
+                "seconds": round(totals.seconds, 1),
+                "rows": sum(totals.rows.values()),
+            }
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        _bench_users()
+
+
+def _bench_users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from plans import permissions
+    from plans.models import Area, Membership
+
+    User = get_user_model()
+    officer, _ = User.objects.get_or_create(username="bench-officer")
+    officer.groups.set([Group.objects.get_or_create(name=permissions.OFFICER)[0]])
+    area = Area.objects.order_by("code")[AREAS // 2]
+    Membership.objects.get_or_create(user=officer, area=area)
+    assurer, _ = User.objects.get_or_create(username="bench-assurer")
+    assurer.groups.set([Group.objects.get_or_create(name=permissions.ASSURER)[0]])
+
+
+@pytest.fixture
+def bench_area(db):
+    from plans.models import Area
+
+    return Area.objects.order_by("code")[AREAS // 2]
+
+
+@pytest.fixture
+def bench_plan(bench_area):
+    """The latest plan of the area in the middle of the list (about 50 schemes, 30 risks)."""
+    return bench_area.plans.order_by("-first_year").first()
+
+
+@pytest.fixture
+def officer_client(db, bench_area):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-officer"))
+    return client
+
+
+@pytest.fixture
+def record():
+    """record(name, **figures): keep a benchmark's figures for the summary and the JSON."""
+
+    def _record(name: str, **figures):
+        FIGURES[name] = figures
+
+    return _record
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not FIGURES:
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    db = settings.DATABASES["default"]
+    payload = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "database": f"{db['ENGINE'].rsplit('.', 1)[-1]}:{db['NAME']}",
+        "areas": AREAS,
+        "seed": SEED,
+        "figures": FIGURES,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    print("\n\nBenchmark figures (also in tests/benchmarks/results/latest.json)")
+    for name, figures in FIGURES.items():
+        text = ", ".join(f"{k}={v}" for k, v in figures.items())
+        print(f"  {name:<28} {text}")

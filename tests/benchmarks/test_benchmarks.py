@@ -1,0 +1,131 @@
+"""Server time per request of the main pages against a bare page, preparing a return, and
+rendering the documents, on the national dataset (see conftest.py). Prints median, 95th
+percentile and query count; the figures go to tests/benchmarks/results/latest.json."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarks.urls")]
+
+N = 20
+WARMUP = 2
+TARGET_MS = 150
+BARE: dict[str, float] = {}
+
+
+def _stats(samples: list[float]) -> dict:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return {"n": len(ms), "median_ms": round(statistics.median(ms), 1), "p95_ms": round(p95, 1)}
+
+
+def _time_get(client, url: str) -> tuple[dict, int]:
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    samples = []
+    for _ in range(N):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return _stats(samples), len(queries)
+
+
+def _page(client, record, name: str, url: str) -> dict:
+    figures, queries = _time_get(client, url)
+    figures["queries"] = queries
+    if BARE:
+        figures["ratio_to_bare"] = round(figures["median_ms"] / BARE["median_ms"], 1)
+    figures["meets_150ms"] = figures["median_ms"] < TARGET_MS
+    record(name, **figures)
+    print(f"\n{name}: {figures}")
+    return figures
+
+
+def test_00_bare_page(officer_client, record):
+    figures = _page(officer_client, record, "bare_page", reverse("bench_bare"))
+    BARE.update(figures)
+
+
+PAGES = {
+    "plan_page": ("plans:plan_detail", ""),
+    "schemes_table": ("schemes:scheme_list", ""),
+    "metrics_overview": ("metrics:metrics_overview", ""),
+    "risk_register": ("risks:register", ""),
+    "dashboard": ("submissions:dashboard", "?year={year}&quarter=2"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page(officer_client, bench_plan, record, name):
+    if not BARE:
+        _page(officer_client, record, "bare_page", reverse("bench_bare"))
+    url_name, query = PAGES[name]
+    url = reverse(url_name, args=[bench_plan.pk]) + query.format(
+        year=f"{bench_plan.first_year}/{(bench_plan.first_year + 1) % 100:02d}"
+    )
+    _page(officer_client, record, name, url)
+
+
+def test_prepare_one_return(bench_plan, record):
+    """services.return_prepare on drafts of several areas (snapshot cleared so it saves)."""
+    from submissions import services
+    from submissions.models import QuarterlyReturn
+
+    returns = list(
+        QuarterlyReturn.objects.filter(year=bench_plan.first_year, quarter=1)
+        .select_related("plan__area")
+        .order_by("plan__area__code")[:10]
+    )
+    samples, query_counts = [], []
+    for ret in returns:
+        QuarterlyReturn.objects.filter(pk=ret.pk).update(checksum="", snapshot=None)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            services.return_prepare(ret=ret)
+            samples.append(time.perf_counter() - started)
+        query_counts.append(len(queries))
+    figures = {**_stats(samples), "queries": max(query_counts), "meets_2s": max(samples) < 2}
+    record("prepare_one_return", **figures)
+    print(f"\nprepare_one_return: {figures}")
+
+
+def test_render_part1_pdf(bench_plan, record):
+    from submissions.documents.part1 import part1_pdf
+
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        pdf = part1_pdf(bench_plan)
+        samples.append(time.perf_counter() - started)
+    assert pdf.startswith(b"%PDF")
+    figures = {**_stats(samples), "bytes": len(pdf), "meets_5s": statistics.median(samples) < 5}
+    record("part1_pdf", **figures)
+    print(f"\npart1_pdf: {figures}")
+
+
+def test_render_return_pdf(bench_plan, record):
+    try:
+        from submissions.documents.returns import return_pdf
+    except ImportError:  # pragma: no cover - the return documents are being written
+        pytest.skip("submissions.documents.returns.return_pdf is not there")
+    ret = bench_plan.returns.exclude(snapshot=None).order_by("-quarter").first()
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        pdf = return_pdf(ret)
+        samples.append(time.perf_counter() - started)
+    assert pdf.startswith(b"%PDF")
+    figures = {**_stats(samples), "bytes": len(pdf)}
+    record("return_pdf", **figures)
+    print(f"\nreturn_pdf: {figures}")
