@@ -60,3 +60,57 @@ def render_part2(job: Job, progress) -> dict:
         user=job.created_by,
     )
     return _result(document)
+
+
+def _return_of(job: Job):
+    from submissions.models import QuarterlyReturn
+
+    ret = (
+        QuarterlyReturn.objects.select_related("plan__area")
+        .filter(pk=job.params.get("return_id"), plan_id=job.plan_id)
+        .first()
+    )
+    if ret is None:
+        raise JobFailed("The return to render no longer exists.")
+    if not ret.snapshot:
+        raise JobFailed("Prepare the return first: there are no figures to print yet.")
+    return ret
+
+
+def _render_return(job: Job, progress, kind: str, render, what: str) -> dict:
+    """Render a return's document from its frozen snapshot; the same return version and
+    snapshot reuse the document already made."""
+    from submissions.documents.returns import return_document_current, return_source_version
+
+    ret = _return_of(job)
+    existing = return_document_current(ret, kind)
+    if existing is not None:
+        progress(90, "Already rendered from these figures")
+        return _result(existing)
+    progress(20, f"Building the {what} from the {ret.period_label} snapshot")
+    content = render(ret)
+    progress(90, f"Storing the {what}")
+    document = document_store(
+        plan=ret.plan,
+        quarterly_return=ret,
+        kind=kind,
+        content=content,
+        source_version=return_source_version(ret),
+        job=job,
+        user=job.created_by,
+    )
+    return _result(document)
+
+
+@handler("render-return-pdf")
+def render_return_pdf(job: Job, progress) -> dict:
+    from submissions.documents.returns import return_pdf
+
+    return _render_return(job, progress, Document.Kind.RETURN_PDF, return_pdf, "report")
+
+
+@handler("render-return-xlsx")
+def render_return_xlsx(job: Job, progress) -> dict:
+    from submissions.documents.returns import return_workbook
+
+    return _render_return(job, progress, Document.Kind.RETURN_XLSX, return_workbook, "workbook")

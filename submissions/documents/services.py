@@ -17,7 +17,12 @@ JOB_KINDS = {
     Document.Kind.PART1_PDF: "render-part1",
     Document.Kind.PART2_XLSX: "render-part2",
 }
-EXTENSIONS = {Document.Kind.PART1_PDF: "pdf", Document.Kind.PART2_XLSX: "xlsx"}
+EXTENSIONS = {
+    Document.Kind.PART1_PDF: "pdf",
+    Document.Kind.PART2_XLSX: "xlsx",
+    Document.Kind.RETURN_PDF: "pdf",
+    Document.Kind.RETURN_XLSX: "xlsx",
+}
 
 
 @transaction.atomic
@@ -29,18 +34,25 @@ def document_store(
     source_version: str,
     job: Job | None = None,
     user=None,
+    quarterly_return=None,
 ) -> Document:
     """Keep a rendered file with its SHA-256 checksum, size and the version it came from.
 
-    Idempotent per job: a job that runs again replaces nothing and returns its document.
+    `quarterly_return` is set for a return's documents (their `source_version` is the
+    return version, "2016/17 Q4 v1"). Idempotent per job: a job that runs again replaces
+    nothing and returns its document.
     """
     if job is not None:
         existing = Document.objects.filter(job=job, kind=kind).first()
         if existing is not None:
             return existing
-    name = f"{slugify(plan.title)}-{plan.version_date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"
+    if quarterly_return is not None:
+        name = f"{slugify(plan.title)}-{slugify(source_version)}-{kind}.{EXTENSIONS[kind]}"
+    else:
+        name = f"{slugify(plan.title)}-{plan.version_date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"
     document = Document(
         plan=plan,
+        quarterly_return=quarterly_return,
         kind=kind,
         source_version=source_version,
         checksum=hashlib.sha256(content).hexdigest(),

@@ -11,5 +11,10 @@ urlpatterns = [
     path("plans/<int:pk>/checklist/", views.checklist, name="checklist"),
     path("plans/<int:pk>/versions/", views.version_list, name="version_list"),
     path("plans/<int:pk>/versions/<int:other>/", views.version_diff, name="version_diff"),
+    path(
+        "returns/<int:pk>/documents/render/",
+        views.return_document_render,
+        name="return_document_render",
+    ),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
 ]

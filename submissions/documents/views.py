@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +15,8 @@ from plans.models import Plan
 from submissions.documents.checklist import all_passed, plan_checks
 from submissions.documents.forms import RollForwardForm, WorkbookImportForm
 from submissions.documents.part2 import part2_import
+from submissions.documents.returns import JOB_KINDS as RETURN_JOB_KINDS
+from submissions.documents.returns import return_render_start
 from submissions.documents.services import JOB_KINDS, document_render_start
 from submissions.documents.versions import plan_diff, plan_roll_forward
 from submissions.models import Document
@@ -47,6 +49,24 @@ def document_render(request, pk):
     if kind not in JOB_KINDS:
         raise Http404("No such kind of document.")
     job = document_render_start(plan=plan, kind=kind, user=request.user)
+    return redirect("submissions:job_detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def return_document_render(request, pk):
+    """Start rendering a quarterly return's report (PDF) or workbook from its snapshot."""
+    from submissions.selectors import return_for
+
+    ret = return_for(user=request.user, pk=pk)
+    kind = request.POST.get("kind", "")
+    if kind not in RETURN_JOB_KINDS:
+        raise Http404("No such kind of document.")
+    try:
+        job = return_render_start(ret=ret, kind=kind, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("submissions:return_detail", pk=ret.pk)
     return redirect("submissions:job_detail", pk=job.pk)
 
 

@@ -74,4 +74,5 @@ RULES.update(
         "api-return-detail": Rule(API_VIEW, _return),
     }
 )
+RULES["submissions:return_document_render"] = Rule(grid(default=NOT_ALLOWED), _return)  # POST
 RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIONS: same roles
