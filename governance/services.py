@@ -334,11 +334,18 @@ def approvals_of(obj):
     )
 
 
+# Checks a plan version must pass before it is marked submitted: each takes the plan and
+# returns the names of the requirements it fails (none: it passes). Apps governance may not
+# import register theirs (submissions registers NHS England's template checks).
+SUBMIT_CHECKS: list[Callable[[Plan], list[str]]] = []
+
+
 @transaction.atomic
 def plan_submit(*, plan: Plan, user=None) -> Plan:
     """Mark a plan version submitted to NHS England (it is then frozen).
 
-    Refused unless a decision of a board of the plan's area approved this version.
+    Refused unless a decision of a board of the plan's area approved this version, and
+    every check in `SUBMIT_CHECKS` passes (the refusal names the failing items).
     """
     current = locked(Plan, plan.pk)
     if current.is_frozen:
@@ -348,6 +355,13 @@ def plan_submit(*, plan: Plan, user=None) -> Plan:
         raise ValidationError(
             "This plan version cannot be submitted: no board decision has approved it. "
             "Record the Health and Wellbeing Board's approving decision first."
+        )
+    failing = [name for check in SUBMIT_CHECKS for name in check(current)]
+    if failing:
+        raise ValidationError(
+            "This plan version cannot be submitted: it fails the template checks: "
+            + "; ".join(failing)
+            + ". Put them right (see the plan's checklist) first."
         )
     return plan_update(plan=current, expected_version=None, user=user, status=Plan.Status.SUBMITTED)
 

@@ -22,7 +22,12 @@ def test_a_noting_decision_does_not_approve_a_plan(item, plan, officer):
         services.plan_submit(plan=plan, user=officer)
 
 
-def test_approving_a_plan_makes_it_agreed_and_then_submittable(approving_decision, plan, officer):
+def test_approving_a_plan_makes_it_agreed_and_then_submittable(
+    approving_decision, plan, officer, monkeypatch
+):
+    # The shared `plan` fails NHS England's template checks (submissions registers them);
+    # this test is about the approval, so it runs with no pre-submit check registered.
+    monkeypatch.setattr(services, "SUBMIT_CHECKS", [])
     services.approval_record(decision=approving_decision, obj=plan, user=officer)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.AGREED
@@ -30,6 +35,23 @@ def test_approving_a_plan_makes_it_agreed_and_then_submittable(approving_decisio
     plan.refresh_from_db()
     assert plan.status == Plan.Status.SUBMITTED
     assert plan.is_frozen
+
+
+def test_a_registered_pre_submit_check_refuses_with_the_failing_items_names(
+    approving_decision, plan, officer, monkeypatch
+):
+    failing = ["Sign-offs recorded", "Section “Vision” written"]
+    monkeypatch.setattr(services, "SUBMIT_CHECKS", [lambda p: list(failing)])
+    services.approval_record(decision=approving_decision, obj=plan, user=officer)
+    with pytest.raises(ValidationError, match="fails the template checks") as refusal:
+        services.plan_submit(plan=plan, user=officer)
+    assert "Sign-offs recorded; Section “Vision” written" in str(refusal.value)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.AGREED
+    failing.clear()
+    services.plan_submit(plan=plan, user=officer)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SUBMITTED
 
 
 def test_an_approved_plan_cannot_be_approved_twice(approving_decision, item, plan, officer):

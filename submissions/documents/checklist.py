@@ -197,3 +197,9 @@ def plan_checks(*, plan: Plan) -> list[Check]:
 
 def all_passed(checks: list[Check]) -> bool:
     return all(check.ok for check in checks)
+
+
+def failing_items(plan: Plan) -> list[str]:
+    """The names of the template checks the plan fails: governance's pre-submit check
+    (registered in `governance.services.SUBMIT_CHECKS` by submissions/documents/handlers.py)."""
+    return [check.item for check in plan_checks(plan=plan) if not check.ok]

@@ -1,13 +1,20 @@
-"""Job handlers that render a plan's submission documents (registered by kind)."""
+"""Job handlers that render a plan's submission documents and a return's (registered by
+kind); and the template checks registered as governance's pre-submit check."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
+from governance.services import SUBMIT_CHECKS
+from submissions.documents.checklist import failing_items
 from submissions.documents.part1 import part1_html, source_version
 from submissions.documents.services import document_store
 from submissions.jobs import JobFailed, handler
 from submissions.models import Document, Job
+
+# A plan version is not marked submitted until NHS England's template checks pass.
+if failing_items not in SUBMIT_CHECKS:
+    SUBMIT_CHECKS.append(failing_items)
 
 
 def _result(document: Document) -> dict:

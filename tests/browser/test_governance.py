@@ -11,7 +11,10 @@ from governance import services
 pytestmark = pytest.mark.browser
 
 
-def test_recording_an_approving_decision_shows_on_the_plans_page(page, login, sample):
+def test_recording_an_approving_decision_shows_on_the_plans_page(page, login, sample, monkeypatch):
+    # The sample plan fails NHS England's template checks (issue 7's pre-submit gate, tested
+    # in submissions); this test is about the approval trail, so no check is registered.
+    monkeypatch.setattr(services, "SUBMIT_CHECKS", [])
     plan = sample.plan
     board = services.board_create(area=plan.area, name="Health and Wellbeing Board")
     meeting = services.meeting_schedule(board=board, date=datetime.date(2014, 4, 1))
