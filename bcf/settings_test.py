@@ -14,5 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tasks run in-process in tests, wherever they run; the tests that need a real worker
-# (submissions/tests/test_worker.py) switch this off for themselves and use REDIS_URL.
-CELERY_TASK_ALWAYS_EAGER = True
+# (submissions/tests/test_worker.py) switch this off for themselves and use REDIS_URL. A
+# worker started as a separate process for a test (tests/test_faults.py) sets
+# CELERY_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "true").lower() != "false"

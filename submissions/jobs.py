@@ -7,15 +7,28 @@ made). It must be idempotent: running it twice for the same job makes nothing tw
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from submissions.models import Job
 
+logger = logging.getLogger(__name__)
+
 Handler = Callable[[Job, Callable[[int, str], None]], dict]
 HANDLERS: dict[str, Handler] = {}
+
+
+UNAVAILABLE = (
+    "Background work is unavailable just now (the job queue cannot be reached). Try again later."
+)
+# A job still "running" this long after it started has lost its worker (killed, machine
+# gone): it may be tried again. Longer than any job takes.
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 class JobFailed(Exception):
@@ -40,21 +53,44 @@ def job_start(*, kind: str, area, plan=None, params: dict | None = None, user=No
     if kind not in HANDLERS:
         raise ValueError(f"No job handler for {kind!r}.")
     job = Job.objects.create(kind=kind, area=area, plan=plan, params=params or {}, created_by=user)
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    transaction.on_commit(lambda: _enqueue(run_job, job))
     return job
+
+
+def _enqueue(task, job: Job) -> None:
+    """Send the job to the queue; if the queue (Redis) cannot be reached, the job fails
+    saying so, and the page that started it goes on (no 500): the person tries again later."""
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    try:
+        task.delay(job.pk)
+    except (BrokerError, RedisConnectionError, RedisTimeoutError, ConnectionError) as error:
+        logger.warning("Job %s not queued: %s", job.pk, error)
+        now = timezone.now()
+        _set(job.pk, state=Job.State.FAILURE, error=UNAVAILABLE, finished_at=now)
+        job.state, job.error, job.finished_at = Job.State.FAILURE, UNAVAILABLE, now
 
 
 @transaction.atomic
 def job_retry(*, job: Job) -> Job:
-    """Queue a failed job again; refused for one that has not failed."""
+    """Queue a failed job again; refused for one that has not failed.
+
+    A job "running" for longer than STALE_AFTER has lost its worker (killed mid-job; its
+    transaction was rolled back, so it wrote nothing half-way) and counts as failed.
+    """
     from submissions.tasks import run_job
 
-    claimed = Job.objects.filter(pk=job.pk, state=Job.State.FAILURE).update(
-        state=Job.State.PENDING, progress=0, error="", message=""
+    failed = Q(state=Job.State.FAILURE) | Q(
+        state=Job.State.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    )
+    claimed = Job.objects.filter(failed, pk=job.pk).update(
+        state=Job.State.PENDING, progress=0, error="", message="", finished_at=None
     )
     if not claimed:
         raise JobFailed("Only a failed job can be tried again.")
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    transaction.on_commit(lambda: _enqueue(run_job, job))
     job.refresh_from_db()
     return job
 

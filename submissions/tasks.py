@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from submissions.jobs import job_run
+from submissions.models import Job
 
 
 @shared_task(
@@ -15,8 +16,23 @@ from submissions.jobs import job_run
     acks_late=True,
 )
 def run_job(self, job_id: int) -> int:
-    """Run the job `job_id` (a submissions.Job); safe to deliver more than once."""
-    return job_run(job_id).pk
+    """Run the job `job_id` (a submissions.Job); safe to deliver more than once.
+
+    A database error (connection lost, deadlock) is retried with backoff: the job, which
+    job_run recorded as failed, is put back to pending so that the retry may claim it. The
+    last attempt's failure stays, for the person who started the job to see.
+    """
+    try:
+        return job_run(job_id).pk
+    except OperationalError:
+        if self.request.retries < self.max_retries:
+            Job.objects.filter(pk=job_id, state=Job.State.FAILURE).update(
+                state=Job.State.PENDING,
+                error="",
+                finished_at=None,
+                message="Trying again after a database error",
+            )
+        raise
 
 
 @shared_task
