@@ -59,10 +59,13 @@ lint: install
 
 # The benchmarks' own PostgreSQL database; the national dataset is generated in it once.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bcf_bench
+# Its own Redis database, so that no other worker on the machine takes the benchmark's jobs.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 
 bench: install
 	@if [ -d tests/benchmarks ]; then \
-		DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/pytest tests/benchmarks -p no:cacheprovider -s; \
+		DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+			$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s; \
 	else \
 		echo "No benchmarks yet: tests/benchmarks does not exist."; \
 	fi
