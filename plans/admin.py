@@ -5,9 +5,58 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
 from plans.services import save_with_history
 
+# How a record reaches the plan or return it belongs to, nearest first (a scheme's budget
+# → its scheme → its plan; a fund release → its fund → its plan).
+OWNER_FIELDS = ("ret", "quarterly_return", "scheme", "theme", "risk", "register", "fund", "plan")
+# Kinds of record that a frozen plan still takes (plans.permissions._ALLOWED_ON_FROZEN:
+# actuals, risks and funds), by app label or "app_label.model".
+ALLOWED_ON_FROZEN_PLAN = frozenset(
+    {"metrics.actual", "schemes.schemequarterspend", "schemes.planquarterspend", "risks"}
+)
+
+
+def frozen_owner(obj):
+    """The frozen plan (submitted, assured) or return (approved, submitted) that `obj` is or
+    belongs to, found through the known foreign keys; None if it belongs to none.
+
+    The nearest owner with a state decides: a draft return of a submitted plan is not frozen
+    (returns follow submission), and records a frozen plan still takes are not frozen.
+    """
+    seen = set()
+    current = obj
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if hasattr(type(current), "is_frozen"):  # a Plan or a QuarterlyReturn
+            if not current.is_frozen:
+                return None
+            kinds = {obj._meta.app_label, obj._meta.label_lower}
+            if current._meta.label_lower == "plans.plan" and kinds & ALLOWED_ON_FROZEN_PLAN:
+                return None
+            return current
+        names = {f.name for f in current._meta.concrete_fields if f.is_relation}
+        current = next(
+            (getattr(current, n) for n in OWNER_FIELDS if n in names and getattr(current, n)),
+            None,
+        )
+    return None
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Admin edits go through the same history-recording save as the services."""
+    """Admin edits go through the same history-recording save as the services.
+
+    What belongs to a frozen plan or return is read-only here as everywhere (see
+    `frozen_owner`): the change form shows it, and a POST to change or delete it is refused.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and frozen_owner(obj) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and frozen_owner(obj) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if hasattr(obj, "lock_version") and change:
