@@ -266,3 +266,18 @@ def test_the_return_page_renders_and_downloads_through_the_checked_view(
     assert b"".join(response.streaming_content)[:2] == b"PK"
     assert client_for(other_officer).get(download).status_code == 403
     assert client.post(url, {"kind": "part1-pdf"}).status_code == 404
+
+
+def test_a_draft_prepared_again_with_new_figures_gets_a_new_document(
+    prepared, officer, django_capture_on_commit_callbacks
+):
+    kind = Document.Kind.RETURN_XLSX
+    first = _render(prepared, kind, officer, django_capture_on_commit_callbacks)
+    _change_live_data(prepared.plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_prepare_start(ret=prepared, user=officer)
+    prepared.refresh_from_db()
+    second = _render(prepared, kind, officer, django_capture_on_commit_callbacks)
+    assert second.result["document"] != first.result["document"]
+    document = Document.objects.get(pk=second.result["document"])
+    _assert_workbook_figures(document.file.open("rb").read(), prepared.snapshot)
