@@ -22,8 +22,16 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Two-factor sign-in for the administration site: with ADMIN_OTP=true an administrator
+# signs in to /admin/ with a TOTP code from a device (an authenticator app) as well as the
+# password (django-otp's OTPAdminSite, via bcf.apps.OTPAdminConfig). The rest of the app
+# is unchanged. Enrol an administrator's first device before switching it on: a
+# TOTPDevice (django_otp.plugins.otp_totp) made in `manage.py shell`, its config_url
+# scanned into the authenticator app; later devices can be added in the admin.
+ADMIN_OTP = env_bool("ADMIN_OTP", default=False)
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bcf.apps.OTPAdminConfig" if ADMIN_OTP else "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -57,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
