@@ -141,7 +141,12 @@ def pytest_sessionfinish(session, exitstatus):
     db = settings.DATABASES["default"]
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            # Other work on the machine skews the figures: the load when the run ended.
+            "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        },
         "database": f"{db['ENGINE'].rsplit('.', 1)[-1]}:{db['NAME']}",
         "areas": AREAS,
         "seed": SEED,
