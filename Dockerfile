@@ -30,6 +30,7 @@ COPY --from=assets /build/static/build /app/static/build
 
 # collectstatic needs settings to load; the key here is thrown away with this layer's
 # environment and never reaches the running containers, which require their own.
+ENV DJANGO_SETTINGS_MODULE=bcf.settings
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput
 
 RUN useradd --system --create-home bcf \
