@@ -9,7 +9,7 @@ from django.db import transaction
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
-from plans.services import check_version, locked, save_with_history
+from plans.services import EditConflict, check_version, locked, save_with_history
 from schemes.models import Scheme, SchemeBudget, Theme
 
 
@@ -164,13 +164,16 @@ def quarter_spend_set(
     year: int,
     quarter: int,
     rows: dict[int, tuple[Decimal | None, Decimal | None]],
+    expected_versions: dict[int, int] | None = None,
     user=None,
 ) -> int:
     """Set each scheme's forecast outturn and actual spend for a quarter; all or nothing.
 
     `rows` maps a scheme id of `plan` to (forecast, actual) in pounds; (None, None) removes
     the quarter's figures. Quarterly spend is reported after a plan is submitted, so a
-    frozen plan still takes it. Returns how many schemes changed.
+    frozen plan still takes it. `expected_versions` (scheme id → lock_version of the
+    quarter's rows as the form loaded them) refuses a save from an old copy with
+    EditConflict. Returns how many schemes changed.
     """
     from schemes.models import SchemeQuarterSpend
 
@@ -185,6 +188,11 @@ def quarter_spend_set(
             scheme__in=list(schemes), year=year, quarter=quarter
         )
     }
+    if expected_versions is not None:
+        now = {scheme_id: spend.lock_version for scheme_id, spend in existing.items()}
+        if now != expected_versions:
+            stale = next(iter(set(now.items()) ^ set(expected_versions.items())))
+            raise EditConflict(existing.get(stale[0]), now.get(stale[0], 0))
     changed = 0
     for scheme_id, (forecast, actual) in rows.items():
         spend = existing.get(scheme_id)

@@ -27,6 +27,9 @@ from schemes.spend_resources import COLUMNS, validate
 class SpendForm(NhsForm):
     """Two amounts per scheme: `forecast_<id>` and `actual_<id>` (pounds, optional)."""
 
+    # The quarter's rows as loaded ("scheme:version,…"), so a save from an old copy is refused.
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, schemes, **kwargs):
         super().__init__(*args, **kwargs)
         self.schemes = schemes
@@ -37,6 +40,10 @@ class SpendForm(NhsForm):
             self.fields[f"actual_{scheme.pk}"] = MoneyField(
                 label=f"{scheme.name}: actual spend in the quarter", required=False
             )
+
+    def expected_versions(self) -> dict[int, int]:
+        pairs = (item.split(":") for item in self.cleaned_data["versions"].split(",") if item)
+        return {int(scheme): int(version) for scheme, version in pairs}
 
     def rows(self):
         return {
@@ -70,14 +77,21 @@ def spend_edit(request, pk, year, quarter):
     plan, period = _plan_and_period(request, pk, year, quarter)
     schemes = list(plan.schemes.select_related("theme").order_by("theme__order", "order", "name"))
     initial = {}
-    for spend in SchemeQuarterSpend.objects.filter(scheme__plan=plan, year=year, quarter=quarter):
+    loaded = SchemeQuarterSpend.objects.filter(scheme__plan=plan, year=year, quarter=quarter)
+    for spend in loaded:
         initial[f"forecast_{spend.scheme_id}"] = spend.forecast
         initial[f"actual_{spend.scheme_id}"] = spend.actual
+    initial["versions"] = ",".join(f"{s.scheme_id}:{s.lock_version}" for s in loaded)
     form = SpendForm(request.POST or None, schemes=schemes, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.quarter_spend_set(
-                plan=plan, year=year, quarter=quarter, rows=form.rows(), user=request.user
+                plan=plan,
+                year=year,
+                quarter=quarter,
+                rows=form.rows(),
+                expected_versions=form.expected_versions(),
+                user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

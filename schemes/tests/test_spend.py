@@ -46,3 +46,28 @@ def test_a_spend_spreadsheet_with_a_bad_cell_imports_nothing(plan, officer, clie
     upload = SimpleUploadedFile("spend.csv", good.encode(), content_type="text/csv")
     assert client_for(officer).post(_url("spend_import", plan), {"file": upload}).status_code == 302
     assert SchemeQuarterSpend.objects.count() == 2
+
+
+def _loaded_form_data(client, plan):
+    """What the spend form holds as a person opens it, hidden versions included."""
+    form = client.get(_url("spend_edit", plan)).context["form"]
+    return {name: ("" if value is None else str(value)) for name, value in form.initial.items()} | {
+        name: "" for name in form.fields if name not in form.initial
+    }
+
+
+def test_a_save_from_an_old_copy_of_the_quarter_is_refused(plan, finance, officer, client_for):
+    first, second = client_for(finance), client_for(officer)
+    scheme = plan.schemes.order_by("pk").first()
+    mine, theirs = _loaded_form_data(first, plan), _loaded_form_data(second, plan)
+    mine[f"forecast_{scheme.pk}"] = "1000"
+    assert first.post(_url("spend_edit", plan), mine).status_code == 302
+    theirs[f"forecast_{scheme.pk}"] = "2000"
+    response = second.post(_url("spend_edit", plan), theirs)
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    assert SchemeQuarterSpend.objects.get().forecast == Decimal("1000")
+    # Reloaded, the second person's save goes through.
+    again = _loaded_form_data(second, plan) | {f"forecast_{scheme.pk}": "2000"}
+    assert second.post(_url("spend_edit", plan), again).status_code == 302
+    assert SchemeQuarterSpend.objects.get().forecast == Decimal("2000")
