@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from metrics import charts, selectors, services
+from metrics import charts, periods, selectors, services
 from metrics.forms import ActualForm, ActualImportForm, FigureForm
 from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
 from metrics.resources import validate
 from metrics.tables import ActualTable
 from plans import permissions
+from plans.history import entries_for
 from plans.services import EditConflict
 from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 
@@ -34,6 +35,29 @@ def metrics_overview(request, pk):
             "overview": overview,
             "can_enter_actuals": permissions.can(request.user, permissions.ENTER_ACTUALS, plan),
         },
+    )
+
+
+def _figure_label(kind: str):
+    """e.g. "Actual 2016/17 Q4 of Delayed transfers of care"; the metric comes joined."""
+    return lambda row: (
+        f"{kind} {periods.label(row.granularity, row.start, row.end)} of {row.metric}"
+    )
+
+
+@login_required
+def metric_history(request, pk):
+    """Changes to the plan's baselines, targets and actuals, deleted ones too."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    entries = []
+    for model, kind in ((Baseline, "Baseline"), (TrajectoryPoint, "Target"), (Actual, "Actual")):
+        rows = model.history.filter(plan_id=plan.pk).select_related("metric")
+        entries += entries_for(rows, describe=_figure_label(kind))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(
+        request,
+        "plans/history.html",
+        {"plan": plan, "entries": entries, "record_name": "metrics"},
     )
 
 

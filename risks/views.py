@@ -4,11 +4,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
+from plans.history import entries_for
+from plans.periods import FinancialYear
 from plans.services import EditConflict
 from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from risks import charts, selectors, services
@@ -23,7 +26,15 @@ from risks.forms import (
     ScenarioForm,
     scale_hint,
 )
-from risks.models import RiskSharingScenario, RiskWorkshopOutput
+from risks.models import (
+    Fund,
+    FundRelease,
+    Risk,
+    RiskRegister,
+    RiskReview,
+    RiskSharingScenario,
+    RiskWorkshopOutput,
+)
 from risks.resources import validate
 from risks.tables import RiskTable
 
@@ -89,6 +100,46 @@ def register(request, pk):
             "scale_hint": scale_hint(risk_register.scale),
         },
     )
+
+
+def _history_page(request, plan, entries, record_name):
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(
+        request,
+        "plans/history.html",
+        {"plan": plan, "entries": entries, "record_name": record_name},
+    )
+
+
+@login_required
+def risk_history(request, pk):
+    """Changes to the plan's register, risks, reviews and scenarios, deleted ones too."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    registers = RiskRegister.history.filter(plan_id=plan.pk)
+    register_ids = set(registers.values_list("id", flat=True))
+    risk_rows = Risk.history.filter(register_id__in=register_ids)
+    names = {
+        risk_id: (description.splitlines() or ["Risk"])[0][:120]
+        for risk_id, description in risk_rows.order_by("history_date").values_list(
+            "id", "description"
+        )
+    }
+    entries = (
+        entries_for(registers, describe=lambda row: "Risk register")
+        + entries_for(risk_rows, describe=lambda row: f"Risk “{names.get(row.id, '?')}”")
+        + entries_for(
+            RiskReview.history.filter(risk_id__in=list(names)),
+            describe=lambda row: (
+                f"Review of “{names.get(row.risk_id, '?')}” on "
+                + date_format(row.reviewed_on, "j F Y")
+            ),
+        )
+        + entries_for(
+            RiskSharingScenario.history.filter(plan_id=plan.pk),
+            describe=lambda row: f"Scenario {row.letter}) {row.title[:80]}",
+        )
+    )
+    return _history_page(request, plan, entries, "risk register")
 
 
 @require_http_methods(["GET", "POST"])
@@ -369,6 +420,26 @@ def fund_list(request, pk):
             "can_edit": permissions.can(request.user, permissions.EDIT_FUNDS, plan),
         },
     )
+
+
+@login_required
+def fund_history(request, pk):
+    """Changes to the plan's funds and their releases, deleted ones too."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    fund_rows = Fund.history.filter(plan_id=plan.pk)
+    names = {
+        fund_id: f"{name} {FinancialYear(year)}"
+        for fund_id, name, year in fund_rows.order_by("history_date").values_list(
+            "id", "name", "year"
+        )
+    }
+    entries = entries_for(
+        fund_rows, describe=lambda row: f"Fund “{names.get(row.id, row.name)}”"
+    ) + entries_for(
+        FundRelease.history.filter(fund_id__in=list(names)),
+        describe=lambda row: f"Release of £{row.amount:,.2f} from “{names.get(row.fund_id, '?')}”",
+    )
+    return _history_page(request, plan, entries, "funds")
 
 
 @require_http_methods(["GET", "POST"])

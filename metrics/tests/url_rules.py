@@ -73,6 +73,7 @@ def _actual(plan) -> dict:
 RULES = {
     "metrics:metrics_overview": Rule(VIEW),
     "metrics:actual_import": Rule(ENTER_ACTUALS),
+    "metrics:metric_history": Rule(VIEW, lambda plan: {"pk": _actual(plan)["pk"]}),
     "metrics:metric_detail": Rule(VIEW, _code),
     "metrics:baseline_edit": Rule(EDIT_METRICS, _code),
     "metrics:target_create": Rule(EDIT_METRICS, _code),
