@@ -10,6 +10,7 @@ urlpatterns = [
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
     path("boards/<int:pk>/meetings/add/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/minutes/", views.minutes_print, name="minutes_print"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/items/add/", views.item_create, name="item_create"),

@@ -17,9 +17,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import forms, selectors, services
-from governance.models import Action, Board, ItemReport, Meeting
+from governance.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Board,
+    Decision,
+    DeclarationOfInterest,
+    ItemReport,
+    Meeting,
+    MinutePoint,
+)
 from governance.pdf import html_to_pdf
 from plans import permissions
+from plans.history import entries_for
 
 
 def _today():
@@ -390,3 +401,49 @@ def plan_submit(request, pk):
     else:
         messages.success(request, "Plan version marked as submitted to NHS England.")
     return redirect(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
+
+
+@login_required
+def meeting_history(request, pk):
+    """Who changed the meeting, its agenda, minutes, decisions, attendance and actions, and
+    how (deleted records too, found through the history tables)."""
+    meeting = permissions.get_in_area(request.user, Meeting.objects.select_related("board"), pk)
+    item_titles = dict(
+        AgendaItem.history.filter(meeting_id=meeting.pk)
+        .order_by("history_date")
+        .values_list("id", "title")
+    )
+
+    def of_item(kind):
+        return lambda row: f"{kind} under “{item_titles.get(row.item_id, '?')}”"
+
+    entries = (
+        entries_for(Meeting.history.filter(id=meeting.pk), describe=lambda row: "Meeting")
+        + entries_for(
+            AgendaItem.history.filter(meeting_id=meeting.pk),
+            describe=lambda row: f"Agenda item “{row.title}”",
+        )
+        + entries_for(
+            MinutePoint.history.filter(item_id__in=list(item_titles)), describe=of_item("Minute")
+        )
+        + entries_for(
+            Decision.history.filter(item_id__in=list(item_titles)), describe=of_item("Decision")
+        )
+        + entries_for(
+            Attendance.history.filter(meeting_id=meeting.pk), describe=lambda row: "Attendance"
+        )
+        + entries_for(
+            DeclarationOfInterest.history.filter(meeting_id=meeting.pk),
+            describe=lambda row: "Declaration of interest",
+        )
+        + entries_for(
+            Action.history.filter(meeting_id=meeting.pk),
+            describe=lambda row: f"Action “{row.description[:60]}”",
+        )
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return render(
+        request,
+        "governance/history.html",
+        {"meeting": meeting, "board": meeting.board, "entries": entries},
+    )

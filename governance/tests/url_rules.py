@@ -76,6 +76,7 @@ RULES = {
     "governance:board_detail": Rule(VIEW, _board_kwargs),
     "governance:meeting_create": Rule(EDIT_GOVERNANCE, _board_kwargs),
     "governance:meeting_detail": Rule(VIEW, _meeting_kwargs),
+    "governance:meeting_history": Rule(VIEW, _meeting_kwargs),
     "governance:minutes_print": Rule(VIEW, _meeting_kwargs),
     "governance:minutes_pdf": Rule(VIEW, _meeting_kwargs),
     "governance:item_create": Rule(EDIT_GOVERNANCE, _meeting_kwargs),
