@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from metrics import periods
 from metrics.models import Actual, MetricDefinition
 from plans.models import Plan
-from plans.spreadsheets import CellError
+from plans.spreadsheets import CellError, header_errors
 
 METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE = (
     "Metric",
@@ -57,12 +57,7 @@ def _kinds() -> dict[str, str]:
 def validate(plan: Plan, dataset) -> tuple[list[ActualRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
     headers = [_text(h) for h in (dataset.headers or [])]
-    errors = [CellError(1, c, "This column is missing.") for c in REQUIRED if c not in headers]
-    errors += [
-        CellError(1, h, "This column is not one the import knows.")
-        for h in headers
-        if h and h not in COLUMNS
-    ]
+    errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
         return [], errors
     metrics = {m.code: m for m in MetricDefinition.objects.all()}

@@ -46,3 +46,14 @@ def read_spreadsheet(upload):
         return file_format.create_dataset(content)
     except Exception as error:  # a corrupt or mislabelled file
         raise SpreadsheetError(f"The file could not be read as {extension.upper()}.") from error
+
+
+def header_errors(headers: list[str], *, required, known) -> list[CellError]:
+    """Problems with the header row (row 1): required columns missing, unknown ones present."""
+    errors = [CellError(1, c, "This column is missing.") for c in required if c not in headers]
+    errors += [
+        CellError(1, h, "This column is not one the import knows.")
+        for h in headers
+        if h and h not in known
+    ]
+    return errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from plans.spreadsheets import CellError
+from plans.spreadsheets import CellError, header_errors
 from risks import calculations
 from risks.models import Risk, RiskRegister, Scale
 
@@ -71,12 +71,7 @@ def _date(text: str) -> datetime.date | None:
 def validate(register: RiskRegister, dataset) -> tuple[list[RiskRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
     headers = [_text(h) for h in (dataset.headers or [])]
-    errors = [CellError(1, c, "This column is missing.") for c in REQUIRED if c not in headers]
-    errors += [
-        CellError(1, h, "This column is not one the import knows.")
-        for h in headers
-        if h and h not in COLUMNS
-    ]
+    errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
         return [], errors
     categories = {c.name.lower(): c for c in register.categories.all()}

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from plans.templatetags.bcf_format import uk_date
 from risks.models import Risk
+from risks.services import RISK_FIELDS
 
 
 class RiskTable(tables.Table):
@@ -34,22 +35,7 @@ class RiskTable(tables.Table):
     class Meta:
         model = Risk
         fields = ()
-        sequence = (
-            "category",
-            "description",
-            "potential_impact",
-            "likelihood",
-            "impact",
-            "rating_before",
-            "mitigations",
-            "likelihood_after",
-            "impact_after",
-            "rating_after",
-            "owner",
-            "next_review",
-            "status",
-            "notes",
-        )
+        sequence = RISK_FIELDS
         attrs = {"class": "nhsuk-table", "id": "risks-table"}
         empty_text = "No risks match."
 
