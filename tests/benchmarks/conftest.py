@@ -51,13 +51,17 @@ def _ensure_database() -> None:
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
     }
-    with psycopg2.connect(**{k: v for k, v in params.items() if v}) as conn:
+    # Not `with psycopg2.connect(...)`: since psycopg2 2.9 that block opens a transaction
+    # even in autocommit mode, and CREATE DATABASE refuses to run inside one.
+    conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
+    try:
         conn.autocommit = True
         with conn.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-    conn.close()
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="session")
