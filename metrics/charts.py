@@ -6,6 +6,7 @@ is switched off, and the SVG is embedded in the page as markup.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pygal
@@ -89,4 +90,32 @@ def metric_chart(summary: MetricSummary) -> str:
             )
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     # pygal builds the SVG as an element tree, so every label it writes is escaped.
+    return mark_safe(svg)  # nosec B308 B703
+
+
+_STATUS_STYLE = copy.copy(_STYLE)
+_STATUS_STYLE.colors = ("#007f3b", "#d5281b", "#aeb7bd")  # met, not met, no data
+
+
+def status_counts_chart(labels: list[str], met: list[int], not_met: list[int], no_data: list[int]):
+    """How many areas met each metric's target, did not, or have no figure to judge: a
+    stacked bar per metric; an SVG string safe to embed (the counts table is its text)."""
+    chart = pygal.HorizontalStackedBar(
+        style=_STATUS_STYLE,
+        width=800,
+        height=120 + 48 * len(labels),
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        title="Areas meeting each metric's target",
+        x_title="Areas",
+        print_values=False,
+        no_data_text="No metrics for this year",
+    )
+    chart.x_labels = labels
+    chart.add("Met", met)
+    chart.add("Not met", not_met)
+    chart.add("No data", no_data)
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     return mark_safe(svg)  # nosec B308 B703

@@ -126,3 +126,9 @@ def area_ids_visible_to(user):
     if sees_all_areas(user):
         return None
     return area_ids_of(user)
+
+
+def check_compares_areas(user) -> None:
+    """The national view sets every area side by side: for those who read every area."""
+    if not sees_all_areas(user):
+        raise PermissionDenied("Comparing areas is open to assurers and administrators.")

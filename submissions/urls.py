@@ -29,3 +29,8 @@ urlpatterns += [
     path("returns/<int:pk>/diff/", views_returns.return_diff, name="return_diff"),
     path("returns/<int:pk>/approve/", views_returns.return_approve, name="return_approve"),
 ]
+
+# The national view of every area (submissions/views_national.py).
+from submissions import views_national  # noqa: E402
+
+urlpatterns += [path("national/", views_national.national_view, name="national")]

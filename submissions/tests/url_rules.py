@@ -1,5 +1,17 @@
 from submissions.models import Job
-from tests.grid import API_VIEW, EDIT_PLAN, EDIT_SCHEMES, NOT_ALLOWED, VIEW, Rule, grid
+from tests.grid import (
+    API_VIEW,
+    EDIT_PLAN,
+    EDIT_SCHEMES,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    OK,
+    VIEW,
+    Rule,
+    grid,
+    no_arguments,
+)
 
 
 def _job(plan) -> dict:
@@ -76,3 +88,8 @@ RULES.update(
 )
 RULES["submissions:return_document_render"] = Rule(grid(default=NOT_ALLOWED), _return)  # POST
 RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIONS: same roles
+
+# The national view (submissions/views_national.py): for those who read every area.
+RULES["submissions:national"] = Rule(
+    grid(anonymous=LOGIN, assurer=OK, admin_user=OK, default=FORBIDDEN), no_arguments
+)

@@ -1,0 +1,231 @@
+"""The national and regional assurer's view: every area's plan and latest return for a
+financial year, its pooled budget and protected social care, and each metric's status
+across the areas.
+
+Everything is summed, ranked and judged in the database: the area rows are one query
+whatever the number of areas, the metric statuses two, their counts per metric one.
+The status of a metric in an area follows metrics.selectors (the latest actual of the year
+against its target, better side by the metric's direction), written as SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from metrics import calculations as calc
+from metrics.models import Actual, MetricDefinition, TrajectoryPoint
+from metrics.periods import Granularity
+from plans.models import Area, Plan, PlanYear
+from plans.periods import FinancialYear
+from schemes.models import Scheme, SchemeBudget
+from submissions.models import QuarterlyReturn
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def regions() -> list[str]:
+    return list(
+        Area.objects.exclude(region="")
+        .values_list("region", flat=True)
+        .distinct()
+        .order_by("region")
+    )
+
+
+def years() -> list[FinancialYear]:
+    """Every financial year some plan covers, latest first."""
+    spans = Plan.objects.values_list("first_year", "last_year").distinct().order_by()
+    covered = {year for first, last in spans for year in range(first, last + 1)}
+    return [FinancialYear(year) for year in sorted(covered, reverse=True)]
+
+
+def plans_for(*, year: int, region: str = "") -> QuerySet[Plan]:
+    """Each area's latest plan version covering the year (by version date), in the region."""
+    covering = Plan.objects.filter(first_year__lte=year, last_year__gte=year)
+    latest = covering.filter(area=OuterRef("area")).order_by("-version_date", "-pk")
+    plans = covering.filter(pk=Subquery(latest.values("pk")[:1]))
+    if region:
+        plans = plans.filter(area__region=region)
+    return plans
+
+
+def _sum_of_budgets(year: int, **scheme_filter):
+    budgets = SchemeBudget.objects.filter(
+        scheme__plan=OuterRef("pk"),
+        year=year,
+        **{f"scheme__{k}": v for k, v in scheme_filter.items()},
+    )
+    total = budgets.order_by().values("scheme__plan").annotate(total=Sum("amount"))
+    return Subquery(total.values("total")[:1], output_field=MONEY)
+
+
+def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
+    """One row per area: its plan for the year with the pooled budget as agreed, the sum of
+    its schemes' budgets, protected social care (flagged schemes and as stated), and its
+    latest return of the year (quarter, version, status). One query."""
+    pooled = PlanYear.objects.filter(plan=OuterRef("pk"), year=year)
+    latest_return = QuarterlyReturn.objects.filter(plan=OuterRef("pk"), year=year).order_by(
+        "-quarter", "-version"
+    )
+    return (
+        plans_for(year=year, region=region)
+        .select_related("area")
+        .annotate(
+            area_name=F("area__name"),
+            region=F("area__region"),
+            agreed_total=Subquery(pooled.values("agreed_total")[:1], output_field=MONEY),
+            minimum_required=Subquery(pooled.values("minimum_required")[:1], output_field=MONEY),
+            protected_stated=Subquery(
+                pooled.values("protected_social_care_stated")[:1], output_field=MONEY
+            ),
+            scheme_total=_sum_of_budgets(year),
+            protected_total=_sum_of_budgets(year, protection=Scheme.Protection.SOCIAL_CARE),
+            return_pk=Subquery(latest_return.values("pk")[:1]),
+            return_quarter=Subquery(latest_return.values("quarter")[:1]),
+            return_version=Subquery(latest_return.values("version")[:1]),
+            return_status=Subquery(latest_return.values("status")[:1]),
+        )
+        .order_by("area__name")
+    )
+
+
+def totals(rows: QuerySet[Plan]) -> dict:
+    """The totals of the rows shown (the region's, or England's): one query."""
+    return rows.order_by().aggregate(
+        areas=Count("pk"),
+        agreed=Sum("agreed_total"),
+        minimum=Sum("minimum_required"),
+        schemes=Sum("scheme_total"),
+        protected=Sum("protected_total"),
+        stated=Sum("protected_stated"),
+        below_minimum=Count("pk", filter=Q(agreed_total__lt=F("minimum_required"))),
+    )
+
+
+def metrics_for(year: int) -> list[MetricDefinition]:
+    """The metrics whose policy years include the year."""
+    return list(
+        MetricDefinition.objects.filter(
+            Q(first_policy_year__isnull=True) | Q(first_policy_year__lte=year),
+            Q(last_policy_year__isnull=True) | Q(last_policy_year__gte=year),
+        ).order_by("number", "code")
+    )
+
+
+def _target(year: int):
+    """The target an actual is judged against (metrics.selectors._target_for): the same
+    period; for a year to date, the year's; else the first "by" date target not yet
+    passed, or the year's."""
+    targets = TrajectoryPoint.objects.filter(plan=OuterRef("plan"), metric=OuterRef("metric"))
+    same = targets.filter(
+        granularity=OuterRef("granularity"), start=OuterRef("start"), end=OuterRef("end")
+    )
+    of_year = targets.filter(granularity=Granularity.YEAR, start=FinancialYear(year).start)
+    by_date = targets.filter(granularity=Granularity.BY_DATE, end__gte=OuterRef("end"))
+    value = DecimalField(max_digits=20, decimal_places=4)
+
+    def first(qs):
+        return Subquery(qs.order_by("end", "start").values("value")[:1], output_field=value)
+
+    return Coalesce(
+        first(same),
+        Case(
+            When(granularity=Granularity.YEAR_TO_DATE, then=first(of_year)),
+            default=Coalesce(first(by_date), first(of_year)),
+        ),
+    )
+
+
+_STATUS = Case(
+    When(target__isnull=True, then=Value(calc.NO_DATA)),
+    When(
+        Q(metric__direction=calc.LOWER, value__lte=F("target"))
+        | Q(metric__direction=calc.HIGHER, value__gte=F("target")),
+        then=Value(calc.MET),
+    ),
+    default=Value(calc.NOT_MET),
+    output_field=CharField(),
+)
+
+
+def latest_actuals(*, year: int, region: str = "") -> QuerySet[Actual]:
+    """Each area's latest actual of the year for each metric, with its target and status.
+
+    Two queries: the latest actuals are ranked by a window function, then judged."""
+    fy = FinancialYear(year)
+    ranked = (
+        Actual.objects.filter(
+            plan__in=plans_for(year=year, region=region).values("pk"),
+            end__gte=fy.start,
+            end__lte=fy.end,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("plan_id"), F("metric_id")],
+                order_by=[F("end").desc(), F("start").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+    )
+    latest = list(ranked.values_list("pk", flat=True))
+    return (
+        Actual.objects.filter(pk__in=latest).annotate(target=_target(year)).annotate(status=_STATUS)
+    )
+
+
+@dataclass(frozen=True)
+class MetricCounts:
+    metric: MetricDefinition
+    met: int
+    not_met: int
+    no_target: int
+    areas: int
+
+    @property
+    def no_data(self) -> int:
+        """Areas with no actual this year, or no target to judge it by."""
+        return self.areas - self.met - self.not_met
+
+    @property
+    def met_percent(self) -> int | None:
+        judged = self.met + self.not_met
+        return round(100 * self.met / judged) if judged else None
+
+
+def metric_counts(
+    actuals: QuerySet[Actual], metrics: list[MetricDefinition], areas: int
+) -> list[MetricCounts]:
+    """For each metric, how many areas met their target, did not, or cannot be judged: one
+    query, grouped by metric and status in the database."""
+    counts: dict[tuple[int, str], int] = {
+        (row["metric_id"], row["status"]): row["areas"]
+        for row in actuals.order_by().values("metric_id", "status").annotate(areas=Count("pk"))
+    }
+    return [
+        MetricCounts(
+            metric=metric,
+            met=counts.get((metric.pk, calc.MET), 0),
+            not_met=counts.get((metric.pk, calc.NOT_MET), 0),
+            no_target=counts.get((metric.pk, calc.NO_DATA), 0),
+            areas=areas,
+        )
+        for metric in metrics
+    ]

@@ -1,0 +1,132 @@
+"""The national view's tables: areas with their plan, budget and latest return; and each
+metric's status in each area. Both sort; the areas table exports to CSV and Excel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from metrics import calculations as calc
+from plans.templatetags.bcf_format import pounds
+from submissions.models import QuarterlyReturn
+
+_RIGHT = {
+    "td": {"class": "nhsuk-table__cell bcf-money"},
+    "th": {"class": "nhsuk-table__header bcf-money"},
+    "tf": {"class": "nhsuk-table__cell bcf-money"},
+}
+_RETURN_STATUS = dict(QuarterlyReturn.Status.choices)
+_TAG = {calc.MET: "green", calc.NOT_MET: "red", calc.NO_DATA: "grey"}
+
+
+class MoneyColumn(tables.Column):
+    """Pounds, right-aligned; the footer shows the total of the rows (from the database)."""
+
+    attrs = _RIGHT
+
+    def __init__(self, *args, total=None, **kwargs):
+        self.total = total
+        super().__init__(*args, default="–", **kwargs)
+
+    def render(self, value):
+        return pounds(value)
+
+    def value(self, value):
+        return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
+
+    def render_footer(self, bound_column, table):
+        return pounds(table.totals.get(self.total)) if self.total else ""
+
+
+class AreaTable(tables.Table):
+    area_name = tables.Column(verbose_name="Area", footer="Total of the areas shown")
+    region = tables.Column(verbose_name="Region")
+    status = tables.Column(verbose_name="Plan status")
+    agreed_total = MoneyColumn(verbose_name="Pooled budget (£)", total="agreed")
+    minimum_required = MoneyColumn(verbose_name="Minimum (£)", total="minimum")
+    scheme_total = MoneyColumn(verbose_name="Schemes (£)", total="schemes")
+    protected_total = MoneyColumn(
+        verbose_name="Protected social care, schemes (£)", total="protected"
+    )
+    protected_stated = MoneyColumn(verbose_name="Protected social care, stated (£)", total="stated")
+    return_status = tables.Column(
+        verbose_name="Latest return", order_by=("return_quarter", "return_status")
+    )
+
+    class Meta:
+        attrs = {"class": "nhsuk-table", "id": "areas-table"}
+        order_by = ("area_name",)
+        empty_text = "No area has a plan for this year."
+
+    def __init__(self, data, *, totals, **kwargs):
+        self.totals = totals
+        super().__init__(data, **kwargs)
+
+    def render_area_name(self, record, value):
+        url = reverse("plans:plan_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_area_name(self, value):
+        return value
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_return_status(self, record):
+        url = reverse("submissions:return_detail", args=[record.return_pk])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            f"Q{record.return_quarter} v{record.return_version}: "
+            f"{_RETURN_STATUS[record.return_status]}",
+        )
+
+    def value_return_status(self, record):
+        if record.return_pk is None:
+            return ""
+        return f"Q{record.return_quarter} v{record.return_version}: " + _RETURN_STATUS.get(
+            record.return_status, record.return_status
+        )
+
+
+class StatusColumn(tables.Column):
+    """A metric's status in an area, as a tag; sorts met, not met, no data."""
+
+    def render(self, value):
+        return format_html(
+            '<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>',
+            _TAG[value],
+            calc.STATUS_LABELS[value],
+        )
+
+    def value(self, value):
+        return calc.STATUS_LABELS[value]
+
+
+class MetricStatusTable(tables.Table):
+    """Rows are dicts: area, region, plan (its pk) and a status per metric code."""
+
+    area = tables.Column(verbose_name="Area")
+    region = tables.Column(verbose_name="Region")
+
+    class Meta:
+        attrs = {"class": "nhsuk-table", "id": "metric-status-table"}
+        order_by = ("area",)
+        empty_text = "No area has a plan for this year."
+
+    def __init__(self, data, *, metrics, **kwargs):
+        extra = [
+            (f"metric_{m.pk}", StatusColumn(verbose_name=m.short_name, default=calc.NO_DATA))
+            for m in metrics
+        ]
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def render_area(self, record, value):
+        url = reverse("metrics:metrics_overview", args=[record["plan"]])
+        return format_html('<a href="{}">{}</a>', url, value)

@@ -1,0 +1,262 @@
+"""The national view: each figure agrees with the area's own pages, the region filter, the
+latest plan version, who may see it, the export, and queries constant in the number of
+areas. Data from the benchmarks' generator (a few areas) and, for the targets' rules,
+built through the metrics services."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from metrics import calculations as calc
+from metrics import services as metric_services
+from metrics.models import MetricDefinition
+from metrics.periods import Granularity
+from metrics.selectors import metrics_overview
+from plans import permissions
+from plans.models import Area, Plan
+from plans.services import plan_create
+from schemes.selectors import plan_budget_summary
+from submissions import national
+from tests.benchmarks.national import Totals, generate, generate_area, reference_data
+from tests.factories import UserFactory
+
+YEAR = 2022
+URL = "/submissions/national/"
+
+
+def _quiet(*_args):
+    return None
+
+
+@pytest.fixture
+def areas(db):
+    """Four areas in four regions with one 2022/23 plan each: ~50 schemes, six metrics with
+    targets for every month and actuals for the first six."""
+    generate(areas=4, years=1, seed=7, first_year=YEAR, snapshots="none", log=_quiet)
+    return list(Area.objects.order_by("code"))
+
+
+@pytest.fixture
+def assurer_client(client_for):
+    return client_for(UserFactory(username="national-assurer", roles=[permissions.ASSURER]))
+
+
+def test_area_rows_agree_with_each_plans_budget_summary(areas):
+    rows = list(national.area_rows(year=YEAR))
+    assert [row.area_id for row in rows] == [a.pk for a in sorted(areas, key=lambda a: a.name)]
+    for row in rows:
+        (summary,) = plan_budget_summary(plan=row)
+        assert row.agreed_total == summary.agreed_total
+        assert row.minimum_required == summary.minimum_required
+        assert row.scheme_total == summary.schemes_total
+        assert row.protected_total == summary.protected_social_care
+        assert row.protected_stated == summary.protected_social_care_stated
+        latest = row.returns.order_by("-quarter", "-version").first()
+        assert (row.return_pk, row.return_quarter, row.return_status) == (
+            latest.pk,
+            latest.quarter,
+            latest.status,
+        )
+    totals = national.totals(national.area_rows(year=YEAR))
+    assert totals["areas"] == 4
+    assert totals["agreed"] == sum(r.agreed_total for r in rows)
+    assert totals["protected"] == sum(r.protected_total for r in rows)
+    assert totals["below_minimum"] == sum(r.agreed_total < r.minimum_required for r in rows)
+
+
+def test_metric_statuses_agree_with_each_plans_metrics_overview(areas):
+    judged = {(a.plan_id, a.metric_id): a for a in national.latest_actuals(year=YEAR)}
+    assert len(judged) == 4 * 6
+    statuses = set()
+    for plan in Plan.objects.filter(first_year=YEAR):
+        for summary in metrics_overview(plan=plan, with_matrix=False).summaries:
+            actual = judged[(plan.pk, summary.metric.pk)]
+            assert actual.pk == summary.latest.actual.pk
+            assert actual.status == summary.latest_status
+            statuses.add(actual.status)
+    assert statuses >= {calc.MET, calc.NOT_MET}, "the data should exercise both outcomes"
+
+
+def test_metric_counts_add_up_to_the_areas(areas):
+    metrics = national.metrics_for(YEAR)
+    counts = national.metric_counts(national.latest_actuals(year=YEAR), metrics, len(areas))
+    judged = list(national.latest_actuals(year=YEAR))
+    assert [c.metric for c in counts] == metrics
+    for count in counts:
+        mine = [a.status for a in judged if a.metric_id == count.metric.pk]
+        assert count.met == mine.count(calc.MET)
+        assert count.not_met == mine.count(calc.NOT_MET)
+        assert count.met + count.not_met + count.no_data == len(areas)
+
+
+def test_the_region_filter_keeps_only_that_regions_areas(areas):
+    region = areas[1].region
+    rows = list(national.area_rows(year=YEAR, region=region))
+    assert [row.area_id for row in rows] == [areas[1].pk]
+    assert {a.plan_id for a in national.latest_actuals(year=YEAR, region=region)} == {rows[0].pk}
+    assert national.totals(national.area_rows(year=YEAR, region=region))["agreed"] == (
+        rows[0].agreed_total
+    )
+
+
+def test_an_areas_latest_plan_version_is_the_one_shown(areas):
+    area = areas[0]
+    later = plan_create(
+        area=area,
+        title="A later version",
+        first_year=YEAR,
+        last_year=YEAR,
+        version_kind=Plan.VersionKind.REFRESH,
+        version_date=datetime.date(YEAR, 9, 1),
+    )
+    row = next(r for r in national.area_rows(year=YEAR) if r.area_id == area.pk)
+    assert row.pk == later.pk
+    assert row.scheme_total is None and row.return_pk is None
+    assert national.area_rows(year=YEAR).count() == 4
+
+
+@pytest.mark.parametrize(
+    "target_granularity, actual_granularity, expected",
+    [
+        # The same period: the month's own target.
+        (Granularity.MONTH, Granularity.MONTH, calc.NOT_MET),
+        # A year to date is judged against the year's target.
+        (Granularity.YEAR, Granularity.YEAR_TO_DATE, calc.MET),
+        # A month with no target of its own: the first "by" date target not yet passed.
+        (Granularity.BY_DATE, Granularity.MONTH, calc.MET),
+        # A month with neither: no data.
+        (None, Granularity.MONTH, calc.NO_DATA),
+    ],
+)
+def test_the_target_chosen_is_the_one_the_metric_page_chooses(
+    plan, target_granularity, actual_granularity, expected
+):
+    """The database's choice of target (and so the status) equals metrics.selectors'."""
+    metric = MetricDefinition.objects.get(code="non-elective-admissions")  # lower is better
+    periods = {
+        Granularity.MONTH: (datetime.date(2014, 6, 1), datetime.date(2014, 6, 30)),
+        Granularity.YEAR_TO_DATE: (datetime.date(2014, 4, 1), datetime.date(2014, 6, 30)),
+        Granularity.YEAR: (datetime.date(2014, 4, 1), datetime.date(2015, 3, 31)),
+        Granularity.BY_DATE: (datetime.date(2014, 9, 30), datetime.date(2014, 9, 30)),
+    }
+    if target_granularity:
+        metric_services.target_create(
+            plan=plan,
+            metric=metric,
+            granularity=target_granularity,
+            start=periods[target_granularity][0],
+            end=periods[target_granularity][1],
+            value=Decimal("100") if target_granularity == Granularity.MONTH else Decimal("200"),
+        )
+    start, end = periods[actual_granularity]
+    metric_services.actual_create(
+        plan=plan,
+        metric=metric,
+        granularity=actual_granularity,
+        start=start,
+        end=end,
+        value=Decimal("150"),
+    )
+    (judged,) = national.latest_actuals(year=2014)
+    assert judged.status == expected
+    assert judged.status == metrics_overview(plan=plan).get(metric.code).latest_status
+
+
+def test_only_those_who_read_every_area_see_it(areas, client_for, assurer_client):
+    officer = UserFactory(
+        username="national-officer", roles=[permissions.OFFICER], areas=[areas[0]]
+    )
+    assert client_for(officer).get(URL).status_code == 403
+    page = assurer_client.get(URL)
+    assert page.status_code == 200
+    assert reverse("submissions:national").encode() in page.content
+    plan_page = client_for(officer).get(
+        reverse("plans:plan_detail", args=[areas[0].plans.get().pk])
+    )
+    assert b"National view" not in plan_page.content
+
+
+def test_the_page_shows_the_areas_totals_statuses_and_chart(areas, assurer_client):
+    page = assurer_client.get(URL, {"year": YEAR})
+    html = page.content.decode()
+    for area in areas:
+        assert area.name in html
+    totals = national.totals(national.area_rows(year=YEAR))
+    assert f"£{totals['agreed']:,.0f}" in html
+    chart = str(page.context["chart"])
+    assert chart in html and "<svg" in chart and "<script" not in chart
+    for metric in national.metrics_for(YEAR):
+        assert metric.short_name in chart
+    counts = page.context["counts"]
+    assert sum(c.met for c in counts) == sum(
+        1 for a in national.latest_actuals(year=YEAR) if a.status == calc.MET
+    )
+    statuses = page.context["statuses"]
+    assert len(statuses.rows) == len(areas)
+
+
+def test_the_tables_sort(areas, assurer_client):
+    page = assurer_client.get(URL, {"year": YEAR, "areas-sort": "-agreed_total"})
+    amounts = [row.record.agreed_total for row in page.context["areas"].rows]
+    assert amounts == sorted(amounts, reverse=True)
+    metric = national.metrics_for(YEAR)[0]
+    page = assurer_client.get(URL, {"year": YEAR, "metrics-sort": f"metric_{metric.pk}"})
+    column = [
+        row.record.get(f"metric_{metric.pk}", calc.NO_DATA) for row in page.context["statuses"].rows
+    ]
+    assert column == sorted(column)
+
+
+def test_a_bad_filter_is_named_and_the_latest_year_shown(areas, assurer_client):
+    page = assurer_client.get(URL, {"year": "1999", "region": "Atlantis"})
+    assert page.status_code == 200
+    assert page.context["form"].errors.keys() == {"year", "region"}
+    assert "Select a valid choice" in page.content.decode()
+    assert page.context["year"] == YEAR
+
+
+def test_the_areas_export_opens_in_a_spreadsheet(areas, assurer_client):
+    response = assurer_client.get(URL, {"year": YEAR, "_export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Area", "Region", "Plan status"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(a.name for a in areas)
+    exported = {r[0]: r for r in rows[1:]}
+    row = national.area_rows(year=YEAR).first()
+    assert Decimal(exported[row.area_name][3]) == row.agreed_total
+
+
+def test_queries_do_not_grow_with_the_number_of_areas(
+    areas, assurer_client, django_assert_num_queries
+):
+    assurer_client.get(URL)  # the session and the user are read; the count is the page's
+    with django_assert_num_queries(QUERIES):
+        assurer_client.get(URL)
+    metrics, conditions = reference_data()
+    import random
+
+    for index in range(4, 8):
+        generate_area(
+            index,
+            random.Random(index),
+            first_year=YEAR,
+            years=1,
+            metrics=metrics,
+            conditions=conditions,
+            totals=Totals(),
+            snapshots="none",
+        )
+    with django_assert_num_queries(QUERIES):
+        page = assurer_client.get(URL)
+    assert page.context["totals"]["areas"] == 8
+
+
+# Session, user, roles; years and regions; area rows with totals; metric definitions;
+# latest actuals ranked, counted by status, and judged.
+QUERIES = 11
