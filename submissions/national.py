@@ -18,6 +18,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -32,7 +33,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from metrics import calculations as calc
 from metrics.models import Actual, MetricDefinition, TrajectoryPoint
 from metrics.periods import Granularity
-from plans.models import Area, Plan, PlanYear
+from plans.models import Area, Plan
 from plans.periods import FinancialYear
 from schemes.models import Scheme, SchemeBudget
 from submissions.models import QuarterlyReturn
@@ -80,21 +81,20 @@ def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
     """One row per area: its plan for the year with the pooled budget as agreed, the sum of
     its schemes' budgets, protected social care (flagged schemes and as stated), and its
     latest return of the year (quarter, version, status). One query."""
-    pooled = PlanYear.objects.filter(plan=OuterRef("pk"), year=year)
     latest_return = QuarterlyReturn.objects.filter(plan=OuterRef("pk"), year=year).order_by(
         "-quarter", "-version"
     )
     return (
         plans_for(year=year, region=region)
         .select_related("area")
+        # The year's pooled budget: at most one row per plan (unique plan and year).
+        .annotate(pooled=FilteredRelation("plan_years", condition=Q(plan_years__year=year)))
         .annotate(
             area_name=F("area__name"),
             region=F("area__region"),
-            agreed_total=Subquery(pooled.values("agreed_total")[:1], output_field=MONEY),
-            minimum_required=Subquery(pooled.values("minimum_required")[:1], output_field=MONEY),
-            protected_stated=Subquery(
-                pooled.values("protected_social_care_stated")[:1], output_field=MONEY
-            ),
+            agreed_total=F("pooled__agreed_total"),
+            minimum_required=F("pooled__minimum_required"),
+            protected_stated=F("pooled__protected_social_care_stated"),
             scheme_total=_sum_of_budgets(year),
             protected_total=_sum_of_budgets(year, protection=Scheme.Protection.SOCIAL_CARE),
             return_pk=Subquery(latest_return.values("pk")[:1]),

@@ -20,7 +20,11 @@ from submissions.tables import AreaTable, MetricStatusTable
 
 class NationalFilterForm(NhsForm):
     year = forms.TypedChoiceField(
-        label="Financial year", coerce=int, widget=forms.Select(attrs={"class": "nhsuk-select"})
+        label="Financial year",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
     region = forms.ChoiceField(
         label="Region", required=False, widget=forms.Select(attrs={"class": "nhsuk-select"})
@@ -54,12 +58,13 @@ def national_view(request):
     permissions.check_compares_areas(request.user)
     years, regions = national.years(), national.regions()
     form = NationalFilterForm(request.GET or None, years=years, regions=regions)
-    year = years[0].start_year if years else None
-    region = ""
-    if form.is_bound and form.is_valid():
-        year, region = form.cleaned_data["year"], form.cleaned_data["region"]
-    elif not form.is_bound and years:
-        form = NationalFilterForm(initial={"year": year}, years=years, regions=regions)
+    latest = years[0].start_year if years else None
+    year, region = latest, ""
+    if form.is_valid():
+        year = form.cleaned_data["year"] or latest
+        region = form.cleaned_data["region"]
+    if not form.is_bound:
+        form = NationalFilterForm(initial={"year": latest}, years=years, regions=regions)
     if year is None:
         return render(request, "submissions/national.html", {"form": form, "years": years})
 

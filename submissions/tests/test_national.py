@@ -213,6 +213,13 @@ def test_the_tables_sort(areas, assurer_client):
     assert column == sorted(column)
 
 
+def test_a_region_alone_shows_the_latest_year_there(areas, assurer_client):
+    page = assurer_client.get(URL, {"region": areas[2].region})
+    assert not page.context["form"].errors
+    assert page.context["year"] == YEAR
+    assert [row.record.area_id for row in page.context["areas"].rows] == [areas[2].pk]
+
+
 def test_a_bad_filter_is_named_and_the_latest_year_shown(areas, assurer_client):
     page = assurer_client.get(URL, {"year": "1999", "region": "Atlantis"})
     assert page.status_code == 200

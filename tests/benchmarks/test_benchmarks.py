@@ -102,6 +102,23 @@ def test_page(officer_client, bench_plan, record, name):
     print(f"  query counts, smallest and largest plan: {counts}")
 
 
+def test_national_view(record):
+    """The assurer's national view, all England and one region: the same queries for both."""
+    from plans.models import Area
+
+    if not BARE:
+        BARE.update(_page(_client_for(None), record, "bare_page", reverse("bench_bare")))
+    client = _client_for(None)
+    url = reverse("submissions:national")
+    figures = _page(client, record, "national_view", url)
+    region = Area.objects.order_by("code").values_list("region", flat=True).first()
+    regional = _page(client, record, "national_view_one_region", f"{url}?region={region}")
+    figures["queries_all_and_one_region"] = {"all": figures["queries"], "one": regional["queries"]}
+    figures["queries_constant"] = figures["queries"] == regional["queries"]
+    record("national_view", **figures)
+    print(f"  query counts, all areas and one region: {figures['queries_all_and_one_region']}")
+
+
 def _year(plan) -> str:
     return f"{plan.first_year}/{(plan.first_year + 1) % 100:02d}"
 
@@ -116,6 +133,7 @@ def _smallest_and_largest(year: int) -> dict:
 
 
 def _client_for(plan):
+    """An assurer's client (assurers read every plan)."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
