@@ -55,10 +55,11 @@ def budget_column(year: int) -> str:
     return f"budget_{year}"
 
 
-def scheme_list(*, plan: Plan):
+def scheme_list(*, plan: Plan, with_budgets: bool = True):
     """The plan's schemes with theme, metrics, budgets and one `budget_<year>` per plan year.
 
-    Query count is constant: the schemes (with annotations) plus two prefetches.
+    Query count is constant: the schemes (with annotations) plus two prefetches, or one
+    without `with_budgets` (the schemes table reads only the `budget_<year>` annotations).
     """
     annotations = {
         budget_column(year.start_year): Sum(
@@ -66,13 +67,13 @@ def scheme_list(*, plan: Plan):
         )
         for year in plan.years
     }
+    prefetches = [Prefetch("metrics", queryset=MetricDefinition.objects.order_by("number", "code"))]
+    if with_budgets:
+        prefetches.append(Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year")))
     return (
         Scheme.objects.filter(plan=plan)
         .select_related("theme")
-        .prefetch_related(
-            Prefetch("metrics", queryset=MetricDefinition.objects.order_by("number", "code")),
-            Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year")),
-        )
+        .prefetch_related(*prefetches)
         .annotate(**annotations)
         .order_by("theme__order", "order", "name")
     )

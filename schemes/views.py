@@ -38,7 +38,9 @@ def _scheme(plan, scheme_pk) -> Scheme:
 def scheme_list(request, pk):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     filterset = SchemeFilter(
-        request.GET or None, queryset=selectors.scheme_list(plan=plan), plan=plan
+        request.GET or None,
+        queryset=selectors.scheme_list(plan=plan, with_budgets=False),
+        plan=plan,
     )
     schemes = filterset.qs
     table = SchemeTable(
