@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from metrics import calculations as calc
-from plans.templatetags.bcf_format import pounds
+from plans.templatetags.bcf_format import millions
 from submissions.models import QuarterlyReturn
 
 _RIGHT = {
@@ -23,7 +23,8 @@ _TAG = {calc.MET: "green", calc.NOT_MET: "red", calc.NO_DATA: "grey"}
 
 
 class MoneyColumn(tables.Column):
-    """Pounds, right-aligned; the footer shows the total of the rows (from the database)."""
+    """Shown in £m, exported in pounds, right-aligned; the footer shows the total of the
+    rows (summed in the database)."""
 
     attrs = _RIGHT
 
@@ -32,26 +33,24 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, default="–", **kwargs)
 
     def render(self, value):
-        return pounds(value)
+        return millions(value)
 
     def value(self, value):
         return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
 
     def render_footer(self, bound_column, table):
-        return pounds(table.totals.get(self.total)) if self.total else ""
+        return millions(table.totals.get(self.total)) if self.total else ""
 
 
 class AreaTable(tables.Table):
     area_name = tables.Column(verbose_name="Area", footer="Total of the areas shown")
     region = tables.Column(verbose_name="Region")
     status = tables.Column(verbose_name="Plan status")
-    agreed_total = MoneyColumn(verbose_name="Pooled budget (£)", total="agreed")
-    minimum_required = MoneyColumn(verbose_name="Minimum (£)", total="minimum")
-    scheme_total = MoneyColumn(verbose_name="Schemes (£)", total="schemes")
-    protected_total = MoneyColumn(
-        verbose_name="Protected social care, schemes (£)", total="protected"
-    )
-    protected_stated = MoneyColumn(verbose_name="Protected social care, stated (£)", total="stated")
+    agreed_total = MoneyColumn(verbose_name="Pooled budget", total="agreed")
+    minimum_required = MoneyColumn(verbose_name="Minimum", total="minimum")
+    scheme_total = MoneyColumn(verbose_name="Schemes", total="schemes")
+    protected_total = MoneyColumn(verbose_name="Protected social care: schemes", total="protected")
+    protected_stated = MoneyColumn(verbose_name="Protected social care: stated", total="stated")
     return_status = tables.Column(
         verbose_name="Latest return", order_by=("return_quarter", "return_status")
     )
