@@ -49,8 +49,8 @@ class AreaTable(tables.Table):
     agreed_total = MoneyColumn(verbose_name="Pooled budget", total="agreed")
     minimum_required = MoneyColumn(verbose_name="Minimum", total="minimum")
     scheme_total = MoneyColumn(verbose_name="Schemes", total="schemes")
-    protected_total = MoneyColumn(verbose_name="Protected social care: schemes", total="protected")
-    protected_stated = MoneyColumn(verbose_name="Protected social care: stated", total="stated")
+    protected_total = MoneyColumn(verbose_name="Protected (schemes)", total="protected")
+    protected_stated = MoneyColumn(verbose_name="Protected (stated)", total="stated")
     return_status = tables.Column(
         verbose_name="Latest return", order_by=("return_quarter", "return_status")
     )
