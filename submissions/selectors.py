@@ -4,10 +4,9 @@ quarterly dashboard that the Integration Executive reads and a return freezes.""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 
 from governance.models import Action, ItemLink, Meeting
@@ -41,7 +40,6 @@ def job_for(*, user, pk) -> Job:
 # Every figure carries the URL of the page of the record it came from.
 
 
-ZERO = Decimal("0.00")
 TOP_RISKS = 5
 ACTIONS_AHEAD_DAYS = 14
 
@@ -62,48 +60,54 @@ def _money(plan: Plan, fy: FinancialYear, quarter: Quarter) -> dict:
 
     Forecast is the latest forecast given up to the quarter; actual is the sum of the
     quarters' actuals so far; variance is plan − forecast (positive: an underspend).
-    Six queries: plan year, themes, schemes' budgets, scheme spend, plan spend, funds (2).
+    Six queries: plan year, themes, schemes with their budget and spend (the database sums
+    them), plan spend, funds (2).
     """
     year = fy.start_year
     plan_year = plan.plan_years.filter(year=year).first()
-    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name"))
-    budgets = list(
-        SchemeBudget.objects.filter(scheme__plan=plan, year=year).values("scheme_id", "amount")
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name").values("pk", "name"))
+    spend = SchemeQuarterSpend.objects.filter(
+        scheme=OuterRef("pk"), year=year, quarter__lte=quarter.number
     )
-    schemes = {
-        s.pk: s for s in plan.schemes.select_related("theme").order_by("theme__order", "order")
-    }
-    budget_of = {row["scheme_id"]: row["amount"] for row in budgets}
-    forecast_of: dict[int, tuple[int, Decimal]] = {}
-    actual_of: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for spend in SchemeQuarterSpend.objects.filter(
-        scheme__plan=plan, year=year, quarter__lte=quarter.number
-    ).order_by("quarter"):
-        if spend.forecast is not None:
-            forecast_of[spend.scheme_id] = (spend.quarter, spend.forecast)
-        if spend.actual is not None:
-            actual_of[spend.scheme_id] += spend.actual
+    schemes = (
+        plan.schemes.order_by("theme__order", "order")
+        .annotate(
+            planned=Subquery(
+                SchemeBudget.objects.filter(scheme=OuterRef("pk"), year=year).values("amount")
+            ),
+            forecast=Subquery(
+                spend.exclude(forecast=None).order_by("-quarter").values("forecast")[:1]
+            ),
+            actual_to_date=Subquery(
+                spend.exclude(actual=None)
+                .order_by()
+                .values("scheme")
+                .annotate(total=Sum("actual"))
+                .values("total")
+            ),
+        )
+        .values("pk", "name", "theme_id", "planned", "forecast", "actual_to_date")
+    )
     spend_url = reverse("schemes:spend_edit", args=[plan.pk, year, quarter.number])
-    by_theme = {t.pk: [] for t in themes}
-    for scheme in schemes.values():
-        forecast = forecast_of.get(scheme.pk, (None, None))[1]
-        planned = budget_of.get(scheme.pk)
-        by_theme.setdefault(scheme.theme_id, []).append(
+    by_theme = {t["pk"]: [] for t in themes}
+    for scheme in schemes:
+        forecast, planned = scheme["forecast"], scheme["planned"]
+        by_theme.setdefault(scheme["theme_id"], []).append(
             {
-                "id": scheme.pk,
-                "name": scheme.name,
-                "url": reverse("schemes:scheme_detail", args=[plan.pk, scheme.pk]),
+                "id": scheme["pk"],
+                "name": scheme["name"],
+                "url": reverse("schemes:scheme_detail", args=[plan.pk, scheme["pk"]]),
                 "spend_url": spend_url,
                 "plan": planned,
                 "forecast": forecast,
-                "actual_to_date": actual_of.get(scheme.pk),
+                "actual_to_date": scheme["actual_to_date"],
                 "variance": None if planned is None or forecast is None else planned - forecast,
             }
         )
     theme_rows = []
     totals = {"plan": None, "forecast": None, "actual_to_date": None}
     for theme in themes:
-        rows = by_theme.get(theme.pk, [])
+        rows = by_theme.get(theme["pk"], [])
         sums = dict.fromkeys(totals)
         for row in rows:
             for key in sums:
@@ -112,9 +116,9 @@ def _money(plan: Plan, fy: FinancialYear, quarter: Quarter) -> dict:
             totals[key] = _add(totals[key], sums[key])
         theme_rows.append(
             {
-                "id": theme.pk,
-                "name": theme.name,
-                "url": reverse("schemes:scheme_list", args=[plan.pk]) + f"?theme={theme.pk}",
+                "id": theme["pk"],
+                "name": theme["name"],
+                "url": reverse("schemes:scheme_list", args=[plan.pk]) + f"?theme={theme['pk']}",
                 **sums,
                 "variance": (
                     None
