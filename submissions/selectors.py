@@ -472,9 +472,10 @@ def returns_due(*, today: datetime.date, plan: Plan | None = None, within: int =
     """Quarters whose return is due within `within` days with no approval in sight.
 
     "In sight" means approved already, or an agenda item of a meeting from today on concerns
-    a return of that plan and quarter. Three queries whatever the number of plans.
+    a return of that plan and quarter. Three queries whatever the number of plans; two for
+    one plan, which is not read again.
     """
-    plans = Plan.objects.select_related("area") if plan is None else Plan.objects.filter(pk=plan.pk)
+    plans = Plan.objects.select_related("area") if plan is None else [plan]
     candidates = []
     for period in (Quarter.containing(today), Quarter.containing(today - datetime.timedelta(92))):
         due = return_due_on(period)
