@@ -23,6 +23,13 @@ class NhsForm(forms.Form):
             widget.attrs["class"] = " ".join(dict.fromkeys(classes))
 
 
+class Select(forms.Select):
+    """Django's select, the same HTML from one template (plans/widgets/select.html) rather
+    than two included templates for every option: a page of filters renders dozens fewer."""
+
+    template_name = "plans/widgets/select.html"
+
+
 class SectionForm(NhsForm):
     body = forms.CharField(
         label="Text",

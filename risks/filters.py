@@ -2,10 +2,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from plans.forms import Select
 from risks import calculations
 from risks.models import Band, Risk, overdue_condition
 
-_SELECT = forms.Select(attrs={"class": "nhsuk-select"})
+_SELECT = Select(attrs={"class": "nhsuk-select"})
 
 
 class RiskFilter(django_filters.FilterSet):

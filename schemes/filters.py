@@ -2,9 +2,10 @@ import django_filters
 from django import forms
 
 from metrics.models import MetricDefinition
+from plans.forms import Select
 from schemes.models import Scheme
 
-_SELECT = forms.Select(attrs={"class": "nhsuk-select"})
+_SELECT = Select(attrs={"class": "nhsuk-select"})
 
 
 class SchemeFilter(django_filters.FilterSet):
