@@ -3,8 +3,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from plans.templatetags.bcf_format import uk_date
-from risks.models import Risk
+from risks.models import Band, Risk
 from risks.services import RISK_FIELDS
+
+# Risk.get_band_before_display() builds a dict of the choices on every call: once per cell.
+_BAND_LABELS = dict(Band.choices)
 
 
 class RiskTable(tables.Table):
@@ -23,7 +26,7 @@ class RiskTable(tables.Table):
     )
     owner = tables.Column()
     next_review = tables.Column(verbose_name="Next review")
-    status = tables.Column()
+    status = tables.Column()  # django-tables2 shows a field with choices by its label
     # Export only: with the columns above, the import's columns.
     potential_impact = tables.Column(visible=False)
     impact = tables.Column(visible=False)
@@ -56,10 +59,10 @@ class RiskTable(tables.Table):
         return value
 
     def render_rating_before(self, record, value):
-        return self._rating(value, record.get_band_before_display())
+        return self._rating(value, _BAND_LABELS.get(record.band_before, record.band_before))
 
     def render_rating_after(self, record, value):
-        return self._rating(value, record.get_band_after_display())
+        return self._rating(value, _BAND_LABELS.get(record.band_after, record.band_after))
 
     @staticmethod
     def _rating(written, band_label):
@@ -84,9 +87,6 @@ class RiskTable(tables.Table):
 
     def value_next_review(self, value):
         return value.isoformat() if value else ""
-
-    def render_status(self, record):
-        return record.get_status_display()
 
     def value_status(self, record):
         return record.get_status_display()
