@@ -99,8 +99,8 @@ class MetricSummary:
 class MetricsOverview:
     plan: Plan
     summaries: list[MetricSummary]
-    # (scheme, set of metric ids it is expected to move)
-    matrix: list[tuple[object, set[int]]]
+    # (scheme, one cell per summary: its metric if the scheme is expected to move it, else None)
+    matrix: list[tuple[object, list[MetricDefinition | None]]]
 
     def get(self, code: str) -> MetricSummary | None:
         return next((s for s in self.summaries if s.metric.code == code), None)
@@ -228,7 +228,10 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
             .prefetch_related(Prefetch("metrics", queryset=MetricDefinition.objects.only("id")))
             .order_by("theme__order", "order", "name")
         )
-        matrix = [(s, {m.pk for m in s.metrics.all()}) for s in schemes]
+        metrics = [summary.metric for summary in summaries]
+        for scheme in schemes:
+            linked = {m.pk for m in scheme.metrics.all()}
+            matrix.append((scheme, [m if m.pk in linked else None for m in metrics]))
     return MetricsOverview(plan=plan, summaries=summaries, matrix=matrix)
 
 
