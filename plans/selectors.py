@@ -14,14 +14,16 @@ def plans_for(*, user):
     )
 
 
-def plan_detail(*, user, pk, action):
-    """One plan with what its page shows, through the permission check (404/403)."""
+def plan_detail(*, user, pk, action, with_sections: bool = True):
+    """One plan with what its page shows, through the permission check (404/403).
+
+    The plan's page itself only links to the narrative sections: it passes
+    `with_sections=False` and saves their query.
+    """
     from plans import permissions
 
-    queryset = Plan.objects.select_related("area", "local_authority").prefetch_related(
-        "ccgs",
-        "sign_offs",
-        "plan_years",
-        Prefetch("sections", queryset=NarrativeSection.objects.all()),
-    )
+    prefetches = ["ccgs", "sign_offs", "plan_years"]
+    if with_sections:
+        prefetches.append(Prefetch("sections", queryset=NarrativeSection.objects.all()))
+    queryset = Plan.objects.select_related("area", "local_authority").prefetch_related(*prefetches)
     return permissions.get_plan(user, pk, action, queryset=queryset)

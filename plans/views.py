@@ -18,7 +18,9 @@ def plan_list(request):
 
 @login_required
 def plan_detail(request, pk):
-    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
+    plan = selectors.plan_detail(
+        user=request.user, pk=pk, action=permissions.VIEW, with_sections=False
+    )
     return render(
         request,
         "plans/plan_detail.html",

@@ -272,7 +272,7 @@ def _add_schemes(plan, count):
 
 
 # session, user, groups, areas, plan, then the page's own reads (see the selectors)
-EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 12}
+EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 11}
 
 
 @pytest.mark.parametrize("url_name", sorted(EXPECTED_QUERIES))
