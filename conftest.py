@@ -18,6 +18,15 @@ from schemes.models import Scheme
 from tests.factories import AreaFactory, MetricDefinitionFactory, PlanFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: no page, no data token."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def area(db):
     return AreaFactory()

@@ -18,3 +18,6 @@ STORAGES = {
 # worker started as a separate process for a test (tests/test_faults.py) sets
 # CELERY_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "true").lower() != "false"
+# Each test starts with an empty cache (conftest.py); in memory, whatever REDIS_URL says,
+# so that tests never see one another's pages.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

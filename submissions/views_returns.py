@@ -16,10 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
 from plans.forms import NhsForm
+from plans.freshness import reused
 from plans.periods import FinancialYear, Quarter
 from plans.services import EditConflict
 from submissions import selectors, services
@@ -86,22 +88,36 @@ def _can_change(user, plan) -> bool:
     return permissions.can_in_area(user, permissions.EDIT_PLAN, plan.area_id)
 
 
-@login_required
-def dashboard(request, pk):
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
-    year, quarter = _period(plan, request.GET)
-    data = selectors.dashboard(plan=plan, year=year, quarter=quarter)
-    return render(
-        request,
-        "submissions/dashboard.html",
+def _dashboard_body(plan, year: int, quarter: int, today: datetime.date) -> str:
+    return render_to_string(
+        "submissions/_dashboard_body.html",
         {
             "plan": plan,
-            "data": data,
-            "due": selectors.returns_due(today=datetime.date.today(), plan=plan),
+            "data": selectors.dashboard(plan=plan, year=year, quarter=quarter, today=today),
+            "due": selectors.returns_due(today=today, plan=plan),
             "quarters": [q for y in plan.years for q in y.quarters],
             "current": (year, quarter),
             "returns": list(selectors.returns_of(plan=plan).filter(year=year, quarter=quarter)),
         },
+    )
+
+
+@login_required
+def dashboard(request, pk):
+    """The same for everyone who may see the plan, so computed once for the data as it is
+    (and the day: overdue and due dates move with it) and reused until the data changes."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    year, quarter = _period(plan, request.GET)
+    today = datetime.date.today()
+    body = reused(
+        "dashboard",
+        (plan.pk, year, quarter, today.isoformat()),
+        lambda: _dashboard_body(plan, year, quarter, today),
+    )
+    return render(
+        request,
+        "submissions/dashboard.html",
+        {"plan": plan, "period": FinancialYear(year).quarter(quarter), "body": body},
     )
 
 
