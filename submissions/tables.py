@@ -20,6 +20,13 @@ _RIGHT = {
 }
 _RETURN_STATUS = dict(QuarterlyReturn.Status.choices)
 _TAG = {calc.MET: "green", calc.NOT_MET: "red", calc.NO_DATA: "grey"}
+# Three statuses, each written once rather than for each of a thousand cells.
+_STATUS_TAGS = {
+    status: format_html(
+        '<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', colour, calc.STATUS_LABELS[status]
+    )
+    for status, colour in _TAG.items()
+}
 
 
 class MoneyColumn(tables.Column):
@@ -98,11 +105,7 @@ class StatusColumn(tables.Column):
     """A metric's status in an area, as a tag; sorts met, not met, no data."""
 
     def render(self, value):
-        return format_html(
-            '<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>',
-            _TAG[value],
-            calc.STATUS_LABELS[value],
-        )
+        return _STATUS_TAGS[value]
 
     def value(self, value):
         return calc.STATUS_LABELS[value]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -13,9 +14,14 @@ from metrics.charts import status_counts_chart
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import NhsForm
+from plans.freshness import reused
 from plans.periods import FinancialYear
 from submissions import national
 from submissions.tables import AreaTable, MetricStatusTable
+
+PER_PAGE = 50
+# What the tables read from the address, besides the filters: sort and page of each.
+TABLE_PARAMETERS = ("areas-sort", "areas-page", "metrics-sort", "metrics-page")
 
 
 class NationalFilterForm(NhsForm):
@@ -39,23 +45,18 @@ class NationalFilterForm(NhsForm):
 def _status_rows(rows, actuals) -> list[dict]:
     """The areas table's plans with each metric's status: one dict per area (a pivot of the
     judged actuals for display; the judging was done in the database)."""
-    statuses = {(a.plan_id, a.metric_id): a.status for a in actuals}
-    metric_ids = {metric_id for _, metric_id in statuses}
+    statuses: dict[int, dict[str, str]] = {}
+    for plan_id, metric_id, status in actuals.values_list("plan_id", "metric_id", "status"):
+        statuses.setdefault(plan_id, {})[f"metric_{metric_id}"] = status
     return [
-        {
-            "area": row.area_name,
-            "region": row.region,
-            "plan": row.pk,
-            **{f"metric_{m}": statuses[(row.pk, m)] for m in metric_ids if (row.pk, m) in statuses},
-        }
+        {"area": row.area_name, "region": row.region, "plan": row.pk, **statuses.get(row.pk, {})}
         for row in rows
     ]
 
 
-@login_required
-@require_GET
-def national_view(request):
-    permissions.check_compares_areas(request.user)
+def _filters(request) -> tuple[NationalFilterForm, list, int | None, str]:
+    """The filter form, the years there are, and the year and region asked for (the latest
+    year, all regions, when not asked or asked wrongly)."""
     years, regions = national.years(), national.regions()
     form = NationalFilterForm(request.GET or None, years=years, regions=regions)
     latest = years[0].start_year if years else None
@@ -65,37 +66,30 @@ def national_view(request):
         region = form.cleaned_data["region"]
     if not form.is_bound:
         form = NationalFilterForm(initial={"year": latest}, years=years, regions=regions)
-    if year is None:
-        return render(request, "submissions/national.html", {"form": form, "years": years})
+    return form, years, year, region
 
+
+def _area_table(request, year: int, region: str) -> AreaTable:
     rows = national.area_rows(year=year, region=region)
-    totals = national.totals(rows)
-    areas = AreaTable(rows, totals=totals, prefix="areas-")
-    RequestConfig(request, paginate=False).configure(areas)
-    export_format = request.GET.get("_export")
-    if SafeTableExport.is_valid_format(export_format):
-        label = FinancialYear(year).label.replace("/", "-")
-        return SafeTableExport(export_format, areas).response(f"areas-{label}.{export_format}")
+    table = AreaTable(rows, totals=national.totals(rows), prefix="areas-")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return table
 
-    metrics = national.metrics_for(year)
-    actuals = national.latest_actuals(year=year, region=region)
-    counts = national.metric_counts(actuals, metrics, totals["areas"])
-    statuses = MetricStatusTable(
-        _status_rows(areas.data.data, actuals), metrics=metrics, prefix="metrics-"
-    )
-    RequestConfig(request, paginate=False).configure(statuses)
-    query = request.GET.copy()
-    query.pop("_export", None)
-    return render(
-        request,
-        "submissions/national.html",
-        {
-            "form": form,
-            "years": years,
-            "year": year,
-            "region": region,
+
+def _body(request, form, years, year: int | None, region: str) -> str:
+    context = {"form": form, "years": years, "year": year, "region": region}
+    if year is not None:
+        areas = _area_table(request, year, region)
+        metrics = national.metrics_for(year)
+        actuals = national.latest_actuals(year=year, region=region)
+        counts = national.metric_counts(actuals, metrics, areas.totals["areas"])
+        statuses = MetricStatusTable(
+            _status_rows(areas.data.data, actuals), metrics=metrics, prefix="metrics-"
+        )
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(statuses)
+        context |= {
             "areas": areas,
-            "totals": totals,
+            "totals": areas.totals,
             "statuses": statuses,
             "counts": counts,
             "chart": status_counts_chart(
@@ -104,6 +98,31 @@ def national_view(request):
                 [c.not_met for c in counts],
                 [c.no_data for c in counts],
             ),
-            "query": query.urlencode(),
-        },
+            "query": request.GET.urlencode(),
+        }
+    return render_to_string("submissions/_national_body.html", context, request=request)
+
+
+@login_required
+@require_GET
+def national_view(request):
+    """The same for every assurer, so computed once for the data as it is and the filters
+    and sort asked for, and reused until the data changes."""
+    permissions.check_compares_areas(request.user)
+    form, years, year, region = _filters(request)
+    export_format = request.GET.get("_export")
+    if year is not None and SafeTableExport.is_valid_format(export_format):
+        label = FinancialYear(year).label.replace("/", "-")
+        exporter = SafeTableExport(export_format, _area_table(request, year, region))
+        return exporter.response(f"areas-{label}.{export_format}")
+    if form.errors:  # shown as asked; not kept (what was typed is anyone's)
+        body = _body(request, form, years, year, region)
+    else:
+        body = reused(
+            "national",
+            (year, region, *(request.GET.get(name) for name in TABLE_PARAMETERS)),
+            lambda: _body(request, form, years, year, region),
+        )
+    return render(
+        request, "submissions/national.html", {"year": year, "region": region, "body": body}
     )

@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import random
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from metrics import calculations as calc
@@ -214,6 +216,18 @@ def test_the_tables_sort(areas, assurer_client):
     assert column == sorted(column)
 
 
+def test_the_tables_show_fifty_areas_a_page(areas, assurer_client, monkeypatch):
+    monkeypatch.setattr("submissions.views_national.PER_PAGE", 3)
+    first = assurer_client.get(URL, {"year": YEAR})
+    second = assurer_client.get(URL, {"year": YEAR, "areas-page": 2, "metrics-page": 2})
+    assert len(first.context["areas"].page.object_list) == 3
+    assert len(second.context["areas"].page.object_list) == 1
+    assert len(second.context["statuses"].page.object_list) == 1
+    names = {r.record.area_name for t in (first, second) for r in t.context["areas"].page}
+    assert names == {a.name for a in areas}
+    assert second.context["totals"]["areas"] == 4  # the totals are of every area shown
+
+
 def test_a_region_alone_shows_the_latest_year_there(areas, assurer_client):
     page = assurer_client.get(URL, {"region": areas[2].region})
     assert not page.context["form"].errors
@@ -244,11 +258,12 @@ def test_queries_do_not_grow_with_the_number_of_areas(
     areas, assurer_client, django_assert_num_queries
 ):
     assurer_client.get(URL)  # the session and the user are read; the count is the page's
+    cache.clear()  # computed, not reused
     with django_assert_num_queries(QUERIES):
         assurer_client.get(URL)
+    with django_assert_num_queries(REUSED):
+        assurer_client.get(URL)
     metrics, conditions = reference_data()
-    import random
-
     for index in range(4, 8):
         generate_area(
             index,
@@ -260,11 +275,46 @@ def test_queries_do_not_grow_with_the_number_of_areas(
             totals=Totals(),
             snapshots="none",
         )
+    cache.clear()  # the generator writes in bulk, with no history to say the data changed
     with django_assert_num_queries(QUERIES):
         page = assurer_client.get(URL)
     assert page.context["totals"]["areas"] == 8
 
 
-# Session, user, roles; years and regions; area rows with totals; metric definitions;
-# latest actuals ranked, counted by status, and judged.
-QUERIES = 11
+def test_the_page_is_reused_until_the_data_changes(
+    areas, assurer_client, django_capture_on_commit_callbacks
+):
+    first = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" in first.context  # computed
+    again = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" not in again.context  # reused
+    assert _main(again) == _main(first)
+    sorted_page = assurer_client.get(URL, {"year": YEAR, "areas-sort": "-agreed_total"})
+    assert "totals" in sorted_page.context  # another sort is another page
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_create(
+            area=areas[0],
+            title="A later version",
+            first_year=YEAR,
+            last_year=YEAR,
+            version_kind=Plan.VersionKind.REFRESH,
+            version_date=datetime.date(YEAR, 9, 1),
+        )
+    changed = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" in changed.context
+    # The area's row is now its draft version's: no pooled budget yet.
+    assert ">Draft</td>" in _main(changed) and ">Draft</td>" not in _main(first)
+    assert changed.context["totals"]["areas"] == 4
+
+
+def _main(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+# Session, user, roles; years and regions; area rows (counted, a page of them, all of them
+# for the status table) with totals; metric definitions; latest actuals ranked, counted by
+# status, and judged.
+QUERIES = 13
+# Reused: session, user, roles; years and regions (the filters make the page's key).
+REUSED = 5
