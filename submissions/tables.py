@@ -59,7 +59,9 @@ class AreaTable(tables.Table):
     protected_total = MoneyColumn(verbose_name="Protected (schemes)", total="protected")
     protected_stated = MoneyColumn(verbose_name="Protected (stated)", total="stated")
     return_status = tables.Column(
-        verbose_name="Latest return", order_by=("return_quarter", "return_status")
+        verbose_name="Latest return",
+        order_by=("return_quarter", "return_status"),
+        default="None this year",
     )
 
     class Meta:
@@ -86,19 +88,12 @@ class AreaTable(tables.Table):
 
     def render_return_status(self, record):
         url = reverse("submissions:return_detail", args=[record.return_pk])
-        return format_html(
-            '<a href="{}">{}</a>',
-            url,
-            f"Q{record.return_quarter} v{record.return_version}: "
-            f"{_RETURN_STATUS[record.return_status]}",
-        )
+        return format_html('<a href="{}">{}</a>', url, self.value_return_status(record))
 
     def value_return_status(self, record):
-        if record.return_pk is None:
-            return ""
-        return f"Q{record.return_quarter} v{record.return_version}: " + _RETURN_STATUS.get(
-            record.return_status, record.return_status
-        )
+        """Called only for an area with a return this year (else the column's default)."""
+        status = _RETURN_STATUS[record.return_status]
+        return f"Q{record.return_quarter} v{record.return_version}: {status}"
 
 
 class StatusColumn(tables.Column):

@@ -318,3 +318,19 @@ def _main(response) -> str:
 QUERIES = 13
 # Reused: session, user, roles; years and regions (the filters make the page's key).
 REUSED = 5
+
+
+def test_an_area_with_no_return_this_year_says_so_and_exports_blank(areas, assurer_client):
+    plan_create(
+        area=areas[0],
+        title="A later version",
+        first_year=YEAR,
+        last_year=YEAR,
+        version_kind=Plan.VersionKind.REFRESH,
+        version_date=datetime.date(YEAR, 9, 1),
+    )
+    assert "None this year" in _main(assurer_client.get(URL, {"year": YEAR}))
+    exported = assurer_client.get(URL, {"year": YEAR, "_export": "csv"}).content.decode()
+    rows = {r[0]: r for r in csv.reader(io.StringIO(exported))}
+    assert rows[areas[0].name][-1] == ""
+    assert rows[areas[1].name][-1].startswith("Q2 v1: ")
