@@ -75,18 +75,29 @@ def gunicorn():
 
 
 @pytest.fixture
-def session_cookie(django_db_blocker):
+def signed_in(django_db_blocker):
+    """signed_in(username): a session cookie for that user, committed for gunicorn to read."""
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
     from django.test import Client
 
+    keys = []
+
+    def cookie(username: str) -> str:
+        with django_db_blocker.unblock():
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=username))
+            keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+        return f"{settings.SESSION_COOKIE_NAME}={keys[-1]}"
+
+    yield cookie
     with django_db_blocker.unblock():
-        client = Client()
-        client.force_login(get_user_model().objects.get(username="bench-officer"))
-        key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    yield f"{settings.SESSION_COOKIE_NAME}={key}"
-    with django_db_blocker.unblock():
-        Session.objects.filter(session_key=key).delete()
+        Session.objects.filter(session_key__in=keys).delete()
+
+
+@pytest.fixture
+def session_cookie(signed_in):
+    return signed_in("bench-officer")
 
 
 def _load(port: int, path: str, cookie: str) -> dict:
@@ -158,6 +169,77 @@ def test_dashboard_throughput(gunicorn, session_cookie, django_db_blocker, recor
     record("dashboard_throughput", **figures)
     print(f"\ndashboard_throughput: {figures}")
     assert bare["failed"] == 0 and dashboard["failed"] == 0
+
+
+def _forget_pages_on_gunicorn() -> None:
+    """As if the data had just changed, for gunicorn's processes (their cache is Redis)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from plans.freshness import KEY
+
+    RedisCache(settings.REDIS_URL, {}).delete(KEY)
+
+
+def _time_on_gunicorn(port: int, path: str, cookie: str, *, computed: bool) -> dict:
+    """One client, one request at a time: median and 95th percentile of the time to answer."""
+    samples = []
+    warm = 2 * WORKERS  # each worker's first requests load what it has not yet
+    for n in range(warm + GUNICORN_REQUESTS):
+        if computed:
+            _forget_pages_on_gunicorn()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        conn.close()
+        assert response.status == 200, (path, response.status)
+        if n >= warm:
+            samples.append(elapsed * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(samples[len(samples) // 2], 1),
+        "p95_ms": round(samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))], 1),
+    }
+
+
+GUNICORN_REQUESTS = 40
+
+
+def test_server_time_on_gunicorn(gunicorn, signed_in, django_db_blocker, record):
+    """The pages as a browser gets them from gunicorn, one request at a time, against the
+    bare page measured the same way: the same stack as production, outside pytest's."""
+    from plans.models import Area
+
+    with django_db_blocker.unblock():
+        area = Area.objects.order_by("code")[Area.objects.count() // 2]
+        plan = area.plans.order_by("-first_year").first()
+    year = f"{plan.first_year}/{(plan.first_year + 1) % 100:02d}"
+    officer, assurer = signed_in("bench-officer"), signed_in("bench-assurer")
+    national = reverse("submissions:national")
+    pages = {
+        "bare_page": (reverse("bench_bare", urlconf="tests.benchmarks.urls"), False),
+        "plan_page": (reverse("plans:plan_detail", args=[plan.pk]), False),
+        "schemes_table": (reverse("schemes:scheme_list", args=[plan.pk]), False),
+        "metrics_overview": (reverse("metrics:metrics_overview", args=[plan.pk]), False),
+        "risk_register": (reverse("risks:register", args=[plan.pk]), False),
+    }
+    dashboard = reverse("submissions:dashboard", args=[plan.pk]) + f"?year={year}&quarter=2"
+    pages["dashboard_computed"] = (dashboard, True)
+    pages["dashboard"] = (dashboard, False)
+    pages["national_view_computed"] = (national, True)
+    pages["national_view"] = (national, False)
+    figures = {}
+    for name, (path, computed) in pages.items():
+        cookie = assurer if name.startswith("national") else officer
+        figures[name] = _time_on_gunicorn(gunicorn, path, cookie, computed=computed)
+        if name != "bare_page":
+            ratio = figures[name]["median_ms"] / figures["bare_page"]["median_ms"]
+            figures[name]["ratio_to_bare"] = round(ratio, 1)
+    record("server_time_on_gunicorn", **figures)
+    for name, result in figures.items():
+        print(f"\ngunicorn {name}: {result}")
 
 
 @pytest.fixture
