@@ -115,7 +115,7 @@ def national_view(request):
         label = FinancialYear(year).label.replace("/", "-")
         exporter = SafeTableExport(export_format, _area_table(request, year, region))
         return exporter.response(f"areas-{label}.{export_format}")
-    if form.errors:  # shown as asked; not kept (what was typed is anyone's)
+    if form.errors:  # a page showing what one user typed wrongly is not kept for others
         body = _body(request, form, years, year, region)
     else:
         body = reused(
