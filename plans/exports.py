@@ -1,5 +1,7 @@
 """Spreadsheet exports that are safe to open: no cell is read as a formula."""
 
+from decimal import Decimal
+
 from django_tables2.export import TableExport
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -10,6 +12,12 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def pounds_cell(value) -> Decimal | None:
+    """A money column's value in an export: pounds to the penny, whatever the database
+    returns; blank if none (django-tables2's default dash included)."""
+    return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
 
 
 class SafeTableExport(TableExport):

@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
+from plans.exports import pounds_cell
 from plans.templatetags.bcf_format import pounds
 from schemes.models import Scheme
 from schemes.selectors import budget_column
@@ -33,7 +32,7 @@ class BudgetColumn(tables.Column):
 
     def value(self, value):
         """Exports get pounds to the penny whatever the database returns; blank if none."""
-        return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
+        return pounds_cell(value)
 
     def order(self, queryset, is_descending):
         """Schemes with no budget that year come last, whichever way the column sorts."""

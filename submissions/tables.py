@@ -3,13 +3,12 @@ metric's status in each area. Both sort; the areas table exports to CSV and Exce
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
 from metrics import calculations as calc
+from plans.exports import pounds_cell
 from plans.templatetags.bcf_format import millions
 from submissions.models import QuarterlyReturn
 
@@ -43,7 +42,7 @@ class MoneyColumn(tables.Column):
         return millions(value)
 
     def value(self, value):
-        return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
+        return pounds_cell(value)
 
     def render_footer(self, bound_column, table):
         return millions(table.totals.get(self.total)) if self.total else ""
