@@ -196,7 +196,6 @@ class MetricCounts:
     metric: MetricDefinition
     met: int
     not_met: int
-    no_target: int
     areas: int
 
     @property
@@ -224,7 +223,6 @@ def metric_counts(
             metric=metric,
             met=counts.get((metric.pk, calc.MET), 0),
             not_met=counts.get((metric.pk, calc.NOT_MET), 0),
-            no_target=counts.get((metric.pk, calc.NO_DATA), 0),
             areas=areas,
         )
         for metric in metrics
