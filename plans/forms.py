@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
+from plans import money
 from plans.models import NarrativeSection
 
 _ERROR_MODIFIERS = {
@@ -48,25 +51,52 @@ class SectionForm(NhsForm):
 _TEXT = {"class": "nhsuk-input"}
 
 
-class MoneyField(forms.DecimalField):
-    """An amount in pounds and pence, never negative, with messages a person can act on."""
+class MoneyField(forms.Field):
+    """An amount in pounds typed as people type it ("£1,234", "(1,234)", "-" for none:
+    plans/money.py), never negative unless `allow_negative`; shown back as £1,234."""
 
-    def __init__(self, *, label: str, required: bool = True, width: int = 10):
-        super().__init__(
-            label=label,
-            required=required,
-            min_value=0,
-            max_digits=14,
-            decimal_places=2,
-            widget=forms.TextInput(
-                attrs={"class": f"nhsuk-input nhsuk-input--width-{width}", "inputmode": "decimal"}
+    widget = forms.TextInput
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        required: bool = True,
+        width: int = 10,
+        allow_negative: bool = False,
+        **kwargs,
+    ):
+        self.allow_negative = allow_negative
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "class": f"nhsuk-input nhsuk-input--width-{width}",
+                    "inputmode": "decimal",
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                }
             ),
-            error_messages={
-                "invalid": "Enter the amount as a number of pounds, like 159000.",
-                "min_value": "The amount cannot be negative.",
-                "max_decimal_places": "Enter the amount to the penny at most.",
-            },
         )
+        super().__init__(label=label, required=required, **kwargs)
+
+    def prepare_value(self, value):
+        """A stored amount is shown as £1,234; text a person typed is shown as typed."""
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return money.format_money_input(value)
+        return value
+
+    def to_python(self, value):
+        try:
+            return money.parse_money(value, allow_negative=self.allow_negative)
+        except money.MoneyError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
 
 
 class PlanDetailsForm(NhsForm):

@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.history import entries_for
+from plans.money import format_pounds
 from plans.periods import FinancialYear
 from plans.services import EditConflict
 from plans.spreadsheets import SpreadsheetError, read_spreadsheet
@@ -437,7 +438,9 @@ def fund_history(request, pk):
         fund_rows, describe=lambda row: f"Fund “{names.get(row.id, row.name)}”"
     ) + entries_for(
         FundRelease.history.filter(fund_id__in=list(names)),
-        describe=lambda row: f"Release of £{row.amount:,.2f} from “{names.get(row.fund_id, '?')}”",
+        describe=lambda row: (
+            f"Release of {format_pounds(row.amount)} from “{names.get(row.fund_id, '?')}”"
+        ),
     )
     return _history_page(request, plan, entries, "funds")
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
+from plans.money import MoneyError, parse_money
 from plans.periods import FinancialYear
 from plans.spreadsheets import CellError
 from schemes.models import Scheme, Theme
@@ -114,19 +115,10 @@ def validate(plan: Plan, dataset) -> tuple[list[SchemeRow], list[CellError]]:
                 bad(METRICS, f"“{code}” is not a metric code.")
         budgets = {}
         for header, year in year_columns.items():
-            text = values.get(header, "").replace(",", "").replace("£", "")
-            if not text:
-                budgets[year] = None
-                continue
             try:
-                amount = Decimal(text)
-            except InvalidOperation:
-                bad(header, "Enter the amount as a number of pounds, like 159000.")
-                continue
-            if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-                bad(header, "Enter a positive amount in pounds and pence at most.")
-                continue
-            budgets[year] = amount
+                budgets[year] = parse_money(values.get(header, ""), allow_negative=False)
+            except MoneyError as error:
+                bad(header, str(error))
         if row_errors:
             errors.extend(row_errors)
         else:

@@ -4,9 +4,8 @@ cell means nothing is imported, and each problem is named by spreadsheet row and
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from plans.models import Plan
+from plans.money import MoneyError, parse_money
 from plans.spreadsheets import CellError
 
 SCHEME, FORECAST, ACTUAL = "Scheme", "Forecast outturn (£)", "Actual spend in quarter (£)"
@@ -14,16 +13,10 @@ COLUMNS = (SCHEME, FORECAST, ACTUAL)
 
 
 def _amount(text: str):
-    text = text.replace(",", "").replace("£", "").strip()
-    if not text:
-        return None, None
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None, "Enter the amount as a number of pounds, like 159000."
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        return None, "Enter a positive amount in pounds and pence at most."
-    return amount, None
+        return parse_money(text, allow_negative=False), None
+    except MoneyError as error:
+        return None, str(error)
 
 
 def validate(plan: Plan, dataset) -> tuple[dict[int, tuple], list[CellError]]:

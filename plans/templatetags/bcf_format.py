@@ -2,53 +2,40 @@
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from plans.money import format_millions, format_money_input, format_pounds, format_thousands
 from plans.periods import FinancialYear
 
 register = template.Library()
 
-_PENCE = Decimal("0.01")
-
-
-def _grouped(value: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):,.{places}f}"
-    return f"-{text}" if rounded < 0 else text
-
 
 @register.filter
 def pounds(value) -> str:
-    """£18,251,000 (whole pounds unless there are pence)."""
-    if value is None or value == "":
-        return "–"
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 2
-    text = _grouped(value, places)
-    return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    """£18,251,000 (whole pounds unless there are pence): plans.money.format_pounds."""
+    return format_pounds(value)
+
+
+@register.filter
+def money_input(value) -> str:
+    """An amount as it goes back into a box to edit: £1,234, or empty for none."""
+    return format_money_input(value)
 
 
 @register.filter
 def thousands(value) -> str:
     """Pounds shown in £000s, as the plan's scheme tables write them: 3,852."""
-    if value is None or value == "":
-        return "–"
-    return _grouped(Decimal(value) / 1000, 0)
+    return format_thousands(value)
 
 
 @register.filter
 def millions(value) -> str:
     """Pounds shown in £m to three places, as the plan's totals: £18.251m."""
-    if value is None or value == "":
-        return "–"
-    text = _grouped(Decimal(value) / 1_000_000, 3)
-    return f"-£{text[1:]}m" if text.startswith("-") else f"£{text}m"
+    return format_millions(value)
 
 
 @register.filter

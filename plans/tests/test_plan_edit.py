@@ -48,3 +48,28 @@ def test_edit_from_an_old_copy_is_a_conflict(client_for, officer, admin_user, pl
     assert "Someone else saved this record" in response.content.decode()
     plan.refresh_from_db()
     assert plan.title == "First title"
+
+
+def test_amounts_are_shown_as_written_and_taken_as_typed(client_for, officer, plan):
+    url = reverse("plans:plan_edit", kwargs={"pk": plan.pk})
+    page = client_for(officer).get(url).content.decode()
+    assert 'value="£18,251,000"' in page
+    assert "18251000.00" not in page
+    typed = {
+        "year-2014-agreed_total": "£18,300,000",
+        "year-2015-minimum_required": "16,000,000.5",
+        "year-2015-protected_social_care_stated": "-",
+    }
+    response = client_for(officer).post(url, _data(plan, **typed))
+    assert response.status_code == 302
+    assert plan.plan_years.get(year=2014).agreed_total == Decimal("18300000.00")
+    assert plan.plan_years.get(year=2015).minimum_required == Decimal("16000000.50")
+    assert plan.plan_years.get(year=2015).protected_social_care_stated is None
+
+
+def test_a_bracketed_amount_is_read_as_negative_and_refused(client_for, officer, plan):
+    url = reverse("plans:plan_edit", kwargs={"pk": plan.pk})
+    response = client_for(officer).post(url, _data(plan, **{"year-2014-agreed_total": "(1,234)"}))
+    page = response.content.decode()
+    assert "The amount cannot be negative." in page
+    assert 'value="(1,234)"' in page  # kept as typed

@@ -83,7 +83,7 @@ def test_an_officer_sees_who_released_money_and_the_fund_before_and_after(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Priya Sharma" in page
-    assert "Release of £1,000,000.00 from “Contingency 2014/15”" in page
+    assert "Release of £1,000,000 from “Contingency 2014/15”" in page
     assert "<del></del> → <ins>Held for non-elective admissions</ins>" in page
 
 

@@ -41,7 +41,7 @@ def test_a_spend_spreadsheet_with_a_bad_cell_imports_nothing(plan, officer, clie
     text = page.content.decode()
     assert page.status_code == 200 and "Nothing was imported" in text
     assert "Use the name of one of this plan" in text
-    assert "Enter the amount as a number of pounds" in text
+    assert "Enter an amount in pounds, like £1,234" in text
     assert not SchemeQuarterSpend.objects.exists()
     upload = SimpleUploadedFile("spend.csv", good.encode(), content_type="text/csv")
     assert client_for(officer).post(_url("spend_import", plan), {"file": upload}).status_code == 302

@@ -146,7 +146,7 @@ def test_officer_adds_a_scheme_with_budgets(client_for, officer, plan):
         status="new",
         **{
             "budgets-0-year": "2014/15",
-            "budgets-0-amount": "370000",
+            "budgets-0-amount": "£370,000",
             "budgets-1-year": "2015/16",
             "budgets-1-amount": "450000.50",
         },
@@ -166,7 +166,7 @@ def test_officer_adds_a_scheme_with_budgets(client_for, officer, plan):
     "field, value, message",
     [
         ("budgets-0-amount", "-5", "The amount cannot be negative."),
-        ("budgets-0-amount", "lots", "Enter the amount as a number of pounds"),
+        ("budgets-0-amount", "lots", "Enter an amount in pounds, like £1,234"),
         ("budgets-0-year", "2019/20", "2019/20 is outside this plan"),
         ("budgets-0-year", "next year", "is not a financial year such as 2016/17"),
         ("name", "Integrated care teams", "This plan already has a scheme with this name."),
@@ -245,6 +245,29 @@ def test_import_with_one_bad_row_reports_row_and_column_and_imports_nothing(
     assert [(e.row, e.column) for e in errors] == [(3, "2014/15 (£)")]
     assert "Nothing was imported" in response.content.decode()
     assert plan.schemes.count() == count
+
+
+def test_import_takes_amounts_as_people_write_them(client_for, officer, plan):
+    theme = plan.themes.first().name
+    content = (
+        "Scheme,Theme,New or existing,Protection of services,2014/15 (£),2015/16 (£),Metrics\n"
+        f'Handy person service,{theme},New,,"£120,000",-,\n'
+        f'Falls service,{theme},New,,"1,234.5",(5),\n'
+    ).encode()
+    response = _upload(client_for(officer), plan, "schemes.csv", content)
+    errors = response.context["cell_errors"]
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (3, "2015/16 (£)", "The amount cannot be negative.")
+    ]
+    content = content.replace(b"(5)", b"5")
+    assert _upload(client_for(officer), plan, "schemes.csv", content).status_code == 302
+    handy = plan.schemes.get(name="Handy person service")
+    assert {b.year: b.amount for b in handy.budgets.all()} == {2014: Decimal("120000.00")}
+    falls = plan.schemes.get(name="Falls service")
+    assert {b.year: b.amount for b in falls.budgets.all()} == {
+        2014: Decimal("1234.50"),
+        2015: Decimal("5.00"),
+    }
 
 
 def test_import_refuses_a_year_column_outside_the_plan(client_for, officer, plan):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from metrics.selectors import metrics_overview
 from plans.models import NarrativeSection, Plan
+from plans.money import format_pounds
 from risks.models import Risk
 from schemes.selectors import plan_budget_summary, scheme_list
 
@@ -89,8 +90,8 @@ def _pooled_budget(plan: Plan) -> list[Check]:
                 (
                     "No pooled budget or minimum recorded for this year."
                     if met is None
-                    else f"Agreed £{year.agreed_total:,.2f} against a minimum of "
-                    f"£{year.minimum_required:,.2f}."
+                    else f"Agreed {format_pounds(year.agreed_total)} against a minimum of "
+                    f"{format_pounds(year.minimum_required)}."
                 ),
                 edit,
             )
@@ -104,8 +105,9 @@ def _pooled_budget(plan: Plan) -> list[Check]:
                 (
                     "The plan states no figure for the protection of social care."
                     if difference is None
-                    else f"Schemes protecting social care £{year.protected_social_care:,.2f}; "
-                    f"stated £{year.protected_social_care_stated:,.2f}."
+                    else "Schemes protecting social care "
+                    f"{format_pounds(year.protected_social_care)}; stated "
+                    f"{format_pounds(year.protected_social_care_stated)}."
                 ),
                 schemes if difference is not None else edit,
             )

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from metrics.selectors import metrics_overview
 from plans.exports import safe_cell
 from plans.models import Plan
+from plans.money import MoneyError, parse_money
 from schemes.models import AreaOfSpend, Scheme, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 from schemes.services import scheme_update
@@ -296,21 +297,27 @@ def _text(value) -> str:
     return text
 
 
-def _money(value) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _cell(value):
+    """A cell's number as it is, or its text without the quote `safe_cell` added."""
+    return _text(value) if isinstance(value, str) else value
+
+
+def _percent(value) -> Decimal | None:
+    """A share from 0 to 100 (a number, or text such as "40" or "40%")."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError
+    text = _text(value).rstrip("%").strip() if isinstance(value, str) else str(value)
+    if not text:
         return None
-    if isinstance(value, bool):
+    try:
+        share = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError from error
+    if not share.is_finite() or not 0 <= share <= 100 or share != share.quantize(Decimal("0.01")):
         raise ValueError
-    if isinstance(value, int | float):
-        amount = Decimal(str(value))
-    else:
-        try:
-            amount = Decimal(_text(value).replace(",", "").replace("£", ""))
-        except InvalidOperation as error:
-            raise ValueError from error
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError
-    return amount.quantize(Decimal("0.01"))
+    return share.quantize(Decimal("0.01"))
 
 
 def _reference(plan: Plan) -> dict[str, dict[str, object]]:
@@ -400,9 +407,7 @@ def _changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], lis
         elif commissioner != scheme.commissioner:
             fields["commissioner"] = commissioner
         try:
-            share = _money(record.get(COL_NHS))
-            if share is not None and share > 100:
-                raise ValueError
+            share = _percent(record.get(COL_NHS))
         except ValueError:
             bad(COL_NHS, "Enter a percentage from 0 to 100.")
         else:
@@ -432,9 +437,9 @@ def _changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], lis
         for year in plan.years:
             header = _year_header(year)
             try:
-                amount = _money(record.get(header))
-            except ValueError:
-                bad(header, "Enter an amount in pounds (and pence at most), like 1250000.")
+                amount = parse_money(_cell(record.get(header)), allow_negative=False)
+            except MoneyError as error:
+                bad(header, str(error))
                 continue
             if amount != getattr(scheme, budget_column(year.start_year)):
                 budgets[year.start_year] = amount

@@ -108,7 +108,7 @@ def test_scheme_form_shows_each_error_beside_its_field_and_keeps_what_was_typed(
     expected = {
         "id_name": "This plan already has a scheme with this name.",
         "id_budgets-0-amount": "The amount cannot be negative.",
-        "id_budgets-1-amount": "Enter the amount as a number of pounds, like 159000.",
+        "id_budgets-1-amount": "Enter an amount in pounds, like £1,234 or 1234.50.",
         "id_budgets-2-year": (
             f"2019/20 is outside this plan, which covers {sample.plan.years_label}."
         ),
