@@ -27,21 +27,25 @@ def _digest() -> str:
                 "agreed_total", "minimum_required", "protected_social_care_stated"
             )
         ),
-        list(Scheme.objects.order_by("plan__area__code", "order").values_list("name", "status")),
         list(
-            SchemeBudget.objects.order_by("scheme__plan__area__code", "scheme__order").values_list(
-                "amount", flat=True
+            Scheme.objects.order_by("plan__area__code", "plan__first_year", "name").values_list(
+                "name", "status"
             )
         ),
         list(
-            TrajectoryPoint.objects.order_by("plan__area__code", "metric__code", "end").values_list(
-                "value", flat=True
-            )
+            SchemeBudget.objects.order_by(
+                "scheme__plan__area__code", "scheme__plan__first_year", "scheme__name", "year"
+            ).values_list("amount", flat=True)
         ),
         list(
-            Actual.objects.order_by("plan__area__code", "metric__code", "end").values_list(
-                "value", flat=True
-            )
+            TrajectoryPoint.objects.order_by(
+                "plan__area__code", "plan__first_year", "metric__code", "end", "start"
+            ).values_list("value", flat=True)
+        ),
+        list(
+            Actual.objects.order_by(
+                "plan__area__code", "plan__first_year", "metric__code", "end", "start"
+            ).values_list("value", flat=True)
         ),
         list(
             Risk.objects.order_by("register__plan__area__code", "pk").values_list(
