@@ -30,3 +30,11 @@ def env_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"The environment variable {name} must be set.")
     return value
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices`; anything else refuses to start, naming what is allowed."""
+    value = env_str(name, default).strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from bcf.env import env_bool, env_list, env_required, env_str
+from bcf.env import env_bool, env_choice, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,6 +175,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Making Data Count's run length for SPC shifts and trends (one value for both): 7 points,
+# or 6 as MDC's tool allows. Each chart and each return's snapshot records the one used.
+SPC_RUN_LENGTH = int(env_choice("SPC_RUN_LENGTH", ("7", "6"), "7"))
 MEDIA_URL = "/media/"
 # Spreadsheets and reports are small: refuse anything larger before it is read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -8,13 +8,14 @@ Units (metrics.models.MetricDefinition.Unit):
   - count: the number of events itself.
 Direction: "lower" when a lower value is better (admissions, delays), "higher" when a
 higher one is (reablement, patient experience).
+Statistical process control (XmR charts, as Making Data Count computes them) is in
+metrics/spc.py.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 PER_100K_YEAR = "per_100k_year"
@@ -148,156 +149,6 @@ def forecast_from_total(*, total: Decimal, months_elapsed: int) -> Decimal:
     if not 1 <= months_elapsed <= 12:
         raise ValueError("Between 1 and 12 months of a year.")
     return _round(Decimal(total) * 12 / months_elapsed)
-
-
-# Statistical process control (XmR), per NHS England's "Making Data Count" ----------------
-
-SPC_MINIMUM_POINTS = 12  # fewer points than this and no limits are drawn
-SHIFT_RUN = 7  # points in a row on one side of the mean
-TREND_RUN = 6  # points in a row each higher (or each lower) than the one before
-LIMIT_FACTOR = Decimal("2.66")  # 3 sigma = 2.66 × mean moving range (3 / d2, d2 = 1.128)
-
-COMMON_CAUSE = "common_cause"
-IMPROVING = "special_cause_improving"
-CONCERNING = "special_cause_concerning"
-NEITHER = "special_cause_neither"
-VARIATION_LABELS = {
-    COMMON_CAUSE: "Common cause variation",
-    IMPROVING: "Special cause variation: improving",
-    CONCERNING: "Special cause variation: concerning",
-    NEITHER: "Special cause variation",
-}
-PASS, FAIL, INCONSISTENT = "consistently_pass", "consistently_fail", "inconsistent"
-ASSURANCE_LABELS = {
-    PASS: "Will consistently meet the target",
-    FAIL: "Will consistently miss the target",
-    INCONSISTENT: "Will hit and miss the target (target within the process limits)",
-}
-
-
-@dataclass(frozen=True)
-class SpcPoint:
-    value: Decimal
-    moving_range: Decimal | None
-    outside_limits: bool = False
-    shift: bool = False
-    trend: bool = False
-    near_limits: bool = False
-    side: int = 0  # +1 a signal high, -1 a signal low, 0 none
-
-    @property
-    def special_cause(self) -> bool:
-        return self.outside_limits or self.shift or self.trend or self.near_limits
-
-
-@dataclass(frozen=True)
-class Spc:
-    """An XmR chart: mean, mean moving range, process limits, and each point's signals."""
-
-    mean: Decimal
-    mean_moving_range: Decimal
-    upper_limit: Decimal
-    lower_limit: Decimal
-    points: list[SpcPoint] = field(default_factory=list)
-
-
-def _mean(values: Sequence[Decimal]) -> Decimal:
-    return sum(values, Decimal(0)) / len(values)
-
-
-def _flag_runs(flags: list[dict], indices: list[int], key: str, side: int) -> None:
-    for i in indices:
-        flags[i][key] = True
-        flags[i]["side"] = flags[i]["side"] or side
-
-
-def spc(values: Sequence[Decimal]) -> Spc | None:
-    """XmR limits and special-cause signals; None with fewer than SPC_MINIMUM_POINTS points.
-
-    Process limits are mean ± 2.66 × mean moving range. Special causes: a point outside
-    the limits; a shift of SHIFT_RUN points on one side of the mean; a trend of TREND_RUN
-    points each rising (or falling); two of three points beyond two-thirds of the way
-    to a limit, on the same side.
-    """
-    values = [Decimal(v) for v in values]
-    if len(values) < SPC_MINIMUM_POINTS:
-        return None
-    mean = _mean(values)
-    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
-    mean_mr = _mean(ranges)
-    upper, lower = mean + LIMIT_FACTOR * mean_mr, mean - LIMIT_FACTOR * mean_mr
-    near_upper = mean + LIMIT_FACTOR * mean_mr * 2 / 3
-    near_lower = mean - LIMIT_FACTOR * mean_mr * 2 / 3
-    n = len(values)
-    flags = [
-        {"outside_limits": False, "shift": False, "trend": False, "near_limits": False, "side": 0}
-        for _ in values
-    ]
-    for i, v in enumerate(values):
-        if v > upper or v < lower:
-            flags[i]["outside_limits"] = True
-            flags[i]["side"] = 1 if v > upper else -1
-    for side in (1, -1):
-        run: list[int] = []
-        for i, v in enumerate(values):
-            if (v - mean) * side > 0:
-                run.append(i)
-            else:
-                run = []
-            if len(run) >= SHIFT_RUN:
-                _flag_runs(flags, run, "shift", side)
-        run = [0]
-        for i in range(1, n):
-            if (values[i] - values[i - 1]) * side > 0:
-                run.append(i)
-            else:
-                run = [i]
-            if len(run) >= TREND_RUN:
-                _flag_runs(flags, run, "trend", side)
-        for i in range(n - 2):
-            window = range(i, i + 3)
-            near = [
-                j
-                for j in window
-                if (values[j] > near_upper if side == 1 else values[j] < near_lower)
-            ]
-            if len(near) >= 2:
-                _flag_runs(flags, near, "near_limits", side)
-    points = [
-        SpcPoint(value=v, moving_range=None if i == 0 else ranges[i - 1], **flags[i])
-        for i, v in enumerate(values)
-    ]
-    return Spc(
-        mean=mean, mean_moving_range=mean_mr, upper_limit=upper, lower_limit=lower, points=points
-    )
-
-
-def variation(chart: Spc | None, *, direction: str | None) -> str | None:
-    """The variation icon of the latest point: common cause, or special cause improving or
-    concerning (high is improving when higher is better, low when lower is better)."""
-    if chart is None:
-        return None
-    latest = chart.points[-1]
-    if not latest.special_cause:
-        return COMMON_CAUSE
-    if direction not in (LOWER, HIGHER):
-        return NEITHER
-    better_side = 1 if direction == HIGHER else -1
-    return IMPROVING if latest.side == better_side else CONCERNING
-
-
-def assurance(chart: Spc | None, *, target: Decimal | None, direction: str) -> str | None:
-    """The assurance icon: a target within the process limits will be hit and missed
-    (inconsistent); outside them the process will consistently pass or fail it."""
-    if chart is None or target is None:
-        return None
-    target = Decimal(target)
-    if chart.lower_limit <= target <= chart.upper_limit:
-        return INCONSISTENT
-    target_above = target > chart.upper_limit
-    if direction == LOWER:
-        return PASS if target_above else FAIL
-    return FAIL if target_above else PASS
 
 
 def is_finite(value) -> bool:

@@ -13,7 +13,8 @@ import pygal
 from django.utils.safestring import mark_safe
 from pygal.style import Style
 
-from metrics.selectors import MetricSummary
+from metrics import spc
+from metrics.selectors import MetricSummary, spc_series
 
 _STYLE = Style(
     background="white",
@@ -35,14 +36,31 @@ _STYLE = Style(
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
+_DASHED = {"width": 1, "dasharray": "4,3"}
+
+
 def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
+# Making Data Count's colours for special-cause points: blue improving, orange concerning,
+# purple where neither direction is better.
+_SPECIAL = (
+    (spc.IMPROVING, "Special cause: improving", "#41b6e6"),
+    (spc.CONCERNING, "Special cause: concerning", "#ed8b00"),
+    (spc.NEITHER, "Special cause", "#7c2855"),
+)
+# Target, actual, mean (solid), upper and lower process limits (dashed).
+_LINE_COLOURS = ("#005eb8", "#425563", "#768692", "#768692", "#768692")
+REBASE_MARK = "▲"
+
+
 def metric_chart(summary: MetricSummary) -> str:
-    """Targets and actuals over time, with the SPC mean and process limits when there are
-    enough actuals; an SVG string safe to embed."""
-    points = {}
+    """Targets and actuals over time. With enough actuals, the SPC mean and process limits
+    of each period of limits (MDC draws them as one continuous line; the first point of a
+    period whose limits were recalculated is marked ▲ on the axis), and the special-cause
+    points in MDC's colours. An SVG string safe to embed."""
+    points: dict = {}
     for target in summary.targets:
         points.setdefault((target.end, target.period_label), {})["target"] = target.value
     for row in summary.actuals:
@@ -50,8 +68,30 @@ def metric_chart(summary: MetricSummary) -> str:
             row.actual.value
         )
     keys = sorted(points)
+    series = [("Target", [_number(points[k].get("target")) for k in keys], _TARGET)]
+    series.append(("Actual", [_number(points[k].get("actual")) for k in keys], {}))
+    spc_keys = [(r.actual.end, r.actual.period_label) for r in spc_series(summary.actuals)]
+    rebase_keys = {spc_keys[index] for index, _ in summary.rebases}
+    chart_spc = summary.spc.chart if summary.spc is not None else None
+    if chart_spc is not None and any(s.has_limits for s in chart_spc.segments):
+        series += _limit_lines(chart_spc, keys, spc_keys)
+        readings = {
+            spc_keys[i]: spc.point_variation(point, direction=summary.metric.direction)
+            for i, point in enumerate(chart_spc.points)
+        }
+        for reading, name, _colour in _SPECIAL:
+            values = [
+                _number(points[k].get("actual")) if readings.get(k) == reading else None
+                for k in keys
+            ]
+            if any(v is not None for v in values):
+                series.append((name, values, {"stroke": False, "dots_size": 6, "colour": _colour}))
+    style = copy.copy(_STYLE)
+    style.colors = tuple(
+        options.pop("colour", None) or _LINE_COLOURS[i] for i, (_, _, options) in enumerate(series)
+    )
     chart = pygal.Line(
-        style=_STYLE,
+        style=style,
         width=800,
         height=360,
         js=[],
@@ -62,35 +102,46 @@ def metric_chart(summary: MetricSummary) -> str:
         allow_interruptions=True,
         x_label_rotation=30 if len(keys) > 6 else 0,
         legend_at_bottom=True,
+        truncate_legend=-1,
         title=f"{summary.metric.short_name}: targets and actuals",
         y_title=summary.metric.get_unit_display(),
         print_values=False,
         no_data_text="No targets or actuals yet",
     )
-    chart.x_labels = [label for _, label in keys]
-    chart.add(
-        "Target",
-        [_number(points[k].get("target")) for k in keys],
-        stroke_style={"dasharray": "6,4"},
-    )
-    chart.add("Actual", [_number(points[k].get("actual")) for k in keys])
-    spc = summary.spc
-    if spc is not None:
-        actual_keys = {(r.actual.end, r.actual.period_label) for r in summary.actuals}
-        for name, level in (
-            ("Mean", spc.mean),
-            ("Upper process limit", spc.upper_limit),
-            ("Lower process limit", spc.lower_limit),
-        ):
-            chart.add(
-                name,
-                [float(level) if k in actual_keys else None for k in keys],
-                show_dots=False,
-                stroke_style={"width": 1, "dasharray": "2,3"},
-            )
+    chart.x_labels = [
+        f"{REBASE_MARK} {label}" if (end, label) in rebase_keys else label for end, label in keys
+    ]
+    for name, values, options in series:
+        chart.add(name, values, **options)
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     # pygal builds the SVG as an element tree, so every label it writes is escaped.
     return mark_safe(svg)  # nosec B308 B703
+
+
+_TARGET = {"stroke_style": {"dasharray": "6,4"}}
+_LEVELS = (
+    ("Mean", "mean", {"show_dots": False, "stroke_style": {"width": 1.5}}),
+    ("Upper process limit", "upper_limit", {"show_dots": False, "stroke_style": _DASHED}),
+    ("Lower process limit", "lower_limit", {"show_dots": False, "stroke_style": _DASHED}),
+)
+
+
+def _limit_lines(chart_spc: spc.Spc, keys: list, spc_keys: list) -> list:
+    """The mean and limits at every key from the first to the last point of each period
+    that has limits (targets' periods in between too, so the lines do not break)."""
+    spans = [
+        (spc_keys[s.first], spc_keys[s.first + s.count - 1], s)
+        for s in chart_spc.segments
+        if s.has_limits
+    ]
+    lines = []
+    for name, attribute, options in _LEVELS:
+        values = []
+        for key in keys:
+            level = next((getattr(s, attribute) for a, b, s in spans if a <= key <= b), None)
+            values.append(_number(level))
+        lines.append((name, values, dict(options)))
+    return lines
 
 
 _STATUS_STYLE = copy.copy(_STYLE)

@@ -125,3 +125,40 @@ class ActualImportForm(NhsForm):
             attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
         ),
     )
+
+
+class SpcRebaseForm(NhsForm):
+    """Recalculate the SPC limits from a chosen point of the charted series, with a reason."""
+
+    actual = forms.TypedChoiceField(
+        label="First point of the new limits",
+        coerce=int,
+        help_text="The mean and process limits are calculated again from this point on.",
+        error_messages={
+            "required": "Choose the first point of the new limits.",
+            "invalid_choice": "Choose one of the points listed.",
+        },
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    reason = forms.CharField(
+        label="Why the process changed from this point",
+        max_length=2000,
+        help_text="Making Data Count recalculates limits only for a sustained change whose "
+        "cause is understood (a new service, a change of definition), never for a single "
+        "unusual point.",
+        error_messages={"required": "Say why the process changed from this point."},
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actual"].choices = [("", "Choose a point"), *choices]
+
+
+class SpcRebaseWithdrawForm(NhsForm):
+    reason = forms.CharField(
+        label="Why the limits should run on over this point again",
+        max_length=2000,
+        error_messages={"required": "Say why the recalculation is withdrawn."},
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),
+    )

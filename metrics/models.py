@@ -3,8 +3,11 @@ and actuals. Rates and counts are Decimal; the arithmetic is in metrics/calculat
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from metrics import periods
@@ -212,3 +215,51 @@ class Actual(Figure):
 
     def _within_reach(self, plan):
         return plan.first_year <= periods.financial_year_of(self.end).start_year <= plan.last_year
+
+
+class SpcRebase(models.Model):
+    """Process limits recalculated from a chosen point of a metric's actuals, by a named
+    person with a reason (Making Data Count: rebase only for a sustained change that is
+    understood). Nothing rebases automatically; history keeps who and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spc_rebases")
+    metric = models.ForeignKey(
+        MetricDefinition, on_delete=models.PROTECT, related_name="spc_rebases"
+    )
+    granularity = models.CharField(
+        max_length=12,
+        choices=periods.Granularity.choices,
+        help_text="The series of actuals it applies to (months, quarters, …).",
+    )
+    start = models.DateField(
+        help_text="The new limits start with the period starting on this date."
+    )
+    reason = models.TextField(help_text="Why the process changed from this point.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "metric", "granularity", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "metric", "granularity", "start"], name="unique_spc_rebase"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: limits recalculated from {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """The first period of the new limits: "April 2016", "2016/17 Q1", "2016/17"."""
+        if self.granularity in (periods.Granularity.YEAR_TO_DATE, periods.Granularity.BY_DATE):
+            return date_format(self.start, "j F Y")
+        return periods.label(self.granularity, self.start, self.start)
+
+    @property
+    def recorded_by_name(self) -> str:
+        user = self.recorded_by
+        return user.get_full_name() or user.get_username()

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Prefetch
 
 from metrics import calculations as calc
-from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
+from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
 from metrics.periods import Granularity
+from metrics.spc import SpcVerdict, spc_verdict
 from plans.models import Plan
 from plans.periods import FinancialYear
 
@@ -45,7 +47,11 @@ class MetricSummary:
     targets: list[TrajectoryPoint] = field(default_factory=list)
     actuals: list[ActualRow] = field(default_factory=list)
     forecast: Forecast | None = None
-    spc: calc.Spc | None = None
+    spc: SpcVerdict | None = None
+    # The rebases of the charted series, oldest first, each paired with its point's index;
+    # and every rebase recorded for the metric (the dashboard charts fewer points).
+    rebases: list[tuple[int, SpcRebase]] = field(default_factory=list)
+    recorded_rebases: list[SpcRebase] = field(default_factory=list)
 
     @property
     def final_target(self) -> TrajectoryPoint | None:
@@ -71,21 +77,25 @@ class MetricSummary:
         return calc.STATUS_LABELS[self.latest_status]
 
     @property
-    def variation(self) -> str | None:
-        return calc.variation(self.spc, direction=self.metric.direction)
+    def latest_rebase(self) -> SpcRebase | None:
+        """The rebase the current limits start from, if any."""
+        return self.rebases[-1][1] if self.rebases else None
 
     @property
-    def assurance(self) -> str | None:
-        target = self.latest.target.value if self.latest and self.latest.target else None
-        return calc.assurance(self.spc, target=target, direction=self.metric.direction)
+    def variation(self) -> str:
+        return self.spc.variation
+
+    @property
+    def assurance(self) -> str:
+        return self.spc.assurance
 
     @property
     def variation_label(self) -> str:
-        return calc.VARIATION_LABELS.get(self.variation, "Not enough points for SPC")
+        return self.spc.variation_label
 
     @property
     def assurance_label(self) -> str:
-        return calc.ASSURANCE_LABELS.get(self.assurance, "No assurance without SPC and a target")
+        return self.spc.assurance_label
 
     @property
     def annual_target(self) -> Decimal | None:
@@ -164,7 +174,40 @@ def _forecast(metric: MetricDefinition, actuals: list[Actual]) -> Forecast | Non
     return Forecast(year=year, count=count, value=value, months_elapsed=months)
 
 
-def _summary(metric, baseline, targets, actuals) -> MetricSummary:
+def spc_series(rows: list[ActualRow]) -> list[ActualRow]:
+    """The actuals an SPC chart plots: those of the latest actual's granularity."""
+    return [r for r in rows if r.actual.granularity == rows[-1].actual.granularity] if rows else []
+
+
+def spc_for(
+    *, metric: MetricDefinition, rows: list[ActualRow], rebases: list[SpcRebase]
+) -> tuple[SpcVerdict, list[tuple[int, SpcRebase]]]:
+    """The one SPC computation that the metric pages, the dashboard, returns and documents
+    show: the chart of `rows` (a metric's actuals judged against their targets, in time
+    order) with the limits recalculated where `rebases` say, its icons against the latest
+    actual's target, and the run length of settings.SPC_RUN_LENGTH. Returns the verdict
+    and each rebase that applies, with the index of its first point."""
+    series = spc_series(rows)
+    granularity = series[-1].actual.granularity if series else None
+    applied = []
+    for rebase in sorted(rebases, key=lambda r: r.start):
+        if rebase.metric_id != metric.pk or rebase.granularity != granularity:
+            continue
+        index = next((i for i, r in enumerate(series) if r.actual.start >= rebase.start), None)
+        if index:  # not before the first point, nor after the last
+            applied.append((index, rebase))
+    latest = series[-1] if series else None
+    verdict = spc_verdict(
+        [r.actual.value for r in series],
+        direction=metric.direction,
+        target=latest.target.value if latest and latest.target else None,
+        run_length=settings.SPC_RUN_LENGTH,
+        breaks=[index for index, _ in applied],
+    )
+    return verdict, applied
+
+
+def _summary(metric, baseline, targets, actuals, rebases) -> MetricSummary:
     rows = []
     for actual in actuals:
         target = _target_for(actual, targets)
@@ -180,14 +223,16 @@ def _summary(metric, baseline, targets, actuals) -> MetricSummary:
                 ),
             )
         )
-    series = [a for a in actuals if actuals and a.granularity == actuals[-1].granularity]
+    verdict, applied = spc_for(metric=metric, rows=rows, rebases=rebases)
     return MetricSummary(
         metric=metric,
         baseline=baseline,
         targets=targets,
         actuals=rows,
         forecast=_forecast(metric, actuals),
-        spc=calc.spc([a.value for a in series]),
+        spc=verdict,
+        rebases=applied,
+        recorded_rebases=rebases,
     )
 
 
@@ -195,8 +240,9 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
     """Every metric that applies to the plan (by policy years, or because it has figures
     in it), with baseline, targets, actuals judged against them, forecast and SPC.
 
-    Queries: definitions, baselines, targets, actuals, and (with the matrix) schemes with
-    their metrics: five (or four), whatever the number of points.
+    Queries: definitions, baselines, targets, actuals, SPC rebases (with who recorded
+    them), and (with the matrix) schemes with their metrics: six (or five), whatever the
+    number of points.
     """
     definitions = {m.pk: m for m in MetricDefinition.objects.all()}
     baselines = {b.metric_id: b for b in Baseline.objects.filter(plan=plan)}
@@ -206,6 +252,9 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
     actuals: dict[int, list] = defaultdict(list)
     for actual in Actual.objects.filter(plan=plan).order_by("end", "start"):
         actuals[actual.metric_id].append(actual)
+    rebases: dict[int, list] = defaultdict(list)
+    for rebase in SpcRebase.objects.filter(plan=plan).select_related("recorded_by"):
+        rebases[rebase.metric_id].append(rebase)
     with_data = set(baselines) | set(targets) | set(actuals)
     chosen = [m for m in definitions.values() if m.pk in with_data or m.applies_to(plan)]
     chosen.sort(key=lambda m: (_key_number(m, definitions), m.number is None, m.code))
@@ -216,7 +265,13 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
                 figure.metric = metric
                 figure.plan = plan
         summaries.append(
-            _summary(metric, baselines.get(metric.pk), targets[metric.pk], actuals[metric.pk])
+            _summary(
+                metric,
+                baselines.get(metric.pk),
+                targets[metric.pk],
+                actuals[metric.pk],
+                rebases[metric.pk],
+            )
         )
     matrix = []
     if with_matrix:

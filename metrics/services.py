@@ -15,7 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from metrics import calculations, periods
-from metrics.models import Actual, Baseline, Figure, MetricDefinition, TrajectoryPoint
+from metrics.models import (
+    Actual,
+    Baseline,
+    Figure,
+    MetricDefinition,
+    SpcRebase,
+    TrajectoryPoint,
+)
 from plans.models import Plan
 from plans.services import check_version, locked, save_with_history
 
@@ -267,3 +274,68 @@ def definition_set(*, code: str, user=None, **fields) -> MetricDefinition:
         setattr(definition, name, value)
     save_with_history(definition, user=user)
     return definition
+
+
+def _named(user) -> None:
+    """Limits are recalculated by a person, never by the system (MDC: no automatic rebase)."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("Only a signed-in person can recalculate the limits.")
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the process changed from this point."})
+    return reason
+
+
+@transaction.atomic
+def spc_rebase_create(*, actual: Actual, reason: str, user) -> SpcRebase:
+    """Recalculate a metric's SPC limits from `actual` (the first point of the new limits),
+    for the series of actuals of its kind of period, with the reason, by `user`. Refused
+    for the first point of a series (nothing before it) and where limits already start."""
+    _named(user)
+    reason = _reason(reason)
+    earlier = Actual.objects.filter(
+        plan=actual.plan,
+        metric=actual.metric,
+        granularity=actual.granularity,
+        start__lt=actual.start,
+    )
+    if not earlier.exists():
+        raise ValidationError(
+            {"actual": "The limits already start at the first point; choose a later one."}
+        )
+    clash = SpcRebase.objects.filter(
+        plan=actual.plan,
+        metric=actual.metric,
+        granularity=actual.granularity,
+        start=actual.start,
+    )
+    if clash.exists():
+        raise ValidationError(
+            {"actual": f"The limits are already recalculated from {actual.period_label}."}
+        )
+    rebase = SpcRebase(
+        plan=actual.plan,
+        metric=actual.metric,
+        granularity=actual.granularity,
+        start=actual.start,
+        reason=reason,
+        recorded_by=user,
+    )
+    save_with_history(rebase, user=user, reason=f"Limits recalculated: {reason}")
+    return rebase
+
+
+@transaction.atomic
+def spc_rebase_delete(*, rebase: SpcRebase, reason: str, user) -> SpcRebase:
+    """Withdraw a rebase: the limits run on over that point again. History keeps the
+    rebase, and who withdrew it and why."""
+    _named(user)
+    reason = _reason(reason)
+    current = locked(SpcRebase, rebase.pk)
+    current._history_user = user
+    current._change_reason = f"Recalculation withdrawn: {reason}"
+    current.delete()
+    return current

@@ -17,6 +17,16 @@ urlpatterns = [
     ),
     path("<int:pk>/metrics/<slug:code>/actuals/add/", views.actual_edit, name="actual_create"),
     path(
+        "<int:pk>/metrics/<slug:code>/spc/rebase/",
+        views.spc_rebase_create,
+        name="spc_rebase_create",
+    ),
+    path(
+        "<int:pk>/metrics/<slug:code>/spc/rebase/<int:rebase_pk>/withdraw/",
+        views.spc_rebase_delete,
+        name="spc_rebase_delete",
+    ),
+    path(
         "<int:pk>/metrics/<slug:code>/actuals/<int:actual_pk>/",
         views.actual_edit,
         name="actual_edit",

@@ -6,8 +6,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from metrics import charts, periods, selectors, services
-from metrics.forms import ActualForm, ActualImportForm, FigureForm
-from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
+from metrics.forms import (
+    ActualForm,
+    ActualImportForm,
+    FigureForm,
+    SpcRebaseForm,
+    SpcRebaseWithdrawForm,
+)
+from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
 from metrics.resources import validate
 from metrics.tables import ActualTable
 from plans import permissions
@@ -53,6 +59,8 @@ def metric_history(request, pk):
     for model, kind in ((Baseline, "Baseline"), (TrajectoryPoint, "Target"), (Actual, "Actual")):
         rows = model.history.filter(plan_id=plan.pk).select_related("metric")
         entries += entries_for(rows, describe=_figure_label(kind))
+    rows = SpcRebase.history.filter(plan_id=plan.pk).select_related("metric")
+    entries += entries_for(rows, describe=lambda row: f"SPC limits of {row.metric}")
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return render(
         request,
@@ -240,3 +248,65 @@ def actual_import(request, pk):
             "forms_with_errors": [form] if form.errors else [],
         },
     )
+
+
+def _rebase_page(request, plan, summary, form, template, rebase=None):
+    return render(
+        request,
+        template,
+        {
+            "plan": plan,
+            "metric": summary.metric,
+            "summary": summary,
+            "rebase": rebase,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def spc_rebase_create(request, pk, code):
+    """Choose the point from which the SPC limits are recalculated, and say why."""
+    plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
+    summary = selectors.metric_for_plan(plan=plan, code=code)
+    if summary is None:
+        raise Http404("No such metric in this plan.")
+    series = selectors.spc_series(summary.actuals)
+    taken = {index for index, _ in summary.rebases}
+    choices = [
+        (row.actual.pk, row.actual.period_label)
+        for index, row in enumerate(series)
+        if index and index not in taken
+    ]
+    form = SpcRebaseForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        actual = next(r.actual for r in series if r.actual.pk == form.cleaned_data["actual"])
+        call = lambda: services.spc_rebase_create(  # noqa: E731
+            actual=actual, reason=form.cleaned_data["reason"], user=request.user
+        )
+        if _run(form, call) is not None:
+            messages.success(request, f"Limits recalculated from {actual.period_label}.")
+            return redirect("metrics:metric_detail", pk=plan.pk, code=code)
+    return _rebase_page(request, plan, summary, form, "metrics/spc_rebase_form.html")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def spc_rebase_delete(request, pk, code, rebase_pk):
+    """Withdraw a recalculation of the limits, saying why."""
+    plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
+    rebase = SpcRebase.objects.filter(plan=plan, metric__code=code, pk=rebase_pk).first()
+    summary = selectors.metric_for_plan(plan=plan, code=code)
+    if rebase is None or summary is None:
+        raise Http404("No such recalculation of the limits.")
+    form = SpcRebaseWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.spc_rebase_delete(  # noqa: E731
+            rebase=rebase, reason=form.cleaned_data["reason"], user=request.user
+        )
+        if _run(form, call) is not None:
+            messages.success(request, f"Limits run on over {rebase.period_label} again.")
+            return redirect("metrics:metric_detail", pk=plan.pk, code=code)
+    return _rebase_page(request, plan, summary, form, "metrics/spc_rebase_delete.html", rebase)

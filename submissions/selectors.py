@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from governance.models import Action, ItemLink, Meeting
 from metrics.periods import Granularity
-from metrics.selectors import metrics_overview
+from metrics.selectors import metrics_overview, spc_for
 from plans import permissions
 from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.periods import FinancialYear, Quarter
@@ -238,6 +238,11 @@ def _metrics(plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
         if summary.forecast is not None and summary.forecast.year != fy:
             forecast = None
         metric = summary.metric
+        # The SPC of the actuals known at the quarter's end, as the metric page computes it.
+        if known == summary.actuals:
+            verdict, applied = summary.spc, summary.rebases
+        else:
+            verdict, applied = spc_for(metric=metric, rows=known, rebases=summary.recorded_rebases)
         rows.append(
             {
                 "code": metric.code,
@@ -250,10 +255,19 @@ def _metrics(plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
                 "forecast": (
                     None if forecast is None else {"count": forecast.count, "value": forecast.value}
                 ),
-                "variation": summary.variation if known == summary.actuals else None,
-                "variation_label": summary.variation_label,
-                "assurance": summary.assurance if known == summary.actuals else None,
-                "assurance_label": summary.assurance_label,
+                "variation": verdict.variation,
+                "variation_label": verdict.variation_label,
+                "assurance": verdict.assurance,
+                "assurance_label": verdict.assurance_label,
+                "spc_run_length": verdict.chart.run_length,
+                "spc_rebases": [
+                    {
+                        "period": rebase.period_label,
+                        "reason": rebase.reason,
+                        "recorded_by": rebase.recorded_by_name,
+                    }
+                    for _, rebase in applied
+                ],
             }
         )
     return rows

@@ -35,9 +35,10 @@ def admissions(plan):
     return metric
 
 
-def add_months(plan, metric, count: int, *, first_value: int = 700) -> None:
-    """`count` monthly actuals from April 2014, as counts for 100,000 people."""
-    for n in range(count):
+def add_months(plan, metric, count: int, *, first_value: int = 700, start: int = 0) -> None:
+    """`count` monthly actuals from April 2014 (or `start` months later), as counts for
+    100,000 people."""
+    for n in range(start, start + count):
         year, month = 2014 + (3 + n) // 12, (3 + n) % 12 + 1
         start = datetime.date(year, month, 1)
         end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)

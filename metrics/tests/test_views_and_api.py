@@ -39,9 +39,9 @@ def test_the_overview_page_takes_the_same_queries_whatever_the_number_of_points(
     add_months(plan, admissions, points)
     client = client_for(officer)
     client.get(_overview_url(plan))  # session and user caches warm
-    # session, user, groups, areas, plan; definitions, baselines, targets, actuals;
-    # schemes and their metrics.
-    with django_assert_num_queries(11):
+    # session, user, groups, areas, plan; definitions, baselines, targets, actuals, SPC
+    # rebases; schemes and their metrics.
+    with django_assert_num_queries(12):
         client.get(_overview_url(plan))
 
 
@@ -52,8 +52,9 @@ def test_the_api_takes_the_same_queries_whatever_the_number_of_points(
     add_months(plan, admissions, points)
     client = client_for(officer)
     client.get(_api_url(plan))
-    # session, user, groups, areas, plan; definitions, baselines, targets, actuals.
-    with django_assert_num_queries(9):
+    # session, user, groups, areas, plan; definitions, baselines, targets, actuals, SPC
+    # rebases.
+    with django_assert_num_queries(10):
         response = client.get(_api_url(plan))
     metric = next(m for m in response.json() if m["code"] == "non-elective-admissions")
     assert len(metric["actuals"]) == points
@@ -147,7 +148,7 @@ def test_bad_input_gets_field_errors_and_stores_nothing(
 def test_the_detail_page_has_the_table_and_an_inline_svg_chart(
     client_for, officer, plan, admissions
 ):
-    add_months(plan, admissions, 12)
+    add_months(plan, admissions, 13)
     response = client_for(officer).get(
         reverse("metrics:metric_detail", kwargs={"pk": plan.pk, "code": admissions.code})
     )

@@ -7,8 +7,10 @@ its first scheme-linked metric gets a target and an actual.
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from metrics import services
-from metrics.models import Actual, TrajectoryPoint
+from metrics.models import Actual, SpcRebase, TrajectoryPoint
 from tests.grid import (
     API_VIEW,
     EDIT_METRICS,
@@ -70,6 +72,23 @@ def _actual(plan) -> dict:
     return {"pk": plan.pk, "code": metric.code, "actual_pk": actual.pk}
 
 
+def _rebase(plan) -> dict:
+    """Two months of actuals and the limits recalculated from the second."""
+    metric = _metric(plan)
+    rebase = SpcRebase.objects.filter(plan=plan, metric=metric).first()
+    if rebase is None:
+        for month in (4, 5):
+            start = datetime.date(2014, month, 1)
+            end = datetime.date(2014, month, 30 if month == 4 else 31)
+            services.actual_create(
+                plan=plan, metric=metric, granularity="month", start=start, end=end, value=9
+            )
+        person, _ = get_user_model().objects.get_or_create(username="rebase-recorder")
+        second = Actual.objects.get(plan=plan, metric=metric, start=datetime.date(2014, 5, 1))
+        rebase = services.spc_rebase_create(actual=second, reason="New service", user=person)
+    return {"pk": plan.pk, "code": metric.code, "rebase_pk": rebase.pk}
+
+
 RULES = {
     "metrics:metrics_overview": Rule(VIEW),
     "metrics:actual_import": Rule(ENTER_ACTUALS),
@@ -80,6 +99,8 @@ RULES = {
     "metrics:target_edit": Rule(EDIT_METRICS, _target),
     "metrics:actual_create": Rule(ENTER_ACTUALS, _code),
     "metrics:actual_edit": Rule(ENTER_ACTUALS, _actual),
+    "metrics:spc_rebase_create": Rule(ENTER_ACTUALS, _code),
+    "metrics:spc_rebase_delete": Rule(ENTER_ACTUALS, _rebase),
     "api-plan-metrics": Rule(API_VIEW),
     "api-plan-metric-actuals": Rule(API_ENTER_ACTUALS_POST_ONLY, _code),
 }
