@@ -99,7 +99,9 @@ def metric_chart(summary: MetricSummary) -> str:
         explicit_size=False,
         show_dots=True,
         dots_size=4,
-        allow_interruptions=True,
+        # Targets and actuals fall on different periods (a year's target among months):
+        # each line runs on over the periods it has no value for.
+        allow_interruptions=False,
         x_label_rotation=30 if len(keys) > 6 else 0,
         legend_at_bottom=True,
         truncate_legend=-1,

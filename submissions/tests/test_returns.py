@@ -75,11 +75,11 @@ def _count(plan) -> int:
 
 
 def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, area):
-    """16 queries: plan year, themes, schemes (with their budget and spend), plan spend,
-    funds and their releases, metric definitions, baselines, targets and actuals, conditions
-    and their statuses, top and overdue risks, actions, impacts."""
+    """17 queries: plan year, themes, schemes (with their budget and spend), plan spend,
+    funds and their releases, metric definitions, baselines, targets, actuals and SPC
+    rebases, conditions and their statuses, top and overdue risks, actions, impacts."""
     add_quarter_data(plan, metrics=1, risks=1)
-    assert _count(plan) == 16
+    assert _count(plan) == 17
     bigger = PlanFactory(area=area, title="Bigger", first_year=2014)
     theme = scheme_services.theme_create(plan=bigger, name="Theme")
     for _ in range(6):
@@ -87,7 +87,7 @@ def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, a
     for code in ("non-elective-admissions",):
         MetricDefinition.objects.get_or_create(code=code, defaults={"name": code})
     add_quarter_data(bigger, metrics=4, risks=7)
-    assert _count(bigger) == 16
+    assert _count(bigger) == 17
     assert len(selectors.dashboard(plan=bigger, year=RETURN_YEAR, quarter=2)["risks"]["top"]) == 5
 
 
