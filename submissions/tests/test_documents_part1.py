@@ -140,6 +140,13 @@ def test_metric_charts_are_vector_graphics_not_images(rendered):
     assert "targets and actuals" in rendered["flat"]  # the charts' titles, as text
 
 
+def test_each_chart_says_what_spc_makes_of_it(rendered):
+    # The sample plan's actuals are too few for limits: the document says so, not nothing.
+    flat = rendered["flat"]
+    charts = flat.count("targets and actuals")
+    assert charts and flat.count("shifts and trends of 7 points): Too few points for SPC") == charts
+
+
 @pytest.mark.django_db
 def test_the_render_job_stores_the_pdf_with_checksum_and_version(
     plan, officer, settings, tmp_path, django_capture_on_commit_callbacks
