@@ -15,6 +15,7 @@ from metrics import calculations as calc
 from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
 from metrics.periods import Granularity
 from metrics.spc import SpcVerdict, spc_verdict
+from metrics.spc import point_label as spc_point_label
 from plans.models import Plan
 from plans.periods import FinancialYear
 
@@ -24,6 +25,8 @@ class ActualRow:
     actual: Actual
     target: TrajectoryPoint | None
     status: str
+    # Its point on the SPC chart in words (empty when not charted or without limits).
+    spc_label: str = ""
 
     @property
     def status_label(self) -> str:
@@ -224,6 +227,12 @@ def _summary(metric, baseline, targets, actuals, rebases) -> MetricSummary:
             )
         )
     verdict, applied = spc_for(metric=metric, rows=rows, rebases=rebases)
+    new_limits = {index for index, _ in applied}
+    for index, (row, point) in enumerate(zip(spc_series(rows), verdict.chart.points, strict=True)):
+        if verdict.chart.segments[point.segment].has_limits:
+            row.spc_label = spc_point_label(point, direction=metric.direction)
+        if index in new_limits:
+            row.spc_label = f"▲ New limits. {row.spc_label}".strip()
     return MetricSummary(
         metric=metric,
         baseline=baseline,

@@ -44,10 +44,10 @@ SHIFT = "shift"
 TREND = "trend"
 TWO_OF_THREE = "two_of_three"
 RULE_LABELS = {
-    OUTSIDE_LIMITS: "beyond a process limit",
-    SHIFT: "run on one side of the mean",
-    TREND: "run of rising or falling points",
-    TWO_OF_THREE: "two of three beyond two sigma",
+    OUTSIDE_LIMITS: "beyond a limit",
+    SHIFT: "shift",
+    TREND: "trend",
+    TWO_OF_THREE: "2 of 3 near a limit",
 }
 
 COMMON_CAUSE = "common_cause"
@@ -322,6 +322,21 @@ def point_variation(point: SpcPoint, *, direction: str | None) -> str:
         return NEITHER
     better = HIGH if direction == HIGHER else LOW
     return IMPROVING if better in point.sides else CONCERNING
+
+
+POINT_LABELS = {
+    COMMON_CAUSE: "Common cause",
+    IMPROVING: "Improving",
+    CONCERNING: "Concerning",
+    NEITHER: "Special cause",
+}
+
+
+def point_label(point: SpcPoint, *, direction: str | None) -> str:
+    """A point's reading in words, with the rules it is part of: "Improving: shift"."""
+    rules = [RULE_LABELS[name] for name, _ in RULES if point.signalled(name)]
+    reading = POINT_LABELS[point_variation(point, direction=direction)]
+    return f"{reading}: {'; '.join(rules)}" if rules else reading
 
 
 def variation(chart: Spc, *, direction: str | None) -> str:

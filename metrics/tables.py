@@ -26,6 +26,7 @@ class ActualTable(tables.Table):
         verbose_name="Target", accessor="target__value", attrs=_NUMBER, default="–"
     )
     status = tables.Column(verbose_name="Status")
+    spc = tables.Column(verbose_name="SPC", accessor="spc_label", default="–")
     stage = tables.Column(verbose_name="Provisional or final", accessor="actual__stage")
     source = tables.Column(verbose_name="Source", accessor="actual__source", default="–")
 

@@ -50,6 +50,8 @@ def test_special_cause_points_are_drawn_in_their_colours(client_for, officer, pl
     # Lower is better: a jump far above the limit is concerning.
     assert "Special cause variation: concerning" in content
     assert "Special cause: concerning" in content  # the chart's legend
+    # The table beside the chart says the same of each point, in words.
+    assert "Concerning: beyond a limit" in content
 
 
 def test_an_officer_recalculates_the_limits_with_a_reason(client_for, officer, plan, admissions):
@@ -71,6 +73,7 @@ def test_an_officer_recalculates_the_limits_with_a_reason(client_for, officer, p
     content = client.get(_detail(plan, admissions)).content.decode()
     assert "New discharge team" in content and "▲ December 2014" in content
     assert "since December 2014" in content
+    assert "▲ New limits." in content  # the table marks the point too
     history = client.get(reverse("metrics:metric_history", kwargs={"pk": plan.pk}))
     assert "Limits recalculated: New discharge team" in history.content.decode()
 
