@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from metrics import periods
 from metrics.models import Actual, MetricDefinition
 from plans.models import Plan
-from plans.spreadsheets import CellError, header_errors
+from plans.spreadsheets import CellError, Sheet, header_errors
 
 METRIC, KIND, PERIOD, VALUE, NUMERATOR, POPULATION, STAGE, SOURCE = (
     "Metric",
@@ -54,9 +54,9 @@ def _kinds() -> dict[str, str]:
     return kinds
 
 
-def validate(plan: Plan, dataset) -> tuple[list[ActualRow], list[CellError]]:
+def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
-    headers = [_text(h) for h in (dataset.headers or [])]
+    headers = [_text(h) for h in (sheet.headers or [])]
     errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
         return [], errors
@@ -68,7 +68,7 @@ def validate(plan: Plan, dataset) -> tuple[list[ActualRow], list[CellError]]:
         Actual.objects.filter(plan=plan).values_list("metric__code", "granularity", "start", "end")
     )
     rows, seen = [], {}
-    for index, record in enumerate(dataset.dict, start=2):
+    for index, record in sheet.records:
         values = {_text(k): _text(v) for k, v in record.items()}
         if not any(values.values()):
             continue

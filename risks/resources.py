@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from plans.spreadsheets import CellError, header_errors
+from plans.spreadsheets import CellError, Sheet, header_errors
 from risks import calculations
 from risks.models import Risk, RiskRegister, Scale
 
@@ -68,9 +68,9 @@ def _date(text: str) -> datetime.date | None:
     return None
 
 
-def validate(register: RiskRegister, dataset) -> tuple[list[RiskRow], list[CellError]]:
+def validate(register: RiskRegister, sheet: Sheet) -> tuple[list[RiskRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
-    headers = [_text(h) for h in (dataset.headers or [])]
+    headers = [_text(h) for h in (sheet.headers or [])]
     errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
         return [], errors
@@ -79,7 +79,7 @@ def validate(register: RiskRegister, dataset) -> tuple[list[RiskRow], list[CellE
     statuses.update({value: value for value in Risk.Status.values})
     five = register.scale == Scale.NHS_5X5
     rows, seen = [], {}
-    for index, record in enumerate(dataset.dict, start=2):
+    for index, record in sheet.records:
         values = {_text(key): _text(value) for key, value in record.items()}
         if not any(values.values()):
             continue

@@ -14,7 +14,7 @@ from metrics.models import MetricDefinition
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
 from plans.periods import FinancialYear
-from plans.spreadsheets import CellError
+from plans.spreadsheets import CellError, Sheet
 from schemes.models import Scheme, Theme
 
 NAME, THEME, STATUS, PROTECTION, METRICS = (
@@ -66,9 +66,9 @@ def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:
     return years
 
 
-def validate(plan: Plan, dataset) -> tuple[list[SchemeRow], list[CellError]]:
+def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]]:
     """Check every row; return the rows ready to save and every problem found."""
-    headers = list(dataset.headers or [])
+    headers = sheet.headers
     errors: list[CellError] = [
         CellError(1, column, "This column is missing.")
         for column in REQUIRED
@@ -83,7 +83,7 @@ def validate(plan: Plan, dataset) -> tuple[list[SchemeRow], list[CellError]]:
     metrics = {m.code: m for m in MetricDefinition.objects.all()}
     metrics.update({str(m.number): m for m in metrics.values() if m.number})
     rows, seen = [], {}
-    for index, record in enumerate(dataset.dict, start=2):
+    for index, record in sheet.records:
         values = {key: _text(value) for key, value in record.items()}
         if not any(values.values()):
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
-from plans.spreadsheets import CellError
+from plans.spreadsheets import CellError, Sheet
 
 SCHEME, FORECAST, ACTUAL = "Scheme", "Forecast outturn (£)", "Actual spend in quarter (£)"
 COLUMNS = (SCHEME, FORECAST, ACTUAL)
@@ -19,9 +19,9 @@ def _amount(text: str):
         return None, str(error)
 
 
-def validate(plan: Plan, dataset) -> tuple[dict[int, tuple], list[CellError]]:
+def validate(plan: Plan, sheet: Sheet) -> tuple[dict[int, tuple], list[CellError]]:
     """Rows ready for schemes.services.quarter_spend_set, and every problem found."""
-    headers = [str(h or "").strip() for h in dataset.headers or []]
+    headers = sheet.headers
     errors = [CellError(1, c, "This column is missing.") for c in COLUMNS if c not in headers]
     errors += [
         CellError(1, h, "This column is not one the import knows.")
@@ -32,7 +32,7 @@ def validate(plan: Plan, dataset) -> tuple[dict[int, tuple], list[CellError]]:
         return {}, errors
     schemes = {s.name.lower(): s for s in plan.schemes.all()}
     rows, seen = {}, {}
-    for index, record in enumerate(dataset.dict, start=2):
+    for index, record in sheet.records:
         values = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in record.items()}
         if not any(values.values()):
             continue

@@ -1,4 +1,4 @@
-"""How money, dates and financial years read in the interface."""
+"""How money, dates, financial years and import problems read in the interface."""
 
 import datetime
 import re
@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from plans import spreadsheets
 from plans.money import format_millions, format_money_input, format_pounds, format_thousands
 from plans.periods import FinancialYear
 
@@ -130,3 +131,9 @@ def narrative(text: str):
                 group.append(line)
     # Every piece of text above went through escape(); only our own tags are unescaped.
     return mark_safe("".join(html))  # nosec B308 B703
+
+
+@register.filter
+def problems_listed(problems):
+    """An import's problems: the first few to list, and how many more (see plans.spreadsheets)."""
+    return spreadsheets.problems_listed(list(problems))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
@@ -24,6 +24,7 @@ from metrics.selectors import metrics_overview
 from plans.exports import safe_cell
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
+from plans.spreadsheets import SpreadsheetError, read_xlsx
 from schemes.models import AreaOfSpend, Scheme, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 from schemes.services import scheme_update
@@ -337,16 +338,11 @@ def _reference(plan: Plan) -> dict[str, dict[str, object]]:
 def _read_rows(plan: Plan, content: bytes, errors: list[CellError]):
     """The Expenditure Plan's rows as {header: value} with their row numbers."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # a corrupt or mislabelled file, whatever openpyxl makes of it
-        errors.append(CellError("(workbook)", 0, "–", "The file could not be read as .xlsx."))
+        sheet = read_xlsx(content, sheet=SHEET_EXPENDITURE, header_row=HEADER_ROW)
+    except SpreadsheetError as error:
+        errors.append(CellError(SHEET_EXPENDITURE, 0, "–", str(error)))
         return [], {}
-    if SHEET_EXPENDITURE not in workbook.sheetnames:
-        errors.append(CellError(SHEET_EXPENDITURE, 0, "–", "The sheet is missing."))
-        return [], {}
-    rows = list(workbook[SHEET_EXPENDITURE].iter_rows(min_row=HEADER_ROW, values_only=True))
-    workbook.close()
-    headers = [_text(h) for h in (rows[0] if rows else ())]
+    headers = [_text(h) for h in sheet.headers]
     letters = {h: f"{get_column_letter(i)} ({h})" for i, h in enumerate(headers, 1) if h}
     for header in expenditure_headers(plan):
         if header not in headers:
@@ -354,8 +350,8 @@ def _read_rows(plan: Plan, content: bytes, errors: list[CellError]):
                 CellError(SHEET_EXPENDITURE, HEADER_ROW, header, "This column is missing.")
             )
     records = []
-    for number, values in enumerate(rows[1:], start=HEADER_ROW + 1):
-        record = {h: v for h, v in zip(headers, values, strict=False) if h}
+    for number, record in sheet.records:
+        record = {_text(h): v for h, v in record.items() if _text(h)}
         if any(_text(v) for v in record.values()):
             records.append((number, record))
     return records, letters

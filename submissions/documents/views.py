@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
 from plans.models import Plan
+from plans.spreadsheets import SpreadsheetError, upload_content
 from submissions.documents.checklist import all_passed, plan_checks
 from submissions.documents.forms import RollForwardForm, WorkbookImportForm
 from submissions.documents.part2 import part2_import
@@ -116,11 +116,12 @@ def workbook_import(request, pk):
     form = WorkbookImportForm(request.POST or None, request.FILES or None)
     cell_errors = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is too large.")
+        try:
+            content = upload_content(form.cleaned_data["file"], extensions=("xlsx",))
+        except SpreadsheetError as error:
+            form.add_error("file", str(error))
         else:
-            result = part2_import(plan=plan, content=upload.read(), user=request.user)
+            result = part2_import(plan=plan, content=content, user=request.user)
             cell_errors = result.errors
             if not cell_errors:
                 if result.changed:
