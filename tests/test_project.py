@@ -167,3 +167,26 @@ def test_ci_runs_make_test():
     script = (BASE_DIR / ".ci" / "run").read_text()
     assert re.search(r"^make test$", script, flags=re.MULTILINE)
     assert "BROWSER_TESTS_REQUIRED=1" in script
+
+
+def test_rendered_pdfs_are_read_back_with_no_command_line_tool(monkeypatch, tmp_path):
+    """`make test` on a fresh machine needs no PDF tool beyond what `make install` installs."""
+    from governance.pdf import html_to_pdf
+    from tests.pdf import pdf_text
+
+    content = html_to_pdf("<html><body><h1>Minutes</h1><p>Read back.</p></body></html>")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pdftotext, nor anything else
+    assert pdf_text(content) == "Minutes Read back."
+
+
+def test_no_test_calls_a_pdf_tool_the_quick_start_does_not_install():
+    tools = re.compile(r"""["'](pdftotext|pdftoppm|pdfinfo|mutool|qpdf)["']""")
+    callers = [
+        str(path.relative_to(BASE_DIR))
+        for path in BASE_DIR.glob("*/**/*.py")
+        if "tests" in path.parts
+        and not {".venv", "node_modules"} & set(path.parts)
+        and path != Path(__file__)
+        and tools.search(path.read_text())
+    ]
+    assert callers == []

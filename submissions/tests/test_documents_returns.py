@@ -4,7 +4,6 @@ never from live data; rendered by jobs, stored once per return version and snaps
 
 import hashlib
 import io
-import subprocess  # nosec B404: pdftotext, a fixed command on a file the test wrote
 from decimal import Decimal
 
 import pytest
@@ -26,6 +25,7 @@ from submissions.documents.returns import (
 from submissions.jobs import job_run
 from submissions.models import Document, Job
 from submissions.tests.conftest import RETURN_QUARTER, RETURN_YEAR
+from tests.pdf import pdf_pages, pdf_text
 
 REPORT_HEADINGS = (
     "Purpose of report",
@@ -55,15 +55,6 @@ def prepared(quarter_data, officer, django_capture_on_commit_callbacks):
     ret.refresh_from_db()
     assert ret.snapshot
     return ret
-
-
-def _text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "return.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(  # nosec B603 B607
-        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    return " ".join(text.split())
 
 
 def _change_live_data(plan) -> None:
@@ -102,18 +93,18 @@ def _assert_report_figures(flat: str, snapshot: dict) -> None:
 
 
 def test_the_report_has_the_june_2017_sections_and_the_snapshots_figures(prepared, tmp_path):
-    flat = _text(return_pdf(prepared), tmp_path)
+    flat = pdf_text(return_pdf(prepared))
     _assert_report_figures(flat, prepared.snapshot)
     assert "Urgent care redesign under way." in flat
     assert "expected to be met by 31 March 2016" in flat
 
 
 def test_every_page_has_the_numbered_footer_with_the_return_version(prepared):
-    reader = PdfReader(io.BytesIO(return_pdf(prepared)))
+    content = return_pdf(prepared)
+    reader = PdfReader(io.BytesIO(content))
     pages = len(reader.pages)
     assert pages >= 1
-    for number, page in enumerate(reader.pages, start=1):
-        text = " ".join(page.extract_text().split())
+    for number, text in enumerate(pdf_pages(content), start=1):
         assert f"page {number} of {pages}" in text
         assert "2015/16 Q2 v1" in text
     catalog = reader.trailer["/Root"]
@@ -191,7 +182,7 @@ def test_both_documents_come_from_the_snapshot_never_from_live_data(
     _change_live_data(prepared.plan)
     live = services.compute_snapshot(prepared)
     assert live["finance"]["forecast"] != frozen["finance"]["forecast"]
-    flat = _text(return_pdf(prepared), tmp_path)
+    flat = pdf_text(return_pdf(prepared))
     _assert_report_figures(flat, frozen)
     assert pounds(live["finance"]["forecast"]) not in flat
     assert "£98,765.43" not in flat
