@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/", include("submissions.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+handler403 = "bcf.views.permission_denied"

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from governance.models import (
     Action,
@@ -34,7 +35,7 @@ from governance.models import (
     TermsOfReference,
 )
 from plans.models import Area, Plan
-from plans.services import locked, plan_update, save_with_history
+from plans.services import locked, plan_status_set, save_with_history
 
 
 def _next(queryset, field: str) -> int:
@@ -280,12 +281,9 @@ def decision_update(*, decision: Decision, user=None, **fields) -> Decision:
 # Approvals -------------------------------------------------------------------------------
 
 
-def _approve_plan(plan: Plan, user) -> None:
-    """An approved plan version is "agreed by HWB", unless it has moved further already."""
-    if plan.is_frozen:
-        raise ValidationError("This plan version has been submitted and is frozen.")
-    if plan.status != Plan.Status.AGREED:
-        plan_update(plan=plan, expected_version=None, user=user, status=Plan.Status.AGREED)
+def _approve_plan(plan: Plan, user, on: datetime.date) -> None:
+    """An approved plan version is "agreed by HWB" from the day of the decision."""
+    plan_status_set(plan=plan, status=Plan.Status.AGREED, on=on, user=user, reason="Agreed")
 
 
 # What approving an object of a model does to it, by "app_label.model". Apps that governance
@@ -311,7 +309,7 @@ def approval_record(*, decision: Decision, obj, user=None) -> Approval:
         raise ValidationError(f"“{obj}” has already been approved; an approval is final.")
     effect = APPROVAL_EFFECTS.get(f"{content_type.app_label}.{content_type.model}")
     if effect is not None:
-        effect(obj, user)
+        effect(obj, user, meeting.date)
     approval = Approval(
         decision=decision,
         area_id=meeting.area_id,
@@ -341,17 +339,17 @@ SUBMIT_CHECKS: list[Callable[[Plan], list[str]]] = []
 
 
 @transaction.atomic
-def plan_submit(*, plan: Plan, user=None) -> Plan:
+def plan_submit(*, plan: Plan, user=None, on: datetime.date | None = None) -> Plan:
     """Mark a plan version submitted to NHS England (it is then frozen).
 
     Refused unless a decision of a board of the plan's area approved this version, and
     every check in `SUBMIT_CHECKS` passes (the refusal names the failing items).
     """
     current = locked(Plan, plan.pk)
-    if current.is_frozen:
+    if current.status in (Plan.Status.SUBMITTED, Plan.Status.ASSURED):
         raise ValidationError("This plan version has already been submitted.")
     approved = approvals_of(current).filter(decision__kind__in=Decision.APPROVING_KINDS)
-    if not approved.exists():
+    if current.status != Plan.Status.AGREED or not approved.exists():
         raise ValidationError(
             "This plan version cannot be submitted: no board decision has approved it. "
             "Record the Health and Wellbeing Board's approving decision first."
@@ -363,7 +361,13 @@ def plan_submit(*, plan: Plan, user=None) -> Plan:
             + "; ".join(failing)
             + ". Put them right (see the plan's checklist) first."
         )
-    return plan_update(plan=current, expected_version=None, user=user, status=Plan.Status.SUBMITTED)
+    return plan_status_set(
+        plan=current,
+        status=Plan.Status.SUBMITTED,
+        on=on or timezone.localdate(),
+        user=user,
+        reason="Submitted to NHS England",
+    )
 
 
 # Actions and deadlines -------------------------------------------------------------------

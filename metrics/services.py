@@ -23,14 +23,9 @@ from metrics.models import (
     SpcRebase,
     TrajectoryPoint,
 )
+from plans import permissions
 from plans.models import Plan
 from plans.services import check_version, locked, save_with_history
-
-
-def _writable(plan: Plan) -> None:
-    """Baselines and targets are the plan's content: a submitted plan is frozen."""
-    if plan.is_frozen:
-        raise PermissionDenied("A submitted plan is frozen; make a new version to change it.")
 
 
 def _fill(
@@ -109,7 +104,7 @@ def baseline_set(
     user=None,
 ) -> Baseline:
     """Create or replace the plan's baseline of a metric (in the metric's unit)."""
-    _writable(plan)
+    permissions.check_changeable(plan)
     existing = Baseline.objects.filter(plan=plan, metric=metric).first()
     if existing is not None:
         baseline = locked(Baseline, existing.pk)
@@ -139,7 +134,7 @@ def target_create(
     user=None,
 ) -> TrajectoryPoint:
     """Add a point of the trajectory: the value aimed for in, or by the end of, a period."""
-    _writable(plan)
+    permissions.check_changeable(plan)
     _same_period(
         TrajectoryPoint, plan=plan, metric=metric, granularity=granularity, start=start, end=end
     )
@@ -166,7 +161,7 @@ def target_update(
 ) -> TrajectoryPoint:
     """Change a target; refused with EditConflict if it changed since `expected_version`."""
     current = locked(TrajectoryPoint, point.pk)
-    _writable(current.plan)
+    permissions.check_changeable(current.plan)
     check_version(current, expected_version)
     _same_period(
         TrajectoryPoint,

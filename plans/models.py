@@ -85,11 +85,15 @@ class Plan(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        READY = "ready", "Put forward for agreement"
         AGREED = "agreed", "Agreed by HWB"
         SUBMITTED = "submitted", "Submitted"
         ASSURED = "assured", "Assured"
 
-    FROZEN_STATUSES = (Status.SUBMITTED, Status.ASSURED)
+    # Once the Health and Wellbeing Board has agreed a version, nothing it contains changes
+    # in place: a change starts a new draft version (plans.permissions decides what that
+    # covers).
+    FROZEN_STATUSES = (Status.AGREED, Status.SUBMITTED, Status.ASSURED)
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(max_length=200)
@@ -101,7 +105,18 @@ class Plan(models.Model):
         max_length=10, choices=VersionKind.choices, default=VersionKind.DRAFT
     )
     version_date = models.DateField()
+    number = models.PositiveSmallIntegerField(
+        default=1,
+        editable=False,
+        help_text="Its place among the area's versions of plans starting that year (Draft 2).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    put_forward_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When it was put forward for agreement."
+    )
+    agreed_on = models.DateField(null=True, blank=True, editable=False)
+    submitted_on = models.DateField(null=True, blank=True, editable=False)
+    assured_on = models.DateField(null=True, blank=True, editable=False)
     local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -138,6 +153,30 @@ class Plan(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+    @property
+    def version_label(self) -> str:
+        """Which version this is and its state, as every page and document of it says:
+        "Draft 2, not yet agreed", "Final 3, agreed by the HWB Board on 1 April 2014"."""
+        return f"{self.get_version_kind_display()} {self.number}, {self.state_label}"
+
+    @property
+    def state_label(self) -> str:
+        def day(date) -> str:
+            return f"{date:%-d %B %Y}" if date else "(date not recorded)"
+
+        if self.status == self.Status.READY:
+            return f"put forward for agreement on {day(self.put_forward_on)}, not yet agreed"
+        if self.status == self.Status.AGREED:
+            return f"agreed by the HWB Board on {day(self.agreed_on)}"
+        if self.status == self.Status.SUBMITTED:
+            return (
+                f"agreed by the HWB Board on {day(self.agreed_on)}, submitted to NHS England "
+                f"on {day(self.submitted_on)}"
+            )
+        if self.status == self.Status.ASSURED:
+            return f"submitted on {day(self.submitted_on)}, assured on {day(self.assured_on)}"
+        return "not yet agreed"
 
     def covers(self, start_year: int) -> bool:
         return self.first_year <= start_year <= self.last_year

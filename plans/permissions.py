@@ -41,9 +41,6 @@ _ACTION_ROLES = {
     RECORD_DECISIONS: {OFFICER, ADMINISTRATOR},
 }
 CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
-# Changes that a frozen (submitted or assured) plan still takes: what happens after
-# submission is recorded against it, the plan's own content is not.
-_ALLOWED_ON_FROZEN = {ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS}
 
 
 def roles_of(user) -> frozenset[str]:
@@ -85,14 +82,109 @@ def can_in_area(user, action: str, area_id: int) -> bool:
 
 def can(user, action: str, plan) -> bool:
     """May `user` do `action` on `plan` (and what belongs to it)?"""
-    if action in CHANGES and plan.is_frozen and action not in _ALLOWED_ON_FROZEN:
+    if action in CHANGES and action not in ALLOWED_ON_FROZEN and plan.is_frozen:
         return False
     return can_in_area(user, action, plan.area_id)
 
 
 def check(user, action: str, plan) -> None:
-    if not can(user, action, plan):
-        raise PermissionDenied
+    """Refuse (403) what `can` refuses; when only the plan's state stands in the way, the
+    refusal is `Frozen`, which says so and how to change the plan instead."""
+    if can(user, action, plan):
+        return
+    if can_in_area(user, action, plan.area_id):
+        raise Frozen(plan)
+    raise PermissionDenied
+
+
+# Frozen plans and returns ------------------------------------------------------------------
+#
+# The one home of the rule "agreed plans stay agreed, approved returns stay approved".
+# Views and the API ask `can`/`check` (by action); services, imports, tasks and the admin,
+# which meet records rather than actions, ask `check_changeable(record)`. Both come down to
+# `frozen_owner`.
+
+# Changes an agreed (or submitted, assured) plan version still takes: what happens after
+# agreement is recorded against it (actuals, quarterly spend, what schemes achieved, the
+# quarterly status of the national conditions, risks and funds); the plan's own content does
+# not change in place.
+ALLOWED_ON_FROZEN = frozenset({ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS})
+# The same as kinds of record (app label or "app_label.model"), for the paths that meet
+# records. Submissions' own records (returns, documents, jobs, assurance) are about a plan,
+# not part of it; a return follows its own state.
+RECORDS_ALLOWED_ON_FROZEN = frozenset(
+    {
+        "metrics.actual",
+        "schemes.schemequarterspend",
+        "schemes.planquarterspend",
+        "schemes.schemeimpact",
+        "plans.conditionstatus",
+        "risks",
+        "submissions",
+        "governance",
+    }
+)
+# How a record reaches the plan or return it belongs to (a scheme's budget → its scheme →
+# its plan; a fund release → its fund → its plan). Every one of them is followed: a scheme
+# moved to a theme of a frozen plan is caught by its theme as well as by its plan.
+OWNER_FIELDS = ("ret", "quarterly_return", "scheme", "theme", "risk", "register", "fund", "plan")
+
+
+class Frozen(PermissionDenied):
+    """A change refused because what it changes is an agreed plan version or an approved
+    return. `owner` is that plan or return; the refusal page links to what to do instead
+    (start a new draft version of the plan, or make a new version of the return)."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.is_plan = owner._meta.label_lower == "plans.plan"
+        if self.is_plan:
+            message = (
+                f"“{owner.title}” ({owner.version_label}) no longer changes: "
+                "start a new draft version to change it."
+            )
+        else:
+            message = (
+                "This return has been approved and cannot change. To correct it, make a new "
+                "version."
+            )
+        self.message = message
+        super().__init__(message)
+
+
+def _stateful(obj) -> bool:
+    return hasattr(type(obj), "is_frozen")  # a plan version or a quarterly return
+
+
+def frozen_owner(obj):
+    """The frozen plan (agreed, submitted, assured) or return (approved, submitted) that
+    `obj` is or belongs to; None when it may change.
+
+    A plan or return decides by its own state; a kind of record that a frozen plan still
+    takes (RECORDS_ALLOWED_ON_FROZEN) is never frozen by its plan; anything else is frozen
+    when any owner it reaches through OWNER_FIELDS is.
+    """
+    if _stateful(obj):
+        return obj if obj.is_frozen else None
+    meta = obj._meta
+    if {meta.app_label, meta.label_lower} & RECORDS_ALLOWED_ON_FROZEN:
+        return None
+    relations = {f.name for f in meta.concrete_fields if f.is_relation}
+    for name in OWNER_FIELDS:
+        if name in relations and getattr(obj, f"{name}_id", None) is not None:
+            owner = frozen_owner(getattr(obj, name))
+            if owner is not None:
+                return owner
+    return None
+
+
+def check_changeable(obj) -> None:
+    """Refuse (`Frozen`) a change to `obj`, to a record being added to it or moved into it
+    (pass the unsaved record), when it is or belongs to an agreed plan or approved return.
+    Every service that writes a plan's content calls it, and so does the admin."""
+    owner = frozen_owner(obj)
+    if owner is not None:
+        raise Frozen(owner)
 
 
 def check_in_area(user, action: str, area_id: int) -> None:

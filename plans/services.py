@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
+from plans import permissions
 from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
 
 
@@ -76,7 +78,6 @@ def plan_create(
     last_year: int,
     version_kind: str,
     version_date: datetime.date,
-    status: str = Plan.Status.DRAFT,
     local_authority: Organisation | None = None,
     ccgs: list[Organisation] = (),
     boundary_differences: str = "",
@@ -84,6 +85,13 @@ def plan_create(
     dates_submitted: str = "",
     user=None,
 ) -> Plan:
+    """A new draft version of an area's plan, numbered after the area's other versions of
+    plans starting the same year, with its empty narrative sections."""
+    locked(Area, area.pk)  # two versions made at once do not take the same number
+    number = (
+        Plan.objects.filter(area=area, first_year=first_year).aggregate(top=Max("number"))["top"]
+        or 0
+    ) + 1
     plan = Plan(
         area=area,
         title=title,
@@ -91,7 +99,7 @@ def plan_create(
         last_year=last_year,
         version_kind=version_kind,
         version_date=version_date,
-        status=status,
+        number=number,
         local_authority=local_authority,
         boundary_differences=boundary_differences,
         dates_agreed=dates_agreed,
@@ -106,8 +114,12 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields) -> Plan:
-    """Change a plan's details (title, dates, boundary differences…)."""
+    """Change a plan's details (title, dates, boundary differences…); its status moves
+    only through `plan_status_set`."""
+    if "status" in fields or set(fields) & set(_STATUS_DATES.values()):
+        raise ValueError("A plan's status moves only through plan_status_set.")
     current = locked(Plan, plan.pk)
+    permissions.check_changeable(current)
     check_version(current, expected_version)
     ccgs = fields.pop("ccgs", None)
     for name, value in fields.items():
@@ -116,6 +128,49 @@ def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields
     save_with_history(current, user=user)
     if ccgs is not None:
         current.ccgs.set(ccgs)
+    return current
+
+
+# The date each status records (the day it was reached).
+_STATUS_DATES = {
+    Plan.Status.READY: "put_forward_on",
+    Plan.Status.AGREED: "agreed_on",
+    Plan.Status.SUBMITTED: "submitted_on",
+    Plan.Status.ASSURED: "assured_on",
+}
+# Where each status may go: a version is put forward (and taken back to draft when its
+# content changes), agreed by decision, submitted to NHS England, assured; never back.
+_STATUS_MOVES = {
+    Plan.Status.DRAFT: {Plan.Status.READY, Plan.Status.AGREED},
+    Plan.Status.READY: {Plan.Status.DRAFT, Plan.Status.AGREED},
+    Plan.Status.AGREED: {Plan.Status.SUBMITTED},
+    Plan.Status.SUBMITTED: {Plan.Status.ASSURED},
+    Plan.Status.ASSURED: set(),
+}
+
+
+@transaction.atomic
+def plan_status_set(
+    *, plan: Plan, status: str, on: datetime.date, user=None, reason: str = ""
+) -> Plan:
+    """Move a plan version to `status` on the date `on`, along `_STATUS_MOVES` only.
+
+    Called by the services that own each step (putting forward, approving, submitting,
+    assuring), which check the step's own conditions; this checks the order.
+    """
+    current = locked(Plan, plan.pk)
+    if status not in _STATUS_MOVES[current.status]:
+        raise ValidationError(
+            f"A plan version that is “{current.get_status_display().lower()}” cannot become "
+            f"“{Plan.Status(status).label.lower()}”."
+        )
+    current.status = status
+    if status in _STATUS_DATES:
+        setattr(current, _STATUS_DATES[status], on)
+    if status == Plan.Status.DRAFT:
+        current.put_forward_on = None
+    current.lock_version += 1
+    save_with_history(current, user=user, reason=reason or Plan.Status(status).label)
     return current
 
 
@@ -130,6 +185,7 @@ def plan_year_set(
     user=None,
 ) -> PlanYear:
     """Set the pooled budget of one year of the plan (pounds)."""
+    permissions.check_changeable(plan)
     plan_year = PlanYear.objects.filter(plan=plan, year=year).first() or PlanYear(
         plan=plan, year=year
     )
@@ -150,6 +206,7 @@ def sign_off_add(
     signed_on: datetime.date | None,
     user=None,
 ) -> SignOff:
+    permissions.check_changeable(plan)
     sign_off = SignOff(
         plan=plan,
         on_behalf_of=on_behalf_of,
@@ -168,6 +225,7 @@ def section_update(
 ) -> NarrativeSection:
     """Replace the text of one narrative section of a plan."""
     current = locked(NarrativeSection, section.pk)
+    permissions.check_changeable(current)
     check_version(current, expected_version)
     current.body = body
     current.lock_version += 1

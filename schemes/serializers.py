@@ -42,10 +42,16 @@ class PlanSerializer(serializers.ModelSerializer):
         source="version_kind", choices=Plan.VersionKind.choices, read_only=True
     )
     years = serializers.ListField(child=FinancialYearField(), read_only=True)
+    version_label = serializers.CharField(
+        read_only=True, help_text="Which version and its state: “Draft 2, not yet agreed”."
+    )
+    frozen = serializers.BooleanField(
+        source="is_frozen", read_only=True, help_text="Agreed: it no longer changes."
+    )
 
     class Meta:
         model = Plan
-        fields = ["id", "area", "title", "version", "status", "years"]
+        fields = ["id", "area", "title", "version", "version_label", "status", "frozen", "years"]
         read_only_fields = fields
 
 

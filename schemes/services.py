@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from metrics.models import MetricDefinition
+from plans import permissions
 from plans.models import Plan
 from plans.services import EditConflict, check_version, locked, save_with_history
 from schemes.models import Scheme, SchemeBudget, Theme
 
 
-def _writable(plan: Plan) -> None:
-    if plan.is_frozen:
-        raise PermissionDenied("A submitted plan is frozen; make a new version to change it.")
-
-
 @transaction.atomic
 def theme_create(*, plan: Plan, name: str, order: int = 0, user=None) -> Theme:
-    _writable(plan)
+    permissions.check_changeable(plan)
     theme = Theme(plan=plan, name=name, order=order)
     save_with_history(theme, user=user)
     return theme
@@ -65,19 +61,11 @@ def scheme_create(
     user=None,
 ) -> Scheme:
     """Add a scheme to a plan with its budget per financial year (pounds)."""
-    _writable(plan)
     budgets = budgets or {}
     _validate_years(plan, budgets)
-    if order is None:
-        order = theme.schemes.count()
-    scheme = Scheme(
-        plan=plan,
-        theme=theme,
-        name=name.strip(),
-        status=status,
-        protection=protection,
-        order=order,
-    )
+    scheme = Scheme(plan=plan, theme=theme, name=name.strip(), status=status, protection=protection)
+    permissions.check_changeable(scheme)  # neither its plan nor its theme's plan is agreed
+    scheme.order = theme.schemes.count() if order is None else order
     save_with_history(scheme, user=user, reason="Scheme created")
     scheme.metrics.set(metrics)
     _set_budgets(scheme, budgets, user)
@@ -96,12 +84,13 @@ def scheme_update(
 ) -> Scheme:
     """Change a scheme; refused with EditConflict if it changed since `expected_version`."""
     current = locked(Scheme, scheme.pk)
-    _writable(current.plan)
+    permissions.check_changeable(current.plan)
     check_version(current, expected_version)
     if budgets:
         _validate_years(current.plan, budgets)
     for name, value in fields.items():
         setattr(current, name, value.strip() if name == "name" else value)
+    permissions.check_changeable(current)  # nor moved into an agreed plan
     current.lock_version += 1
     save_with_history(current, user=user)
     if metrics is not None:
@@ -114,7 +103,7 @@ def scheme_update(
 @transaction.atomic
 def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=None) -> None:
     current = locked(Scheme, scheme.pk)
-    _writable(current.plan)
+    permissions.check_changeable(current.plan)
     check_version(current, expected_version)
     for budget in current.budgets.all():
         if user is not None:
@@ -131,7 +120,7 @@ def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
 
     Returns (created, updated).
     """
-    _writable(plan)
+    permissions.check_changeable(plan)
     existing = {s.name.lower(): s for s in plan.schemes.all()}
     created = updated = 0
     for row in rows:

@@ -3,11 +3,8 @@ the "prepare-return" job handler, and what a governance approval does to a retur
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
-from governance.models import Approval
 from governance.services import APPROVAL_EFFECTS
 from submissions import services
 from submissions.jobs import JobFailed, handler
@@ -37,15 +34,3 @@ def prepare_return(job, progress) -> dict:
         "url": reverse("submissions:return_detail", args=[ret.pk]),
         "label": f"Open the {ret.period_label} return",
     }
-
-
-@receiver(post_save, sender=Approval, dispatch_uid="submissions-return-approved-on")
-def _approved_on_meeting_date(sender, instance: Approval, created: bool, **kwargs) -> None:
-    """A return is approved on the date of the meeting whose decision approved it."""
-    if not created or kwargs.get("raw"):
-        return  # a restore (import_area, loaddata) brings the return's state with it
-    content_type = instance.content_type
-    if (content_type.app_label, content_type.model) != ("submissions", "quarterlyreturn"):
-        return
-    meeting = instance.decision.item.meeting
-    services.return_approved_on(ret=QuarterlyReturn(pk=instance.object_id), on=meeting.date)

@@ -162,11 +162,11 @@ def return_mark_ready(*, ret: QuarterlyReturn, user=None) -> QuarterlyReturn:
     return current
 
 
-def approve_return_effect(obj: QuarterlyReturn, user) -> None:
+def approve_return_effect(obj: QuarterlyReturn, user, on: datetime.date) -> None:
     """What a governance decision approving a return does (APPROVAL_EFFECTS entry).
 
-    The return must have been prepared; it becomes approved and frozen. `approved_on` is
-    today here and set to the meeting's date when the approval is saved (see signals).
+    The return must have been prepared; it becomes approved and frozen on `on`, the day of
+    the decision.
     """
     current = locked(QuarterlyReturn, obj.pk)
     if current.is_frozen:
@@ -174,19 +174,10 @@ def approve_return_effect(obj: QuarterlyReturn, user) -> None:
     if not current.snapshot:
         raise ValidationError("This return has not been prepared; there is nothing to approve.")
     current.status = QuarterlyReturn.Status.APPROVED
-    current.approved_on = timezone.localdate()
+    current.approved_on = on
     current.lock_version += 1
     save_with_history(current, user=user, reason="Approved")
     obj.status, obj.approved_on = current.status, current.approved_on
-
-
-@transaction.atomic
-def return_approved_on(*, ret: QuarterlyReturn, on: datetime.date) -> None:
-    """Record the date of the meeting whose decision approved the return."""
-    current = locked(QuarterlyReturn, ret.pk)
-    if current.approved_on != on:
-        current.approved_on = on
-        save_with_history(current, reason="Approved at the meeting of this date")
 
 
 @transaction.atomic

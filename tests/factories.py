@@ -125,7 +125,6 @@ class PlanFactory(DjangoModelFactory):
     last_year = factory.LazyAttribute(lambda o: o.first_year + 1)
     version_kind = Plan.VersionKind.DRAFT
     version_date = factory.LazyAttribute(lambda o: datetime.date(o.first_year, 3, 31))
-    status = Plan.Status.DRAFT
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

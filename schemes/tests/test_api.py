@@ -79,7 +79,9 @@ def plan_fields(plan) -> dict:
         "area": plan.area.name,
         "title": plan.title,
         "version": plan.version_kind,
+        "version_label": plan.version_label,
         "status": plan.status,
+        "frozen": plan.is_frozen,
         "years": [year.label for year in plan.years],
     }
 

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 
 from metrics.selectors import metrics_overview
+from plans import permissions
 from plans.exports import safe_cell
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
@@ -102,7 +103,7 @@ def _cover(workbook: Workbook, plan: Plan) -> None:
         ("Plan", plan.title),
         ("Version", source_version(plan)),
         ("Financial years", plan.years_label),
-        ("Status", plan.get_status_display()),
+        ("Status", plan.version_label),
         ("Local authority", str(plan.local_authority or "")),
         ("Clinical commissioning groups", ", ".join(c.name for c in plan.ccgs.all())),
         ("Dates agreed at Health and Wellbeing Board", plan.dates_agreed),
@@ -451,8 +452,10 @@ def part2_import(*, plan: Plan, content: bytes, user=None) -> ImportResult:
     """Bring a Part 2 workbook's Expenditure Plan back into the plan; all or nothing.
 
     Only schemes whose cells differ are changed (through `scheme_update`, so each change is
-    audited); an unchanged workbook changes nothing and records nothing.
+    audited); an unchanged workbook changes nothing and records nothing. Refused whole for
+    an agreed plan version.
     """
+    permissions.check_changeable(plan)
     changes, errors = _changes(plan, content)
     if errors:
         return ImportResult(errors=errors)

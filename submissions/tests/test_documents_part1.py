@@ -62,6 +62,7 @@ def _rendered(django_db_setup, django_db_blocker, tmp_path_factory):
             "flat": text,
             "plan": str(plan),
             "title": plan.title,
+            "version_label": plan.version_label,
             "schemes": schemes,
             "metrics": metrics,
         }
@@ -113,8 +114,13 @@ def test_every_page_has_the_numbered_footer_with_the_plan_and_version(rendered):
     assert pages > 5
     for number, text in enumerate(pdf_pages(rendered["content"]), start=1):
         assert f"page {number} of {pages}" in text
-        assert "final, 4 April 2014" in text
+        assert rendered["version_label"] in text
         assert rendered["title"] in text
+
+
+def test_the_cover_says_which_version_and_state_it_shows(rendered):
+    assert rendered["version_label"].startswith("Final 1, agreed by the HWB Board on ")
+    assert rendered["version_label"] in rendered["flat"]
 
 
 def test_the_pdf_has_a_title_language_bookmarks_and_tags(rendered):

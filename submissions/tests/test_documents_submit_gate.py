@@ -21,8 +21,7 @@ from schemes.selectors import plan_budget_summary
 from submissions.documents.checklist import all_passed, failing_items, plan_checks
 
 
-@pytest.fixture
-def approved(plan, officer):
+def approve(plan, officer):
     board = governance_services.board_create(area=plan.area, name="Health and Wellbeing Board")
     meeting = governance_services.meeting_schedule(board=board, date=datetime.date(2014, 4, 1))
     item = governance_services.item_add(meeting=meeting, title="Better Care Fund plan")
@@ -32,6 +31,11 @@ def approved(plan, officer):
     governance_services.approval_record(decision=decision, obj=plan, user=officer)
     plan.refresh_from_db()
     return plan
+
+
+@pytest.fixture
+def approved(plan, officer):
+    return approve(plan, officer)
 
 
 def make_checklist_pass(plan) -> None:
@@ -111,8 +115,9 @@ def test_an_approved_plan_failing_the_checklist_is_not_submitted(approved, offic
     assert approved.status == Plan.Status.AGREED
 
 
-def test_an_approved_plan_passing_the_checklist_is_submitted(approved, officer):
-    make_checklist_pass(approved)
+def test_an_approved_plan_passing_the_checklist_is_submitted(plan, officer):
+    make_checklist_pass(plan)  # before agreement: an agreed version no longer changes
+    approved = approve(plan, officer)
     assert all_passed(plan_checks(plan=approved)), failing_items(approved)
     governance_services.plan_submit(plan=approved, user=officer)
     approved.refresh_from_db()
