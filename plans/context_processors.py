@@ -7,4 +7,7 @@ from plans import permissions
 
 def navigation(request) -> dict:
     # A callable: the template calls it where the menu needs it, not on every request.
-    return {"sees_all_areas": partial(permissions.sees_all_areas, request.user)}
+    return {
+        "sees_all_areas": partial(permissions.sees_all_areas, request.user),
+        "administers": partial(permissions.administers, request.user),
+    }

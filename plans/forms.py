@@ -37,8 +37,10 @@ class SectionForm(NhsForm):
     body = forms.CharField(
         label="Text",
         required=False,
+        max_length=200_000,
         widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 24}),
-        help_text="Paragraphs are separated by a blank line; lines starting “- ” are bullets.",
+        help_text="Markdown: a blank line between paragraphs, “## ” for a heading, “- ” for "
+        "bullets, “1. ” for numbered steps, “|” for tables, [words](https://…) for links.",
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -20,6 +20,12 @@ class Area(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.CharField(max_length=20, unique=True, help_text="ONS code of the area.")
     region = models.CharField(max_length=80, blank=True)
+    partners = models.ManyToManyField(
+        "Organisation",
+        blank=True,
+        related_name="areas",
+        help_text="The organisations that pool money in the area's plans.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -49,8 +55,13 @@ class Organisation(models.Model):
     class Kind(models.TextChoices):
         LOCAL_AUTHORITY = "la", "Local authority"
         CCG = "ccg", "Clinical commissioning group"
+        ICB = "icb", "Integrated care board"
         NHS_TRUST = "trust", "NHS trust"
         OTHER = "other", "Other"
+
+    # The NHS commissioners that sit beside the local authority in a plan: CCGs until
+    # 2022, integrated care boards since.
+    NHS_COMMISSIONERS = (Kind.CCG, Kind.ICB)
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=30, blank=True)
@@ -229,6 +240,7 @@ class SignOff(models.Model):
     position = models.CharField(max_length=200)
     signed_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -224,3 +224,13 @@ def check_compares_areas(user) -> None:
     """The national view sets every area side by side: for those who read every area."""
     if not sees_all_areas(user):
         raise PermissionDenied("Comparing areas is open to assurers and administrators.")
+
+
+def administers(user) -> bool:
+    """Administrators set up areas, their partner organisations and their users."""
+    return user.is_authenticated and (user.is_superuser or ADMINISTRATOR in roles_of(user))
+
+
+def check_administers(user) -> None:
+    if not administers(user):
+        raise PermissionDenied("Setting up areas and users is for administrators.")

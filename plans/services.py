@@ -11,7 +11,16 @@ from django.db import transaction
 from django.db.models import Max
 
 from plans import permissions
-from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
+from plans.models import (
+    Area,
+    Contribution,
+    Membership,
+    NarrativeSection,
+    Organisation,
+    Plan,
+    PlanYear,
+    SignOff,
+)
 
 
 class EditConflict(ValidationError):
@@ -45,6 +54,44 @@ def save_with_history(record, *, user=None, reason: str = "") -> None:
     if reason:
         record._change_reason = reason
     record.save()
+
+
+def versioned_update(model, record, *, expected_version, fields: dict, allowed, user=None):
+    """Change the fields `allowed` of a record with a version counter: locked, refused on a
+    frozen plan (permissions.check_changeable) or from an old copy (EditConflict), saved
+    with its history. Run inside the caller's transaction."""
+    current = locked(model, record.pk)
+    permissions.check_changeable(current)
+    check_version(current, expected_version)
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"{model.__name__} has no field {name!r} to change here")
+        setattr(current, name, value)
+    current.lock_version += 1
+    save_with_history(current, user=user)
+    return current
+
+
+def versioned_delete(model, record, *, expected_version, user=None) -> None:
+    """Remove a record with a version counter, with the same refusals as versioned_update."""
+    current = locked(model, record.pk)
+    permissions.check_changeable(current)
+    check_version(current, expected_version)
+    if user is not None:
+        current._history_user = user
+    current.delete()
+
+
+def move_in_order(rows: list, moved_pk: int, offset: int, user=None) -> None:
+    """Move one of `rows` (locked, each with an `order`) up (-1) or down (+1); they are
+    numbered 0, 1, 2… afterwards, each change recorded."""
+    rows.sort(key=lambda row: (row.order, row.pk))
+    index = next(i for i, row in enumerate(rows) if row.pk == moved_pk)
+    rows.insert(min(max(index + offset, 0), len(rows) - 1), rows.pop(index))
+    for order, row in enumerate(rows):
+        if row.order != order:
+            row.order = order
+            save_with_history(row, user=user)
 
 
 @transaction.atomic
@@ -301,3 +348,216 @@ def national_condition_get_or_create(
         )
         save_with_history(condition)
     return condition
+
+
+# Partners and their contributions --------------------------------------------------------
+
+
+@transaction.atomic
+def plan_partners_set(
+    *,
+    plan: Plan,
+    local_authority: Organisation | None,
+    nhs_partners: list[Organisation],
+    expected_version: int | None,
+    user=None,
+) -> Plan:
+    """The plan's local authority and its NHS partners (CCGs or integrated care boards).
+
+    A partner that still has contributions in the plan cannot be taken off it."""
+    permissions.check_changeable(plan)
+    if local_authority is not None and local_authority.kind != Organisation.Kind.LOCAL_AUTHORITY:
+        raise ValidationError({"local_authority": "Choose a local authority."})
+    if any(o.kind not in Organisation.NHS_COMMISSIONERS for o in nhs_partners):
+        raise ValidationError({"nhs_partners": "Choose clinical commissioning groups or ICBs."})
+    kept = {o.pk for o in nhs_partners} | ({local_authority.pk} if local_authority else set())
+    orphaned = (
+        Contribution.objects.filter(plan=plan)
+        .exclude(organisation_id__in=kept)
+        .select_related("organisation")
+        .first()
+    )
+    if orphaned is not None:
+        raise ValidationError(
+            f"{orphaned.organisation} still has contributions in this plan: remove them first."
+        )
+    return plan_update(
+        plan=plan,
+        expected_version=expected_version,
+        user=user,
+        local_authority=local_authority,
+        ccgs=nhs_partners,
+    )
+
+
+class ContributionConflict(ValidationError):
+    """Contributions changed by someone else since the page showed them; `current` maps each
+    refused (organisation id, kind, year) to its amount now. Nothing was saved."""
+
+    def __init__(self, current: dict):
+        self.current = current
+        super().__init__(
+            "Someone else changed a contribution while you were editing.", code="conflict"
+        )
+
+
+@transaction.atomic
+def contributions_save(
+    *,
+    plan: Plan,
+    cells: dict[tuple[int, str, int], tuple[Decimal | None, Decimal | None]],
+    user=None,
+) -> int:
+    """Each partner's contribution per year (pounds), as typed in the contributions grid.
+
+    `cells` maps (organisation id, kind, year) to (amount shown, amount typed); only cells
+    typed differently are written, None removes one, and a cell whose stored amount is no
+    longer what was shown refuses the whole save (ContributionConflict). Returns the number
+    of contributions changed, each one recorded change."""
+    permissions.check_changeable(plan)
+    changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
+    if not changed:
+        return 0
+    partners = {o.pk: o for o in plan.ccgs.all()}
+    if plan.local_authority_id:
+        partners[plan.local_authority_id] = plan.local_authority
+    kinds = set(Contribution.Kind.values)
+    for organisation_id, kind, year in changed:
+        if organisation_id not in partners or kind not in kinds or not plan.covers(year):
+            raise ValidationError("A cell is not a partner's year of this plan; reload the page.")
+    locked_plan = Plan.objects.select_for_update().get(pk=plan.pk)  # serialises new rows
+    stored = {
+        (c.organisation_id, c.kind, c.year): c
+        for c in Contribution.objects.select_for_update().filter(plan=locked_plan)
+    }
+    current = {
+        key: (stored[key].amount if key in stored else None)
+        for key, (shown, _) in changed.items()
+        if (stored[key].amount if key in stored else None) != shown
+    }
+    if current:
+        raise ContributionConflict(current)
+    for (organisation_id, kind, year), (_, typed) in changed.items():
+        record = stored.get((organisation_id, kind, year))
+        if typed is None:
+            if record is not None:
+                if user is not None:
+                    record._history_user = user
+                record.delete()
+            continue
+        record = record or Contribution(
+            plan=plan, organisation=partners[organisation_id], kind=kind, year=year
+        )
+        record.amount = typed
+        save_with_history(record, user=user)
+    return len(changed)
+
+
+# Sign-offs --------------------------------------------------------------------------------
+
+SIGN_OFF_FIELDS = ("on_behalf_of", "name", "position", "signed_on")
+
+
+@transaction.atomic
+def sign_off_update(
+    *, sign_off: SignOff, expected_version: int | None, user=None, **fields
+) -> SignOff:
+    """Change a sign-off (SIGN_OFF_FIELDS); refused from an old copy (EditConflict)."""
+    return versioned_update(
+        SignOff,
+        sign_off,
+        expected_version=expected_version,
+        fields=fields,
+        allowed=SIGN_OFF_FIELDS,
+        user=user,
+    )
+
+
+@transaction.atomic
+def sign_off_delete(*, sign_off: SignOff, expected_version: int | None, user=None) -> None:
+    versioned_delete(SignOff, sign_off, expected_version=expected_version, user=user)
+
+
+@transaction.atomic
+def sign_off_move(*, sign_off: SignOff, offset: int, user=None) -> None:
+    """Move a sign-off up (-1) or down (+1) the list."""
+    permissions.check_changeable(sign_off.plan)
+    rows = list(SignOff.objects.select_for_update().filter(plan_id=sign_off.plan_id))
+    move_in_order(rows, sign_off.pk, offset, user)
+
+
+# Setting up an area -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def area_partner_add(
+    *, area: Area, name: str, kind: str, short_name: str = "", user=None
+) -> Organisation:
+    """A partner organisation of the area: the existing one of that name, or a new one."""
+    name = name.strip()
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    if organisation is None:
+        organisation = Organisation(name=name, kind=kind, short_name=short_name.strip())
+        organisation.full_clean()
+        organisation.save()
+    elif organisation.kind != kind:
+        known_as = organisation.get_kind_display().lower()
+        raise ValidationError({"name": f"{organisation.name} is already known as a {known_as}."})
+    area.partners.add(organisation)
+    return organisation
+
+
+@transaction.atomic
+def area_partner_remove(*, area: Area, organisation: Organisation) -> None:
+    """Take an organisation off the area's partners; refused while a plan names it."""
+    in_use = (
+        area.plans.filter(local_authority=organisation).exists()
+        or area.plans.filter(ccgs=organisation).exists()
+    )
+    if in_use:
+        raise ValidationError(
+            f"{organisation} is a partner in one of the area's plans: take it off the plan first."
+        )
+    area.partners.remove(organisation)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    roles: list[str],
+    areas: list[Area],
+):
+    """A new user with their roles (Django groups) and areas; the password is checked
+    against the project's password validators."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    User = get_user_model()
+    user = User(username=username.strip(), first_name=first_name, last_name=last_name, email=email)
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    user_roles_set(user=user, roles=roles, areas=areas)
+    return user
+
+
+@transaction.atomic
+def user_roles_set(*, user, roles: list[str], areas: list[Area]) -> None:
+    """Exactly these roles and these areas for the user."""
+    from django.contrib.auth.models import Group
+
+    from plans.permissions import ROLES
+
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+    Membership.objects.filter(user=user).exclude(area__in=areas).delete()
+    for area in areas:
+        Membership.objects.get_or_create(user=user, area=area)

@@ -1,19 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from plans import permissions, selectors, services
+from plans import narrative, permissions, selectors, services
 from plans.forms import PlanDetailsForm, SectionForm, plan_year_forms
 from plans.history import entries_for
 from plans.models import NarrativeSection, Plan, PlanYear, SignOff
+from plans.narrative import render as render_narrative
 
 
 @login_required
 def plan_list(request):
     plans = selectors.plans_for(user=request.user)
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    can_start_plan = any(
+        permissions.can_in_area(request.user, permissions.EDIT_PLAN, area_id)
+        for area_id in permissions.area_ids_of(request.user)
+    )
+    return render(
+        request, "plans/plan_list.html", {"plans": plans, "can_start_plan": can_start_plan}
+    )
 
 
 @login_required
@@ -59,7 +67,10 @@ def section_edit(request, pk, key):
     plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.EDIT_PLAN)
     section = _section(plan, key)
     form = SectionForm(request.POST or None, section=section)
-    if request.method == "POST" and form.is_valid():
+    previewed = request.method == "POST" and "preview" in request.POST
+    if previewed and form.is_valid():
+        pass  # shown below, not saved
+    elif request.method == "POST" and form.is_valid():
         try:
             services.section_update(
                 section=section,
@@ -80,8 +91,29 @@ def section_edit(request, pk, key):
             "section": section,
             "form": form,
             "forms_with_errors": [form] if form.errors else [],
+            "previewed": previewed,
+            "preview": render_narrative(
+                form.cleaned_data["body"] if previewed and form.is_valid() else section.body
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def narrative_preview(request, pk):
+    """The narrative as it will show, for the text posted (as the officer types)."""
+    permissions.get_plan(request.user, pk, permissions.EDIT_PLAN)
+    body = request.POST.get("body", "")[: narrative.LIMIT]
+    return render(request, "plans/_narrative_preview.html", {"preview": render_narrative(body)})
+
+
+@login_required
+@require_POST
+def narrative_from_html(request, pk):
+    """Markdown for HTML pasted into the narrative box (from Word or a web page)."""
+    permissions.get_plan(request.user, pk, permissions.EDIT_PLAN)
+    return JsonResponse({"markdown": narrative.markdown_from_html(request.POST.get("html", ""))})
 
 
 @login_required

@@ -115,3 +115,43 @@ def condition_edit(request, pk, year, quarter):
             "forms_with_errors": [form for _, form in forms_by_condition if form.errors],
         },
     )
+
+
+@login_required
+def condition_list(request, pk):
+    """Each national condition's status in every quarter of the plan, with a link to report
+    a quarter (for those who edit plans in the area)."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    quarters = [q for y in plan.years for q in y.quarters]
+    conditions = [
+        c
+        for c in NationalCondition.objects.filter(first_year__lte=plan.last_year).order_by(
+            "order", "code"
+        )
+        if any(c.applies_to(y.start_year) for y in plan.years)
+    ]
+    statuses = {
+        (s.condition_id, s.year, s.quarter): s for s in ConditionStatus.objects.filter(plan=plan)
+    }
+    rows = [
+        (
+            condition,
+            [
+                (q, statuses.get((condition.pk, q.year.start_year, q.number)))
+                if condition.applies_to(q.year.start_year)
+                else (q, None)
+                for q in quarters
+            ],
+        )
+        for condition in conditions
+    ]
+    return render(
+        request,
+        "plans/condition_list.html",
+        {
+            "plan": plan,
+            "quarters": quarters,
+            "rows": rows,
+            "can_edit": permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id),
+        },
+    )

@@ -82,3 +82,43 @@ def reconcile_year(
         protected_social_care_stated=protected_social_care_stated,
         themes=theme_totals,
     )
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    """One scheme's (or a total's) spend in a quarter against its budget for the year
+    (pounds). `actual_before` is the actual spend of the year's earlier quarters."""
+
+    budget: Decimal | None
+    forecast: Decimal | None
+    actual: Decimal | None
+    actual_before: Decimal = ZERO
+
+    @property
+    def actual_to_date(self) -> Decimal | None:
+        """Actual spend from the start of the year to the end of this quarter."""
+        if self.actual is None and not self.actual_before:
+            return None
+        return self.actual_before + (self.actual or ZERO)
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Forecast outturn minus the year's budget: positive is an overspend."""
+        if self.forecast is None:
+            return None
+        return self.forecast - (self.budget or ZERO)
+
+
+def spend_total(lines: list[SpendLine]) -> SpendLine:
+    """The sum of several lines; a column none of them has stays None."""
+
+    def total(values):
+        present = [v for v in values if v is not None]
+        return sum(present, ZERO) if present else None
+
+    return SpendLine(
+        budget=total(line.budget for line in lines),
+        forecast=total(line.forecast for line in lines),
+        actual=total(line.actual for line in lines),
+        actual_before=sum((line.actual_before for line in lines), ZERO),
+    )

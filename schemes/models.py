@@ -141,6 +141,11 @@ class SchemeType(models.Model):
     planning_year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Where the list comes from, or that it is illustrative.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -173,6 +178,11 @@ class AreaOfSpend(models.Model):
     planning_year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Where the list comes from, or that it is illustrative.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -296,3 +306,38 @@ class PlanQuarterSpend(models.Model):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
+
+
+class Milestone(models.Model):
+    """A milestone of the plan's programme: what is to be done, by when, and how it stands.
+
+    The plan states its dates as people write them ("June 2014", "By February 2015"), so
+    `delivery` keeps that text; `due_on` is the date it is held to, when there is one.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        COMPLETE = "complete", "Complete"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
+    workstream = models.CharField(
+        max_length=200, blank=True, help_text="The theme or workstream, as the plan names it."
+    )
+    task = models.CharField(max_length=300)
+    delivery = models.CharField(
+        "Delivery date", max_length=100, blank=True, help_text="As the plan states it."
+    )
+    due_on = models.DateField("Due on", null=True, blank=True)
+    implementation = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    order = models.PositiveSmallIntegerField(default=0)
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.task

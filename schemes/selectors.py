@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, Sum
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
+from plans.periods import FinancialYear
 from schemes.calculations import YearReconciliation, reconcile_year
 from schemes.models import Scheme, SchemeBudget, Theme
 
@@ -33,6 +35,10 @@ def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
         key = (row["scheme__theme_id"], row["scheme__protection"] == Scheme.Protection.SOCIAL_CARE)
         bucket = totals[row["year"]]
         bucket[key] = bucket.get(key, Decimal(0)) + row["total"]
+    return _reconcile(plan, plan_years, themes, totals)
+
+
+def _reconcile(plan, plan_years, themes, totals) -> list[YearReconciliation]:
     summary = []
     for year in plan.years:
         plan_year = plan_years.get(year.start_year)
@@ -49,6 +55,55 @@ def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
             )
         )
     return summary
+
+
+@dataclass
+class BudgetGridData:
+    """What the budget grid shows: the plan's themes in order, each with its schemes, the
+    stored budgets (scheme id, year) → pounds, and the pooled budget of each year."""
+
+    plan: Plan
+    themes: list[Theme]
+    schemes: list[Scheme]
+    budgets: dict[tuple[int, int], Decimal]
+    plan_years: dict
+
+    def cell_keys(self) -> list[tuple[int, int]]:
+        return [(s.pk, y.start_year) for s in self.schemes for y in self.plan.years]
+
+    def labels(self) -> dict[tuple[int, int], str]:
+        return {
+            (s.pk, y.start_year): f"{s.name}, {y.label}"
+            for s in self.schemes
+            for y in self.plan.years
+        }
+
+    def reconcile(self, amounts: dict[tuple[int, int], Decimal | None]):
+        """The reconciliation of each year with these amounts in the cells (typed or stored):
+        the same arithmetic as plan_budget_summary, so the grid's totals are the plan's."""
+        protects = {s.pk: (s.theme_id, s.protects_social_care) for s in self.schemes}
+        totals: dict[int, dict[tuple[int, bool], Decimal]] = defaultdict(dict)
+        for (scheme_id, year), amount in amounts.items():
+            if amount is not None:
+                bucket = totals[year]
+                key = protects[scheme_id]
+                bucket[key] = bucket.get(key, Decimal(0)) + amount
+        themes = [(t.pk, t.name) for t in self.themes]
+        return _reconcile(self.plan, self.plan_years, themes, totals)
+
+
+def budget_grid_data(*, plan: Plan) -> BudgetGridData:
+    """Four queries whatever the number of schemes: plan years, themes, schemes, budgets."""
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name"))
+    schemes = list(Scheme.objects.filter(plan=plan).order_by("theme__order", "order", "name"))
+    budgets = {
+        (scheme_id, year): amount
+        for scheme_id, year, amount in SchemeBudget.objects.filter(scheme__plan=plan).values_list(
+            "scheme_id", "year", "amount"
+        )
+    }
+    plan_years = {py.year: py for py in plan.plan_years.all()}
+    return BudgetGridData(plan, themes, schemes, budgets, plan_years)
 
 
 def budget_column(year: int) -> str:
@@ -89,3 +144,102 @@ def scheme_totals(*, plan: Plan, schemes) -> dict[int, Decimal]:
     )
     found = {row["year"]: row["total"] for row in rows}
     return {year.start_year: found.get(year.start_year, Decimal("0.00")) for year in plan.years}
+
+
+@dataclass
+class SchemeCatalogue:
+    """The scheme types (with sub types) and areas of spend of a plan's planning year."""
+
+    year: FinancialYear
+    types: object  # QuerySet[SchemeType]
+    sub_types: object  # QuerySet[SchemeSubType]
+    areas: object  # QuerySet[AreaOfSpend]
+
+    @property
+    def source(self) -> str:
+        """Where the year's list comes from (or that it is illustrative), as stored."""
+        sources = {t.source for t in self.types if t.source} | {
+            a.source for a in self.areas if a.source
+        }
+        return "; ".join(sorted(sources))
+
+    def grouped_sub_types(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """Sub types under their type's name, for a select with option groups."""
+        groups: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for sub in self.sub_types:
+            groups[sub.scheme_type_id].append((sub.pk, sub.name))
+        return [(t.name, groups[t.pk]) for t in self.types if groups[t.pk]]
+
+
+def scheme_catalogue(*, plan: Plan) -> SchemeCatalogue:
+    """The catalogue of the planning year the plan starts in (NHS England's lists)."""
+    from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
+
+    year = plan.first_year
+    types = SchemeType.objects.filter(planning_year=year).order_by("order", "name")
+    return SchemeCatalogue(
+        year=FinancialYear(year),
+        types=types,
+        sub_types=SchemeSubType.objects.filter(scheme_type__planning_year=year).order_by(
+            "scheme_type__order", "order", "name"
+        ),
+        areas=AreaOfSpend.objects.filter(planning_year=year).order_by("order", "name"),
+    )
+
+
+@dataclass
+class SpendGridData:
+    """What the quarterly spend grid shows for one quarter: the plan's themes and schemes,
+    each scheme's budget for the year, its forecast and actual as stored for the quarter,
+    and its actual spend in the year's earlier quarters (pounds)."""
+
+    plan: Plan
+    year: int
+    quarter: int
+    themes: list[Theme]
+    schemes: list[Scheme]
+    budgets: dict[int, Decimal]
+    stored: dict[tuple[int, str], Decimal | None]
+    actual_before: dict[int, Decimal]
+
+    def cell_keys(self) -> list[tuple[int, str]]:
+        return [(s.pk, column) for s in self.schemes for column in ("forecast", "actual")]
+
+    def labels(self) -> dict[tuple[int, str], str]:
+        names = {"forecast": "forecast outturn", "actual": "actual spend in the quarter"}
+        return {(s.pk, c): f"{s.name}, {names[c]}" for s in self.schemes for c in names}
+
+
+def spend_grid_data(*, plan: Plan, year: int, quarter: int) -> SpendGridData:
+    """Five queries whatever the number of schemes: themes, schemes, budgets, the quarter's
+    spend and the earlier quarters' actuals."""
+    from schemes.models import SchemeQuarterSpend
+
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name"))
+    schemes = list(Scheme.objects.filter(plan=plan).order_by("theme__order", "order", "name"))
+    budgets = dict(
+        SchemeBudget.objects.filter(scheme__plan=plan, year=year).values_list("scheme_id", "amount")
+    )
+    stored: dict[tuple[int, str], Decimal | None] = {}
+    for scheme_id, forecast, actual in SchemeQuarterSpend.objects.filter(
+        scheme__plan=plan, year=year, quarter=quarter
+    ).values_list("scheme_id", "forecast", "actual"):
+        stored[scheme_id, "forecast"] = forecast
+        stored[scheme_id, "actual"] = actual
+    actual_before = dict(
+        SchemeQuarterSpend.objects.filter(scheme__plan=plan, year=year, quarter__lt=quarter)
+        .values("scheme_id")
+        .annotate(total=Sum("actual"))
+        .values_list("scheme_id", "total")
+        .order_by()
+    )
+    return SpendGridData(
+        plan,
+        year,
+        quarter,
+        themes,
+        schemes,
+        budgets,
+        stored,
+        {k: v for k, v in actual_before.items() if v is not None},
+    )

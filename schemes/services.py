@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,21 +11,115 @@ from django.db import transaction
 from metrics.models import MetricDefinition
 from plans import permissions
 from plans.models import Plan
-from plans.services import EditConflict, check_version, locked, save_with_history
-from schemes.models import Scheme, SchemeBudget, Theme
+from plans.money import format_pounds
+from plans.periods import FinancialYear
+from plans.services import (
+    EditConflict,
+    check_version,
+    locked,
+    move_in_order,
+    save_with_history,
+    versioned_delete,
+    versioned_update,
+)
+from schemes.models import Milestone, Scheme, SchemeBudget, Theme
+
+
+@dataclass(frozen=True)
+class BudgetCell:
+    """One cell of the budget grid: a scheme's amount in one year (pounds, None for none)."""
+
+    scheme: Scheme
+    year: int
+    amount: Decimal | None
+
+
+class BudgetConflict(ValidationError):
+    """Cells changed by someone else since the page showed them; `cells` holds each with
+    its amount now. Nothing was saved."""
+
+    def __init__(self, cells: list[BudgetCell]):
+        self.cells = cells
+        super().__init__(
+            [
+                f"{c.scheme.name}, {FinancialYear(c.year).label}: someone else changed this "
+                f"to {format_pounds(c.amount)} while you were editing. Your amount was not "
+                "saved; check it and save again."
+                for c in cells
+            ],
+            code="conflict",
+        )
 
 
 @transaction.atomic
-def theme_create(*, plan: Plan, name: str, order: int = 0, user=None) -> Theme:
+def theme_create(*, plan: Plan, name: str, order: int | None = None, user=None) -> Theme:
+    """Add a theme to a plan; without `order`, after the last one."""
     permissions.check_changeable(plan)
-    theme = Theme(plan=plan, name=name, order=order)
+    if order is None:
+        last = plan.themes.order_by("-order").values_list("order", flat=True).first()
+        order = 0 if last is None else last + 1
+    theme = Theme(plan=plan, name=name.strip(), order=order)
+    _check_theme_name(theme)
     save_with_history(theme, user=user)
     return theme
 
 
-def _set_budgets(scheme: Scheme, budgets: dict[int, Decimal | None], user) -> None:
-    """Set each year's amount; None removes that year's budget."""
-    existing = {b.year: b for b in scheme.budgets.all()}
+def _check_theme_name(theme: Theme) -> None:
+    clash = Theme.objects.filter(plan_id=theme.plan_id, name__iexact=theme.name)
+    if clash.exclude(pk=theme.pk).exists():
+        raise ValidationError({"name": "This plan already has a theme with this name."})
+
+
+@transaction.atomic
+def theme_rename(*, theme: Theme, name: str, user=None) -> Theme:
+    current = locked(Theme, theme.pk)
+    permissions.check_changeable(current.plan)
+    current.name = name.strip()
+    _check_theme_name(current)
+    save_with_history(current, user=user)
+    return current
+
+
+@transaction.atomic
+def theme_move(*, theme: Theme, offset: int, user=None) -> None:
+    """Move a theme up (offset -1) or down (+1) the plan's order."""
+    permissions.check_changeable(theme.plan)
+    themes = list(Theme.objects.select_for_update().filter(plan_id=theme.plan_id))
+    move_in_order(themes, theme.pk, offset, user)
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme, user=None) -> None:
+    """Remove a theme that no scheme belongs to."""
+    current = locked(Theme, theme.pk)
+    permissions.check_changeable(current.plan)
+    if current.schemes.exists():
+        raise ValidationError("Move or delete this theme's schemes before removing it.")
+    if user is not None:
+        current._history_user = user
+    current.delete()
+
+
+def _set_budgets(
+    scheme: Scheme,
+    budgets: dict[int, Decimal | None],
+    user,
+    expected: dict[int, Decimal | None] | None = None,
+) -> None:
+    """Set each year's amount; None removes that year's budget.
+
+    With `expected` (year → the amount the form showed), only the years typed differently
+    are written, and one changed by someone else since is refused with BudgetConflict."""
+    existing = {b.year: b for b in scheme.budgets.select_for_update()}
+    if expected is not None:
+        budgets = {y: a for y, a in budgets.items() if a != expected.get(y)}
+        stale = [
+            BudgetCell(scheme, y, existing[y].amount if y in existing else None)
+            for y in budgets
+            if (existing[y].amount if y in existing else None) != expected.get(y)
+        ]
+        if stale:
+            raise BudgetConflict(stale)
     for year, amount in budgets.items():
         budget = existing.get(year)
         if amount is None:
@@ -47,6 +142,20 @@ def _validate_years(plan: Plan, budgets: dict[int, Decimal | None]) -> None:
         raise ValidationError({"budgets": "A budget year is outside the plan."})
 
 
+SCHEME_DETAILS = (
+    "reference",
+    "description",
+    "scheme_type",
+    "sub_type",
+    "area_of_spend",
+    "commissioner",
+    "nhs_share_percent",
+    "provider",
+    "source_of_funding",
+    "no_metric_reason",
+)
+
+
 @transaction.atomic
 def scheme_create(
     *,
@@ -59,11 +168,21 @@ def scheme_create(
     budgets: dict[int, Decimal | None] | None = None,
     order: int | None = None,
     user=None,
+    **details,
 ) -> Scheme:
-    """Add a scheme to a plan with its budget per financial year (pounds)."""
+    """Add a scheme to a plan with its budget per financial year (pounds).
+
+    `details` are the Part 2 fields (SCHEME_DETAILS): scheme ID, description, type and sub
+    type, area of spend, commissioner and NHS share, provider, source of funding, and the
+    reason it moves no metric."""
+    unknown = set(details) - set(SCHEME_DETAILS)
+    if unknown:
+        raise TypeError(f"scheme_create() got unexpected fields {sorted(unknown)}")
     budgets = budgets or {}
     _validate_years(plan, budgets)
-    scheme = Scheme(plan=plan, theme=theme, name=name.strip(), status=status, protection=protection)
+    scheme = Scheme(
+        plan=plan, theme=theme, name=name.strip(), status=status, protection=protection, **details
+    )
     permissions.check_changeable(scheme)  # neither its plan nor its theme's plan is agreed
     scheme.order = theme.schemes.count() if order is None else order
     save_with_history(scheme, user=user, reason="Scheme created")
@@ -80,9 +199,13 @@ def scheme_update(
     user=None,
     metrics: list[MetricDefinition] | None = None,
     budgets: dict[int, Decimal | None] | None = None,
+    expected_budgets: dict[int, Decimal | None] | None = None,
     **fields,
 ) -> Scheme:
-    """Change a scheme; refused with EditConflict if it changed since `expected_version`."""
+    """Change a scheme; refused with EditConflict if it changed since `expected_version`.
+
+    `budgets` (year → pounds, None for none) with `expected_budgets` (what the form showed)
+    writes only the years changed, and refuses one changed meanwhile (BudgetConflict)."""
     current = locked(Scheme, scheme.pk)
     permissions.check_changeable(current.plan)
     check_version(current, expected_version)
@@ -96,7 +219,7 @@ def scheme_update(
     if metrics is not None:
         current.metrics.set(metrics)
     if budgets:
-        _set_budgets(current, budgets, user)
+        _set_budgets(current, budgets, user, expected_budgets)
     return current
 
 
@@ -141,6 +264,109 @@ def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
             scheme_update(scheme=scheme, expected_version=None, **fields)
             updated += 1
     return created, updated
+
+
+# The budget grid -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_grid_save(
+    *,
+    plan: Plan,
+    cells: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]],
+    user=None,
+) -> int:
+    """Save the cells of the budget grid that were typed differently; all or nothing.
+
+    `cells` maps (scheme id, year) to (the amount the page showed, the amount typed), in
+    pounds, None for no budget. A cell whose stored amount is no longer what the page showed
+    was changed by someone else meanwhile: nothing is saved and BudgetConflict names each
+    such cell with its amount now. Each changed cell is one recorded change (created,
+    changed or removed budget). Returns the number of cells changed.
+    """
+    permissions.check_changeable(plan)
+    changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
+    if not changed:
+        return 0
+    years = {year for _, year in changed}
+    if any(not plan.covers(year) for year in years):
+        raise ValidationError("A budget year is outside the plan.")
+    # Lock the schemes first: a budget that does not exist yet has no row to lock.
+    schemes = {
+        s.pk: s
+        for s in Scheme.objects.select_for_update().filter(
+            plan=plan, pk__in={scheme_id for scheme_id, _ in changed}
+        )
+    }
+    if len(schemes) != len({scheme_id for scheme_id, _ in changed}):
+        raise ValidationError("A row is not a scheme of this plan; reload the page.")
+    stored = {
+        (b.scheme_id, b.year): b
+        for b in SchemeBudget.objects.select_for_update().filter(
+            scheme_id__in=list(schemes), year__in=years
+        )
+    }
+    stale = []
+    for (scheme_id, year), (shown, _typed) in changed.items():
+        now = stored.get((scheme_id, year))
+        if (now.amount if now else None) != shown:
+            stale.append(BudgetCell(schemes[scheme_id], year, now.amount if now else None))
+    if stale:
+        raise BudgetConflict(stale)
+    count = 0
+    for (scheme_id, year), (_shown, typed) in changed.items():
+        budget = stored.get((scheme_id, year))
+        if typed is None:
+            if budget is not None:
+                if user is not None:
+                    budget._history_user = user
+                budget.delete()
+                count += 1
+            continue
+        budget = budget or SchemeBudget(scheme=schemes[scheme_id], year=year)
+        budget.amount = typed
+        save_with_history(budget, user=user)
+        count += 1
+    return count
+
+
+# Milestones ------------------------------------------------------------------------------
+
+MILESTONE_FIELDS = ("workstream", "task", "delivery", "due_on", "implementation", "status")
+
+
+@transaction.atomic
+def milestone_create(*, plan: Plan, task: str, user=None, **fields) -> Milestone:
+    """Add a milestone at the end of the plan's programme."""
+    permissions.check_changeable(plan)
+    last = plan.milestones.order_by("-order").values_list("order", flat=True).first()
+    milestone = Milestone(plan=plan, task=task, order=0 if last is None else last + 1)
+    for name, value in fields.items():
+        if name not in MILESTONE_FIELDS:
+            raise TypeError(f"milestone_create() got an unexpected field {name!r}")
+        setattr(milestone, name, value)
+    save_with_history(milestone, user=user)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, expected_version: int | None, user=None, **fields
+) -> Milestone:
+    """Change a milestone (MILESTONE_FIELDS); refused from an old copy (EditConflict)."""
+    return versioned_update(
+        Milestone,
+        milestone,
+        expected_version=expected_version,
+        fields=fields,
+        allowed=MILESTONE_FIELDS,
+        user=user,
+    )
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, expected_version: int | None, user=None) -> None:
+    versioned_delete(Milestone, milestone, expected_version=expected_version, user=user)
 
 
 # Quarterly spend -------------------------------------------------------------------------
@@ -204,6 +430,80 @@ def quarter_spend_set(
     return changed
 
 
+class SpendConflict(ValidationError):
+    """Spend cells changed by someone else since the page showed them; `current` maps each
+    refused (scheme id, "forecast" or "actual") to its amount now. Nothing was saved."""
+
+    def __init__(self, current: dict):
+        self.current = current
+        super().__init__("Someone else changed the spend while you were editing.", code="conflict")
+
+
+@transaction.atomic
+def spend_grid_save(
+    *,
+    plan: Plan,
+    year: int,
+    quarter: int,
+    cells: dict[tuple[int, str], tuple[Decimal | None, Decimal | None]],
+    user=None,
+) -> int:
+    """Save the spend grid's cells typed differently for one quarter; all or nothing.
+
+    `cells` maps (scheme id, "forecast" or "actual") to (the amount shown, the amount typed)
+    in pounds. A cell whose stored amount is no longer what was shown refuses the save
+    (SpendConflict). Quarterly spend is reported after submission, so a frozen plan takes it.
+    A scheme's quarter is one record: each scheme whose cells changed is one recorded change
+    (both its cells, before and after); a quarter left with neither figure is removed.
+    Returns the number of schemes changed."""
+    from schemes.models import SchemeQuarterSpend
+
+    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+        raise ValidationError("Choose a quarter of one of the plan's years.")
+    changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
+    if any(column not in ("forecast", "actual") for _, column in changed):
+        raise ValidationError("A cell is not a forecast or an actual; reload the page.")
+    scheme_ids = {scheme_id for scheme_id, _ in changed}
+    if not scheme_ids:
+        return 0
+    schemes = {
+        s.pk: s for s in Scheme.objects.select_for_update().filter(plan=plan, pk__in=scheme_ids)
+    }
+    if len(schemes) != len(scheme_ids):
+        raise ValidationError("A row is not a scheme of this plan; reload the page.")
+    stored = {
+        s.scheme_id: s
+        for s in SchemeQuarterSpend.objects.select_for_update().filter(
+            scheme_id__in=scheme_ids, year=year, quarter=quarter
+        )
+    }
+
+    def now(scheme_id, column):
+        row = stored.get(scheme_id)
+        return getattr(row, column) if row else None
+
+    current = {key: now(*key) for key, (shown, _) in changed.items() if now(*key) != shown}
+    if current:
+        raise SpendConflict(current)
+    for scheme_id in scheme_ids:
+        spend = stored.get(scheme_id) or SchemeQuarterSpend(
+            scheme=schemes[scheme_id], year=year, quarter=quarter
+        )
+        for (row, column), (_, typed) in changed.items():
+            if row == scheme_id:
+                setattr(spend, column, typed)
+        if spend.forecast is None and spend.actual is None:
+            if spend.pk:
+                if user is not None:
+                    spend._history_user = user
+                spend.delete()
+            continue
+        if spend.pk:
+            spend.lock_version += 1
+        save_with_history(spend, user=user)
+    return len(scheme_ids)
+
+
 @transaction.atomic
 def plan_quarter_spend_set(
     *,
@@ -227,3 +527,31 @@ def plan_quarter_spend_set(
     spend.forecast, spend.actual_to_date, spend.note = forecast, actual_to_date, note
     save_with_history(spend, user=user)
     return spend
+
+
+# Reference data: the scheme catalogue of a planning year ---------------------------------
+
+
+@transaction.atomic
+def scheme_catalogue_load(
+    *, planning_year: int, types: list[tuple[str, list[str]]], areas: list[str], source: str
+) -> int:
+    """A planning year's scheme types (with their sub types) and areas of spend, in the
+    order given; entries already there are kept. Returns how many were added."""
+    from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
+
+    added = 0
+    for order, (name, sub_types) in enumerate(types):
+        kind, created = SchemeType.objects.get_or_create(
+            planning_year=planning_year, name=name, defaults={"order": order, "source": source}
+        )
+        added += created
+        for sub_order, sub_name in enumerate(sub_types):
+            added += SchemeSubType.objects.get_or_create(
+                scheme_type=kind, name=sub_name, defaults={"order": sub_order}
+            )[1]
+    for order, name in enumerate(areas):
+        added += AreaOfSpend.objects.get_or_create(
+            planning_year=planning_year, name=name, defaults={"order": order, "source": source}
+        )[1]
+    return added

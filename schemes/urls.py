@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/schemes/add/", views.scheme_edit, name="scheme_create"),
     path("<int:pk>/schemes/import/", views.scheme_import, name="scheme_import"),
     path("<int:pk>/schemes/history/", views.scheme_history, name="scheme_history_all"),
+    path("<int:pk>/schemes/sub-types/", views.sub_type_options, name="sub_type_options"),
     path("<int:pk>/schemes/<int:scheme_pk>/", views.scheme_detail, name="scheme_detail"),
     path("<int:pk>/schemes/<int:scheme_pk>/edit/", views.scheme_edit, name="scheme_edit"),
     path("<int:pk>/schemes/<int:scheme_pk>/delete/", views.scheme_delete, name="scheme_delete"),
@@ -18,10 +19,47 @@ urlpatterns = [
 from schemes import views_spend  # noqa: E402
 
 urlpatterns += [
+    path("<int:pk>/spend/", views_spend.spend_index, name="spend_index"),
     path("<int:pk>/spend/<int:year>/<int:quarter>/", views_spend.spend_edit, name="spend_edit"),
+    path(
+        "<int:pk>/spend/<int:year>/<int:quarter>/totals/",
+        views_spend.spend_totals,
+        name="spend_totals",
+    ),
     path(
         "<int:pk>/spend/<int:year>/<int:quarter>/import/",
         views_spend.spend_import,
         name="spend_import",
+    ),
+]
+
+# The budget grid (schemes/views_budgets.py).
+from schemes import views_budgets  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/budgets/", views_budgets.budget_grid, name="budget_grid"),
+    path("<int:pk>/budgets/totals/", views_budgets.budget_grid_totals, name="budget_grid_totals"),
+]
+
+# Themes (schemes/views_themes.py).
+from schemes import views_themes  # noqa: E402
+
+urlpatterns += [path("<int:pk>/themes/", views_themes.theme_list, name="theme_list")]
+
+# Programme milestones (schemes/views_milestones.py).
+from schemes import views_milestones  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/milestones/", views_milestones.milestone_list, name="milestone_list"),
+    path("<int:pk>/milestones/add/", views_milestones.milestone_edit, name="milestone_create"),
+    path(
+        "<int:pk>/milestones/<int:milestone_pk>/edit/",
+        views_milestones.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "<int:pk>/milestones/<int:milestone_pk>/delete/",
+        views_milestones.milestone_delete,
+        name="milestone_delete",
     ),
 ]

@@ -23,7 +23,7 @@ from schemes.tables import SchemeTable
 def _scheme(plan, scheme_pk) -> Scheme:
     scheme = (
         Scheme.objects.filter(plan=plan, pk=scheme_pk)
-        .select_related("theme")
+        .select_related("theme", "scheme_type", "sub_type", "area_of_spend")
         .prefetch_related(
             "metrics", Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year"))
         )
@@ -94,18 +94,20 @@ def _save(request, plan, scheme, form, formset):
         "protection": data["protection"] or "",
         "metrics": list(data["metrics"]),
         "user": request.user,
+        **{name: data[name] for name in SchemeForm.PART2_FIELDS},
     }
     try:
         if scheme is None:
             return services.scheme_create(plan=plan, budgets=formset.budgets(), **fields)
-        existing_years = [b.year for b in scheme.budgets.all()]
+        stored = {b.year: b.amount for b in scheme.budgets.all()}
         return services.scheme_update(
             scheme=scheme,
             expected_version=data["lock_version"],
-            budgets=formset.budgets(existing_years),
+            budgets=formset.budgets(list(stored)),
+            expected_budgets=formset.shown(stored),
             **fields,
         )
-    except EditConflict as conflict:
+    except (EditConflict, services.BudgetConflict) as conflict:
         form.add_error(None, conflict)
     except ValidationError as error:
         if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
@@ -226,3 +228,19 @@ def scheme_import(request, pk):
             "forms_with_errors": [form] if form.errors else [],
         },
     )
+
+
+@login_required
+def sub_type_options(request, pk):
+    """The sub types of one scheme type, as <option>s for the scheme form's select (htmx)."""
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
+    catalogue = selectors.scheme_catalogue(plan=plan)
+    options = catalogue.sub_types.filter(scheme_type_id=_int(request.GET.get("scheme_type")))
+    return render(request, "schemes/_sub_type_options.html", {"options": options})
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

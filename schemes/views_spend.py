@@ -1,5 +1,7 @@
-"""Quarterly forecast and actual spend per scheme: a form with a row per scheme for the
-chosen quarter, and a spreadsheet import (nothing imported if any cell is wrong).
+"""Quarterly forecast and actual spend per scheme: a grid with a row per scheme for the
+chosen quarter (the year's budget, forecast outturn, actual spend, actual to date and
+variance, with totals by theme and for the plan, following the typing as the budget grid
+does), and a spreadsheet import (nothing imported if any cell is wrong).
 
 Needs EDIT_SCHEMES in the plan's area: spend is reported each quarter after the plan has
 been submitted, so it is checked in the area rather than against the frozen plan.
@@ -7,52 +9,23 @@ been submitted, so it is checked in the area rather than against the frozen plan
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from plans import permissions
-from plans.forms import MoneyField, NhsForm
+from plans import grids, permissions
+from plans.forms import NhsForm
 from plans.periods import FinancialYear
 from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from schemes import services
-from schemes.models import SchemeQuarterSpend
+from schemes.calculations import ZERO, SpendLine, spend_total
+from schemes.selectors import spend_grid_data
 from schemes.spend_resources import COLUMNS, validate
-
-
-class SpendForm(NhsForm):
-    """Two amounts per scheme: `forecast_<id>` and `actual_<id>` (pounds, optional)."""
-
-    # The quarter's rows as loaded ("scheme:version,…"), so a save from an old copy is refused.
-    versions = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, schemes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.schemes = schemes
-        for scheme in schemes:
-            self.fields[f"forecast_{scheme.pk}"] = MoneyField(
-                label=f"{scheme.name}: forecast outturn for the year", required=False
-            )
-            self.fields[f"actual_{scheme.pk}"] = MoneyField(
-                label=f"{scheme.name}: actual spend in the quarter", required=False
-            )
-
-    def expected_versions(self) -> dict[int, int]:
-        pairs = (item.split(":") for item in self.cleaned_data["versions"].split(",") if item)
-        return {int(scheme): int(version) for scheme, version in pairs}
-
-    def rows(self):
-        return {
-            s.pk: (self.cleaned_data[f"forecast_{s.pk}"], self.cleaned_data[f"actual_{s.pk}"])
-            for s in self.schemes
-        }
-
-    def pairs(self):
-        return [(s, self[f"forecast_{s.pk}"], self[f"actual_{s.pk}"]) for s in self.schemes]
 
 
 class SpendImportForm(NhsForm):
@@ -71,44 +44,102 @@ def _plan_and_period(request, pk, year, quarter):
     return plan, FinancialYear(year).quarter(quarter)
 
 
+def _spend_context(plan, period, data, cells) -> dict:
+    """Rows by theme with each scheme's budget, cells, actual to date and variance, and the
+    totals of each theme and of the plan, from what the cells hold (typed or stored)."""
+    blocks, lines, index = [], [], 0
+    for theme in data.themes:
+        rows, theme_lines = [], []
+        for scheme in (s for s in data.schemes if s.theme_id == theme.pk):
+            forecast, actual = cells[scheme.pk, "forecast"], cells[scheme.pk, "actual"]
+            line = SpendLine(
+                budget=data.budgets.get(scheme.pk),
+                forecast=forecast.value,
+                actual=actual.value,
+                actual_before=data.actual_before.get(scheme.pk, ZERO),
+            )
+            rows.append((scheme, index, forecast, actual, line))
+            theme_lines.append(line)
+            index += 1
+        blocks.append((theme, rows, spend_total(theme_lines)))
+        lines += theme_lines
+    return {
+        "plan": plan,
+        "period": period,
+        "blocks": blocks,
+        "total": spend_total(lines),
+        "quarters": [q for y in plan.years for q in y.quarters],
+        "uncounted": grids.errors(cells),
+        "scheme_count": len(data.schemes),
+    }
+
+
+def _spend_cells(plan, year, quarter, post=None):
+    data = spend_grid_data(plan=plan, year=year, quarter=quarter)
+    cells = grids.read_cells(
+        prefix="s", keys=data.cell_keys(), stored=data.stored, data=post, labels=data.labels()
+    )
+    return data, cells
+
+
+@login_required
+def spend_index(request, pk):
+    """The plan's quarterly spend: the quarter we are in, if the plan covers it, else its
+    first quarter."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    permissions.check_in_area(request.user, permissions.EDIT_SCHEMES, plan.area_id)
+    quarters = [q for y in plan.years for q in y.quarters]
+    current = next((q for q in quarters if q.start <= datetime.date.today() <= q.end), None)
+    chosen = current or quarters[0]
+    return redirect(
+        "schemes:spend_edit", pk=plan.pk, year=chosen.year.start_year, quarter=chosen.number
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def spend_edit(request, pk, year, quarter):
+    """The spend grid of one quarter: forecast outturn and actual spend per scheme, with
+    the year's budget, actual to date and variance, and totals by theme and for the plan."""
     plan, period = _plan_and_period(request, pk, year, quarter)
-    schemes = list(plan.schemes.select_related("theme").order_by("theme__order", "order", "name"))
-    initial = {}
-    loaded = SchemeQuarterSpend.objects.filter(scheme__plan=plan, year=year, quarter=quarter)
-    for spend in loaded:
-        initial[f"forecast_{spend.scheme_id}"] = spend.forecast
-        initial[f"actual_{spend.scheme_id}"] = spend.actual
-    initial["versions"] = ",".join(f"{s.scheme_id}:{s.lock_version}" for s in loaded)
-    form = SpendForm(request.POST or None, schemes=schemes, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    post = request.POST if request.method == "POST" else None
+    data, cells = _spend_cells(plan, year, quarter, post)
+    problems, conflicts = grids.errors(cells), []
+    if post is not None and not problems and "recalculate" not in post:
         try:
-            changed = services.quarter_spend_set(
+            changed = services.spend_grid_save(
                 plan=plan,
                 year=year,
                 quarter=quarter,
-                rows=form.rows(),
-                expected_versions=form.expected_versions(),
+                cells=grids.changes(cells),
                 user=request.user,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except services.SpendConflict as conflict:
+            grids.mark_conflicts(cells, conflict.current)
+            conflicts = [cells[key] for key in conflict.current]
         else:
             messages.success(request, f"Saved the {period.label} spend of {changed} scheme(s).")
             return redirect("schemes:spend_edit", pk=plan.pk, year=year, quarter=quarter)
-    return render(
-        request,
-        "schemes/spend_form.html",
-        {
-            "plan": plan,
-            "period": period,
-            "form": form,
-            "quarters": [q for y in plan.years for q in y.quarters],
-            "forms_with_errors": [form] if form.errors else [],
-        },
+    context = _spend_context(plan, period, data, cells)
+    context.update(
+        problems=problems,
+        conflicts=conflicts,
+        can_edit=True,
+        recalculated=post is not None and "recalculate" in post and not problems,
     )
+    return render(request, "schemes/spend_form.html", context)
+
+
+@login_required
+@require_POST
+def spend_totals(request, pk, year, quarter):
+    """The spend grid's computed cells and totals for what is typed now (htmx; saves
+    nothing)."""
+    plan, period = _plan_and_period(request, pk, year, quarter)
+    data, cells = _spend_cells(plan, year, quarter, request.POST)
+    context = _spend_context(plan, period, data, cells)
+    context["recalculated"] = True
+    return render(request, "schemes/_spend_totals.html", context)
 
 
 @login_required

@@ -59,3 +59,7 @@ RECORD_DECISIONS = EDIT_PLAN
 # The API answers instead of redirecting.
 API_VIEW = grid(anonymous=UNAUTHORISED, other_officer=FORBIDDEN, default=OK)
 API_SIGNED_IN = grid(anonymous=UNAUTHORISED, default=OK)
+# A page only administrators use (setting up areas and users).
+ADMINISTER = grid(anonymous=LOGIN, admin_user=OK, default=FORBIDDEN)
+# An address that only takes a POST (htmx fragments): a GET is refused once signed in.
+POST_ONLY = grid(anonymous=LOGIN, default=NOT_ALLOWED)

@@ -1,15 +1,13 @@
 """How money, dates, financial years and import problems read in the interface."""
 
 import datetime
-import re
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from plans import spreadsheets
 from plans.money import format_millions, format_money_input, format_pounds, format_thousands
+from plans.narrative import render as render_narrative
 from plans.periods import FinancialYear
 
 register = template.Library()
@@ -59,78 +57,11 @@ def financial_year(value) -> str:
     return FinancialYear(int(value)).label
 
 
-_NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
-_LETTERED_HEADING = re.compile(r"^[a-z]\)\s+.{1,100}$")
-
-
-def _list_items(lines) -> list[tuple[str, list[str]]]:
-    """Top-level items with their indented "  - " sub-items."""
-    items: list[tuple[str, list[str]]] = []
-    for raw in lines:
-        if raw.startswith(("  - ", "\t- ")) and items:
-            items[-1][1].append(raw.strip()[2:])
-        else:
-            line = raw.strip()
-            numbered = _NUMBERED.match(line)
-            items.append((numbered[2] if numbered else line[2:], []))
-    return items
-
-
-def _render_list(kind: str, lines) -> str:
-    tag, css = (
-        ("ol", "nhsuk-list nhsuk-list--number")
-        if kind == "number"
-        else ("ul", "nhsuk-list nhsuk-list--bullet")
-    )
-    html = []
-    for text, sub in _list_items(lines):
-        inner = "".join(f"<li>{escape(item)}</li>" for item in sub)
-        nested = f'<ul class="nhsuk-list nhsuk-list--bullet">{inner}</ul>' if sub else ""
-        html.append(f"<li>{escape(text)}{nested}</li>")
-    return f'<{tag} class="{css}">{"".join(html)}</{tag}>'
-
-
-def _kind(raw: str) -> str:
-    line = raw.strip()
-    if raw.startswith(("  - ", "\t- ")):
-        return "sub"
-    if line.startswith("- "):
-        return "bullet"
-    if _NUMBERED.match(line):
-        return "number"
-    return "text"
-
-
 @register.filter
 def narrative(text: str):
-    """Plan text to HTML, everything escaped: blank lines part paragraphs; "- " lines are
-    bullets, "  - " their sub-bullets, "1. " numbered items; a lone "a) …" line a heading."""
-    if not text:
-        return ""
-    html = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        lines = [line.rstrip() for line in block.strip("\n").split("\n") if line.strip()]
-        if len(lines) == 1 and _LETTERED_HEADING.match(lines[0].strip()):
-            html.append(f'<h3 class="nhsuk-heading-s">{escape(lines[0].strip())}</h3>')
-            continue
-        group: list[str] = []
-        group_kind = None
-        for line in lines + [None]:
-            kind = None if line is None else _kind(line)
-            if kind == "sub" and group_kind in ("bullet", "number"):
-                group.append(line)
-                continue
-            if kind != group_kind and group:
-                if group_kind == "text":
-                    html.append("<p>" + "<br>".join(escape(g.strip()) for g in group) + "</p>")
-                else:
-                    html.append(_render_list(group_kind, group))
-                group = []
-            if line is not None:
-                group_kind = "bullet" if kind == "sub" else kind
-                group.append(line)
-    # Every piece of text above went through escape(); only our own tags are unescaped.
-    return mark_safe("".join(html))  # nosec B308 B703
+    """Plan text (Markdown) as safe HTML, the same on the page and in the PDFs
+    (plans/narrative.py)."""
+    return render_narrative(text)
 
 
 @register.filter

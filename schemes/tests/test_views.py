@@ -36,6 +36,8 @@ def _form_data(scheme=None, **overrides):
         for index, budget in enumerate(scheme.budgets.order_by("year")):
             data[f"budgets-{index}-year"] = str(budget.financial_year)
             data[f"budgets-{index}-amount"] = str(budget.amount)
+            # The amount the page showed, as the form's hidden field sends it back.
+            data[f"budgets-{index}-was"] = str(budget.amount)
     data.update(overrides)
     return data
 

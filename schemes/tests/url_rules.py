@@ -1,4 +1,17 @@
-from tests.grid import API_SIGNED_IN, API_VIEW, EDIT_SCHEMES, VIEW, Rule, no_arguments
+from tests.grid import (
+    API_SIGNED_IN,
+    API_VIEW,
+    EDIT_PLAN,
+    EDIT_SCHEMES,
+    FORBIDDEN,
+    LOGIN,
+    POST_ONLY,
+    REDIRECT,
+    VIEW,
+    Rule,
+    grid,
+    no_arguments,
+)
 
 
 def _scheme(plan) -> dict:
@@ -28,5 +41,41 @@ RULES.update(
         "schemes:spend_import": Rule(
             EDIT_SCHEMES, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
         ),
+    }
+)
+
+
+# The plan's themes, the budget grid, the spend grid's index and totals, milestones.
+def _quarter(plan) -> dict:
+    return {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
+
+
+def _milestone(plan) -> dict:
+    from schemes import services
+
+    milestone = services.milestone_create(plan=plan, task="Develop the business case")
+    return {"pk": plan.pk, "milestone_pk": milestone.pk}
+
+
+RULES.update(
+    {
+        "schemes:theme_list": Rule(EDIT_SCHEMES),
+        "schemes:budget_grid": Rule(VIEW),
+        "schemes:budget_grid_totals": Rule(POST_ONLY),
+        "schemes:sub_type_options": Rule(EDIT_SCHEMES),
+        "schemes:spend_index": Rule(
+            grid(
+                anonymous=LOGIN,
+                officer=REDIRECT,
+                finance=REDIRECT,
+                admin_user=REDIRECT,
+                default=FORBIDDEN,
+            )
+        ),
+        "schemes:spend_totals": Rule(POST_ONLY, _quarter),
+        "schemes:milestone_list": Rule(VIEW),
+        "schemes:milestone_create": Rule(EDIT_PLAN),
+        "schemes:milestone_edit": Rule(EDIT_PLAN, _milestone),
+        "schemes:milestone_delete": Rule(EDIT_PLAN, _milestone),
     }
 )

@@ -13,17 +13,26 @@ from django.urls import reverse
 from metrics.selectors import metrics_overview
 from plans.models import NarrativeSection, Plan
 from plans.money import format_pounds
-from risks.models import Risk
+from risks.models import Risk, RiskRegister
 from schemes.selectors import plan_budget_summary, scheme_list
 
 
 @dataclass(frozen=True)
 class Check:
+    """One requirement: met or not, why, and where it is fixed: `url` opens the page with
+    the very field (`field`, its HTML id) that fixes it, and ends with `#field`."""
+
     group: str
     item: str
     ok: bool
     detail: str
     url: str
+    field: str = ""
+
+
+def _at(url: str, field: str) -> dict:
+    """The page and the field on it where a failing check is fixed."""
+    return {"url": f"{url}#{field}", "field": field}
 
 
 def _sections(plan: Plan) -> list[Check]:
@@ -34,7 +43,7 @@ def _sections(plan: Plan) -> list[Check]:
             f"Section “{label}” written",
             bool(written.get(key)),
             "Written." if written.get(key) else "This section has no text yet.",
-            reverse("plans:section_edit", args=[plan.pk, key]),
+            **_at(reverse("plans:section_edit", args=[plan.pk, key]), "id_body"),
         )
         for key, label in NarrativeSection.Key.choices
     ]
@@ -49,27 +58,32 @@ def _schemes(plan: Plan) -> list[Check]:
                 "The plan has schemes",
                 False,
                 "No scheme yet.",
-                reverse("schemes:scheme_create", args=[plan.pk]),
+                **_at(reverse("schemes:scheme_create", args=[plan.pk]), "id_name"),
             )
         ]
     checks = []
     for scheme in schemes:
-        missing = []
+        missing = []  # (what, the field of the scheme form that gives it)
         if scheme.theme_id is None:
-            missing.append("a theme")
+            missing.append(("a theme", "id_theme"))
         if scheme.scheme_type_id is None:
-            missing.append("a scheme type")
+            missing.append(("a scheme type", "id_scheme_type"))
         if not any(b.amount > 0 for b in scheme.budgets.all()):
-            missing.append("a budget")
+            missing.append(("a budget", "id_budgets-0-amount"))
         if not scheme.metrics.all() and not scheme.no_metric_reason.strip():
-            missing.append("a metric (or the reason it moves none)")
+            missing.append(("a metric (or the reason it moves none)", "id_no_metric_reason"))
         checks.append(
             Check(
                 "Schemes",
                 f"Scheme “{scheme.name}” has a theme, type, budget and metric",
                 not missing,
-                "Complete." if not missing else "Missing " + ", ".join(missing) + ".",
-                reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk]),
+                "Complete."
+                if not missing
+                else "Missing " + ", ".join(what for what, _ in missing) + ".",
+                **_at(
+                    reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk]),
+                    missing[0][1] if missing else "id_name",
+                ),
             )
         )
     return checks
@@ -78,9 +92,9 @@ def _schemes(plan: Plan) -> list[Check]:
 def _pooled_budget(plan: Plan) -> list[Check]:
     checks = []
     edit = reverse("plans:plan_edit", args=[plan.pk])
-    schemes = reverse("schemes:scheme_list", args=[plan.pk])
     for year in plan_budget_summary(plan=plan):
         label = year.year.label
+        prefix = f"id_year-{year.year.start_year}-"
         met = year.minimum_met
         checks.append(
             Check(
@@ -93,7 +107,7 @@ def _pooled_budget(plan: Plan) -> list[Check]:
                     else f"Agreed {format_pounds(year.agreed_total)} against a minimum of "
                     f"{format_pounds(year.minimum_required)}."
                 ),
-                edit,
+                **_at(edit, prefix + ("minimum_required" if met is None else "agreed_total")),
             )
         )
         difference = year.protected_social_care_difference
@@ -109,7 +123,9 @@ def _pooled_budget(plan: Plan) -> list[Check]:
                     f"{format_pounds(year.protected_social_care)}; stated "
                     f"{format_pounds(year.protected_social_care_stated)}."
                 ),
-                schemes if difference is not None else edit,
+                # Fixed by the figure the plan states (here) or by the budgets of the schemes
+                # that protect social care (the budget grid, linked from that page).
+                **_at(edit, prefix + "protected_social_care_stated"),
             )
         )
     return checks
@@ -123,6 +139,12 @@ def _metrics(plan: Plan) -> list[Check]:
             missing.append("a baseline")
         if not summary.targets:
             missing.append("a trajectory")
+        code = summary.metric.code
+        page = (
+            reverse("metrics:baseline_edit", args=[plan.pk, code])
+            if summary.baseline is None
+            else reverse("metrics:target_create", args=[plan.pk, code])
+        )
         checks.append(
             Check(
                 "Metrics",
@@ -130,7 +152,11 @@ def _metrics(plan: Plan) -> list[Check]:
                 "and trajectory",
                 not missing,
                 "Complete." if not missing else "Missing " + " and ".join(missing) + ".",
-                reverse("metrics:metric_detail", args=[plan.pk, summary.metric.code]),
+                **(
+                    _at(page, "id_value")
+                    if missing
+                    else _at(reverse("metrics:metric_detail", args=[plan.pk, code]), "maincontent")
+                ),
             )
         )
     return checks
@@ -149,7 +175,11 @@ def _risks(plan: Plan) -> list[Check]:
                 "The plan has a risk register with risks",
                 False,
                 "No open risk recorded.",
-                reverse("risks:register", args=[plan.pk]),
+                **(
+                    _at(reverse("risks:risk_create", args=[plan.pk]), "id_description")
+                    if RiskRegister.objects.filter(plan=plan).exists()
+                    else _at(reverse("risks:register_edit", args=[plan.pk]), "id_new_categories")
+                ),
             )
         ]
     checks = []
@@ -159,6 +189,7 @@ def _risks(plan: Plan) -> list[Check]:
             missing.append("mitigation")
         if not risk.rating_after.strip():
             missing.append("a rating after mitigation")
+        field = "id_mitigations" if not risk.mitigations.strip() else "id_rating_after"
         name = risk.description.strip().splitlines()[0][:80] if risk.description.strip() else ""
         checks.append(
             Check(
@@ -166,7 +197,7 @@ def _risks(plan: Plan) -> list[Check]:
                 f"Risk “{name}” has mitigation and a rating after it",
                 not missing,
                 "Complete." if not missing else "Missing " + " and ".join(missing) + ".",
-                reverse("risks:risk_edit", args=[plan.pk, risk.pk]),
+                **_at(reverse("risks:risk_edit", args=[plan.pk, risk.pk]), field),
             )
         )
     return checks
@@ -180,7 +211,7 @@ def _sign_offs(plan: Plan) -> list[Check]:
             "Sign-offs recorded",
             count > 0,
             f"{count} sign-off(s)." if count else "No one has signed the plan off.",
-            reverse("plans:plan_edit", args=[plan.pk]),
+            **_at(reverse("plans:sign_off_list", args=[plan.pk]), "id_on_behalf_of"),
         )
     ]
 

@@ -32,7 +32,7 @@ def _check(plan, start: str):
 def test_an_unwritten_section_fails_and_links_to_where_it_is_written(plan):
     check = _check(plan, "Section “Vision")
     assert not check.ok
-    assert check.url == reverse("plans:section_edit", args=[plan.pk, "vision"])
+    assert check.url == reverse("plans:section_edit", args=[plan.pk, "vision"]) + "#id_body"
     section = plan.sections.get(key=NarrativeSection.Key.VISION)
     plan_services.section_update(section=section, body="Our vision.", expected_version=None)
     assert _check(plan, "Section “Vision").ok
@@ -44,7 +44,8 @@ def test_a_scheme_without_a_scheme_type_fails(plan):
     assert "a scheme type" in check.detail
     assert "metric" not in check.detail  # it has one
     scheme = plan.schemes.get(name="Local area coordination")
-    assert check.url == reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk])
+    url = reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk])
+    assert check.url == url + "#id_scheme_type"
     kind = SchemeType.objects.create(planning_year=2014, name="Integrated care")
     scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
     assert _check(plan, "Scheme “Local area coordination”").ok
@@ -88,7 +89,7 @@ def test_a_pooled_budget_below_the_minimum_fails(plan):
     check = _check(plan, "2015/16: pooled budget")
     assert not check.ok
     assert "£15,999,999.99" in check.detail
-    assert check.url == reverse("plans:plan_edit", args=[plan.pk])
+    assert check.url == reverse("plans:plan_edit", args=[plan.pk]) + "#id_year-2015-agreed_total"
 
 
 def test_protected_social_care_short_of_what_is_stated_fails(plan):
@@ -103,7 +104,7 @@ def test_a_metric_without_baseline_or_trajectory_fails_until_both_are_set(plan):
     check = _check(plan, f"Metric “{metric.short_name}”")
     assert not check.ok
     assert check.detail == "Missing a baseline and a trajectory."
-    assert check.url == reverse("metrics:metric_detail", args=[plan.pk, metric.code])
+    assert check.url == reverse("metrics:baseline_edit", args=[plan.pk, metric.code]) + "#id_value"
     metric_services.baseline_set(
         plan=plan,
         metric=metric,
@@ -174,3 +175,49 @@ def test_the_api_returns_the_same_checks(client_for, board, plan):
     assert [(c["item"], c["ok"], c["detail"]) for c in body] == [
         (c.item, c.ok, c.detail) for c in expected
     ]
+
+
+def _incomplete(plan) -> None:
+    """The fixture plan failing the checks it passes as built: a register with a risk
+    missing its mitigation, a metric with a baseline and no trajectory, a scheme with no
+    budget, and a pooled budget with no stated protection."""
+    register = risk_services.register_create(plan=plan, scale="lmh", categories=["Finance"])
+    risk_services.risk_create(
+        register=register,
+        category=register.categories.get(),
+        description="Savings not delivered",
+        rating_before="H",
+    )
+    metric_services.baseline_set(
+        plan=plan,
+        metric=MetricDefinition.objects.get(code="delayed-transfers-of-care"),
+        granularity="year",
+        start=datetime.date(2013, 4, 1),
+        end=datetime.date(2014, 3, 31),
+        value=Decimal("292.71"),
+    )
+    scheme_services.scheme_create(
+        plan=plan, theme=plan.themes.first(), name="Carers support", status="new"
+    )
+    plan_services.plan_year_set(
+        plan=plan,
+        year=2015,
+        minimum_required=Decimal("16000000"),
+        agreed_total=Decimal("15000000"),
+    )
+
+
+@pytest.mark.parametrize("state", ["as built", "incomplete"])
+def test_every_failing_check_links_to_the_field_that_fixes_it(client_for, officer, plan, state):
+    """Follow every "Fix" link as the officer: the page opens and holds the field named."""
+    if state == "incomplete":
+        _incomplete(plan)
+    client = client_for(officer)
+    failing = [c for c in plan_checks(plan=plan) if not c.ok]
+    assert len({c.group for c in failing}) >= 5, failing
+    for check in failing:
+        page, fragment = check.url.split("#")
+        assert fragment == check.field
+        response = client.get(page, follow=True)
+        assert response.status_code == 200, check
+        assert f'id="{check.field}"' in response.content.decode(), check

@@ -48,3 +48,65 @@ def test_board_member_reads_the_sections_with_no_edit_links(page, login, sample)
 
     response = page.goto(f"/plans/{sample.plan.pk}/sections/vision/edit/")
     assert response.status == 403
+
+
+WORD_CLIPBOARD = (
+    "<html><body><!--StartFragment--><h2>Our aims</h2>"
+    "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><span style='mso-list:Ignore'>"
+    "·<span>&nbsp;</span></span>Care closer to home</p>"
+    "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><span style='mso-list:Ignore'>"
+    "·<span>&nbsp;</span></span>Fewer emergency admissions</p>"
+    "<table border=1><tr><td><b>Scheme</b></td><td><b>£000</b></td></tr>"
+    "<tr><td>Falls service</td><td>1,444</td></tr></table><!--EndFragment--></body></html>"
+)
+
+
+def test_pasting_from_word_keeps_lists_and_tables_and_the_preview_follows(
+    page, login, sample, screenshot_dir
+):
+    login(page, "leics_officer")
+    page.goto(f"/plans/{sample.plan.pk}/sections/aims/edit/")
+    box = page.get_by_role("textbox", name=NarrativeSection.Key.AIMS.label)
+    box.fill("Our plan for 2014/15:\n\n")
+    page.evaluate(
+        """([html]) => {
+            const box = document.querySelector("textarea");
+            box.setSelectionRange(box.value.length, box.value.length);
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Our aims");
+            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }""",
+        [WORD_CLIPBOARD],
+    )
+    expect(box).to_have_value(
+        "Our plan for 2014/15:\n\n## Our aims\n\n- Care closer to home\n"
+        "- Fewer emergency admissions\n\n| **Scheme** | **£000** |\n| --- | --- |\n"
+        "| Falls service | 1,444 |"
+    )
+    preview = page.locator("#narrative-preview")
+    expect(preview.get_by_role("heading", name="Our aims")).to_be_visible()
+    expect(preview.get_by_role("listitem")).to_have_text(
+        ["Care closer to home", "Fewer emergency admissions"]
+    )
+    expect(preview.get_by_role("cell", name="1,444")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "narrative-preview.png", full_page=True)
+    page.get_by_role("button", name="Save section").click()
+    section = sample.plan.sections.get(key="aims")
+    assert "| Falls service | 1,444 |" in section.body
+
+
+def test_the_preview_button_works_without_script(browser, live_server, login, sample):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, "leics_officer")
+        page.goto(f"/plans/{sample.plan.pk}/sections/vision/edit/")
+        page.get_by_role("textbox").fill("## Home first\n\n1. Assess\n2. Support")
+        page.get_by_role("button", name="Preview").click()
+        preview = page.locator("#narrative-preview")
+        expect(preview.get_by_role("heading", name="Home first")).to_be_visible()
+        expect(preview.get_by_role("listitem")).to_have_text(["Assess", "Support"])
+        assert sample.plan.sections.get(key="vision").body == ""
+    finally:
+        context.close()

@@ -1,0 +1,170 @@
+"""The plan's partner organisations (its local authority and its CCGs or integrated care
+boards, chosen from the area's partners) and each partner's contribution per year, as a
+grid of money cells (plans/grids.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from plans import grids, permissions, services
+from plans.forms import NhsForm
+from plans.models import Contribution, Organisation, Plan
+
+
+class PartnersForm(NhsForm):
+    local_authority = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not chosen yet",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    nhs_partners = forms.ModelMultipleChoiceField(
+        label="Clinical commissioning groups or integrated care boards",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "local_authority": plan.local_authority_id,
+                "nhs_partners": [o.pk for o in plan.ccgs.all()],
+                "lock_version": plan.lock_version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # The area's partners, and whoever the plan already names (a plan made before its
+        # area's partners were listed keeps them).
+        partners = Organisation.objects.filter(areas=plan.area_id) | Organisation.objects.filter(
+            pk__in=[plan.local_authority_id or 0, *[o.pk for o in plan.ccgs.all()]]
+        )
+        partners = partners.distinct().order_by("name")
+        self.fields["local_authority"].queryset = partners.filter(
+            kind=Organisation.Kind.LOCAL_AUTHORITY
+        )
+        self.fields["nhs_partners"].queryset = partners.filter(
+            kind__in=Organisation.NHS_COMMISSIONERS
+        )
+
+
+def _plan(request, pk, action):
+    queryset = Plan.objects.select_related("area", "local_authority").prefetch_related("ccgs")
+    return permissions.get_plan(request.user, pk, action, queryset=queryset)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partners_edit(request, pk):
+    plan = _plan(request, pk, permissions.EDIT_PLAN)
+    form = PartnersForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_partners_set(
+                plan=plan,
+                local_authority=form.cleaned_data["local_authority"],
+                nhs_partners=list(form.cleaned_data["nhs_partners"]),
+                expected_version=form.cleaned_data["lock_version"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Partner organisations saved.")
+            return redirect("plans:contributions", pk=plan.pk)
+    return render(
+        request,
+        "plans/partners_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "forms_with_errors": [form] if form.errors else [],
+            "can_set_up_area": permissions.administers(request.user),
+        },
+    )
+
+
+def _rows(plan) -> list[tuple[str, Organisation, str]]:
+    """(row key, partner, kind) for each partner and kind of contribution."""
+    partners = ([plan.local_authority] if plan.local_authority else []) + sorted(
+        plan.ccgs.all(), key=lambda o: o.name
+    )
+    return [
+        (f"{o.pk}_{kind}", o, kind)
+        for o in partners
+        for kind in (Contribution.Kind.MINIMUM, Contribution.Kind.ADDITIONAL)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contributions(request, pk):
+    """Each partner's contribution per year: read by all who read the plan, typed by those
+    who keep its money (EDIT_SCHEMES: officers and finance leads)."""
+    plan = _plan(request, pk, permissions.VIEW)
+    can_edit = permissions.can(request.user, permissions.EDIT_SCHEMES, plan)
+    if request.method == "POST":
+        permissions.check(request.user, permissions.EDIT_SCHEMES, plan)
+    rows = _rows(plan)
+    years = plan.years
+    stored = {
+        (f"{c.organisation_id}_{c.kind}", c.year): c.amount
+        for c in Contribution.objects.filter(plan=plan)
+    }
+    keys = [(key, y.start_year) for key, _, _ in rows for y in years]
+    labels = {
+        (key, y.start_year): f"{o} ({Contribution.Kind(kind).label.lower()}), {y.label}"
+        for key, o, kind in rows
+        for y in years
+    }
+    cells = grids.read_cells(
+        prefix="c",
+        keys=keys,
+        stored=stored,
+        data=request.POST if request.method == "POST" else None,
+        labels=labels,
+    )
+    problems, conflicts = grids.errors(cells), []
+    if request.method == "POST" and not problems:
+        by_key = {key: (o.pk, kind) for key, o, kind in rows}
+        changes = {(*by_key[row], year): pair for (row, year), pair in grids.changes(cells).items()}
+        try:
+            changed = services.contributions_save(plan=plan, cells=changes, user=request.user)
+        except services.ContributionConflict as conflict:
+            refused = {(f"{o}_{k}", y): amount for (o, k, y), amount in conflict.current.items()}
+            grids.mark_conflicts(cells, refused)
+            conflicts = [cells[key] for key in refused]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:contributions", pk=plan.pk)
+        else:
+            messages.success(request, f"Saved {changed} contribution(s).")
+            return redirect("plans:contributions", pk=plan.pk)
+    table = [(o, kind, [cells[key, y.start_year] for y in years]) for key, o, kind in rows]
+    totals = [
+        sum((c.value or 0 for (_, year), c in cells.items() if year == y.start_year), 0)
+        for y in years
+    ]
+    agreed = {py.year: py.agreed_total for py in plan.plan_years.all()}
+    return render(
+        request,
+        "plans/contributions.html",
+        {
+            "plan": plan,
+            "years": years,
+            "table": table,
+            "totals": totals,
+            "agreed": [agreed.get(y.start_year) for y in years],
+            "can_edit": can_edit,
+            "problems": problems,
+            "conflicts": conflicts,
+            "kinds": Contribution.Kind,
+        },
+    )
