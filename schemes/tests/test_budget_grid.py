@@ -128,7 +128,7 @@ def test_a_submitted_plan_takes_no_budget_change(client_for, officer, plan):
     plan.status = plan.Status.SUBMITTED
     plan.save()
     assert client_for(officer).post(_url(plan), _loaded(plan)).status_code == 403
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(Exception, match="no longer changes"):
         services.budget_grid_save(plan=plan, cells={(1, 2014): (None, Decimal(1))})
 
 

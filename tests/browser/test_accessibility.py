@@ -18,9 +18,10 @@ def test_skip_link_is_the_first_thing_the_keyboard_reaches(page, login, sample):
     expect(focused).to_have_text("Skip to main content")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#maincontent$"))
-    # Past the header and the breadcrumbs: the next Tab reaches the first link in <main>.
+    # Past the header, the breadcrumbs and the plan's navigation: the next Tab reaches the
+    # first link in <main>.
     page.keyboard.press("Tab")
-    expect(focused).to_have_text("Schemes")
+    expect(focused).to_have_text("Funds")
     expect(page.locator("main :focus")).to_have_count(1)
 
 
