@@ -116,17 +116,17 @@ def _run(form, call):
     return None
 
 
-def _form_page(request, plan, metric, form, *, title, button):
+def _form_page(request, plan, metric, form, *, template="metrics/figure_form.html", **context):
+    """A form page of one metric; a form in error is listed for the error summary."""
     return render(
         request,
-        "metrics/figure_form.html",
+        template,
         {
             "plan": plan,
             "metric": metric,
             "form": form,
-            "title": title,
-            "button": button,
             "forms_with_errors": [form] if form.errors else [],
+            **context,
         },
     )
 
@@ -250,21 +250,6 @@ def actual_import(request, pk):
     )
 
 
-def _rebase_page(request, plan, summary, form, template, rebase=None):
-    return render(
-        request,
-        template,
-        {
-            "plan": plan,
-            "metric": summary.metric,
-            "summary": summary,
-            "rebase": rebase,
-            "form": form,
-            "forms_with_errors": [form] if form.errors else [],
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def spc_rebase_create(request, pk, code):
@@ -289,7 +274,14 @@ def spc_rebase_create(request, pk, code):
         if _run(form, call) is not None:
             messages.success(request, f"Limits recalculated from {actual.period_label}.")
             return redirect("metrics:metric_detail", pk=plan.pk, code=code)
-    return _rebase_page(request, plan, summary, form, "metrics/spc_rebase_form.html")
+    return _form_page(
+        request,
+        plan,
+        summary.metric,
+        form,
+        template="metrics/spc_rebase_form.html",
+        summary=summary,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -309,4 +301,12 @@ def spc_rebase_delete(request, pk, code, rebase_pk):
         if _run(form, call) is not None:
             messages.success(request, f"Limits run on over {rebase.period_label} again.")
             return redirect("metrics:metric_detail", pk=plan.pk, code=code)
-    return _rebase_page(request, plan, summary, form, "metrics/spc_rebase_delete.html", rebase)
+    return _form_page(
+        request,
+        plan,
+        summary.metric,
+        form,
+        template="metrics/spc_rebase_delete.html",
+        summary=summary,
+        rebase=rebase,
+    )
