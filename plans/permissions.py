@@ -115,6 +115,7 @@ ALLOWED_ON_FROZEN = frozenset({ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS})
 RECORDS_ALLOWED_ON_FROZEN = frozenset(
     {
         "metrics.actual",
+        "metrics.spcrebase",  # SPC limits recalculated over the actuals, as they come
         "schemes.schemequarterspend",
         "schemes.planquarterspend",
         "schemes.schemeimpact",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from metrics import services
-from metrics.models import Actual, SpcRebase
+from metrics.models import Actual, MetricDefinition, SpcRebase
 from metrics.tests.conftest import add_months
 
 
@@ -149,3 +149,18 @@ def test_the_executive_sees_the_rebase_but_cannot_make_one(
     content = client.get(_detail(plan, admissions)).content.decode()
     assert "Merger" in content and "Recalculate the limits" not in content
     assert client.get(_rebase_url(plan, admissions)).status_code == 403
+
+
+def test_an_agreed_plan_still_takes_a_recalculation_of_the_limits(client_for, officer, plan):
+    """Rebasing reads the actuals recorded after agreement; it is not the plan's content."""
+    from plans.permissions import frozen_owner
+    from tests.cycle import agree_plan
+
+    agreed = agree_plan(plan)
+    metric = MetricDefinition.objects.get(code="non-elective-admissions")
+    add_months(agreed, metric, 14)
+    assert client_for(officer).get(_rebase_url(agreed, metric)).status_code == 200
+    rebase = services.spc_rebase_create(
+        actual=_month(agreed, metric, 2014, 9), reason="New team", user=officer
+    )
+    assert frozen_owner(rebase) is None
