@@ -1,6 +1,7 @@
 """The governance read API, scoped to the caller's areas by `plans.permissions`."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -9,9 +10,16 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance import selectors
-from governance.models import Board
-from governance.serializers import ActionSerializer, BoardSerializer, MeetingSerializer
+from governance import selectors, services
+from governance.approvables import object_for
+from governance.models import Board, Meeting
+from governance.serializers import (
+    ActionSerializer,
+    BoardSerializer,
+    DecisionInputSerializer,
+    DecisionSerializer,
+    MeetingSerializer,
+)
 from plans import permissions
 from plans.openapi import REFUSALS
 
@@ -37,6 +45,69 @@ class BoardMeetingsApi(APIView):
         board = permissions.get_in_area(request.user, Board.objects.all(), pk, permissions.VIEW)
         meetings = selectors.meetings_for_api(board=board)
         return Response(MeetingSerializer(meetings, many=True).data)
+
+
+class MeetingDecisionsApi(APIView):
+    """Record a decision of a meeting, with what it approves or ratifies (one transaction:
+    a refused approval records nothing). For the board's members and the area's officers."""
+
+    @extend_schema(
+        operation_id="meetings_decisions_create",
+        summary="Record a decision of a meeting, with what it approves or ratifies",
+        request=DecisionInputSerializer,
+        responses={
+            201: DecisionSerializer,
+            400: inline_serializer(
+                "DecisionRefused", {"detail": serializers.ListField(child=serializers.CharField())}
+            ),
+            **REFUSALS,
+        },
+    )
+    def post(self, request, pk):
+        meeting = permissions.get_in_area(
+            request.user, Meeting.objects.select_related("board"), pk, permissions.VIEW
+        )
+        permissions.check_decide(request.user, meeting.board)
+        given = DecisionInputSerializer(data=request.data)
+        if not given.is_valid():
+            return Response({"detail": _messages(given.errors)}, status=400)
+        data = given.validated_data
+        item = meeting.items.filter(number=data["item"]).first()
+        if item is None:
+            return Response({"detail": [f"The meeting has no item {data['item']}."]}, status=400)
+        objects = {}
+        for name in ("approves", "ratifies"):
+            ref = data.get(name)
+            if ref:
+                objects[name] = object_for(f"{ref['type']}:{ref['id']}", area_id=meeting.area_id)
+                if objects[name] is None:
+                    return Response(
+                        {"detail": [f"No such {ref['type']} in this area."]}, status=400
+                    )
+        try:
+            decision = services.decision_record(
+                item=item,
+                kind=data["kind"],
+                text=data["text"],
+                approves=objects.get("approves"),
+                ratifies=objects.get("ratifies"),
+                user=request.user,
+            )
+        except ValidationError as error:
+            return Response({"detail": error.messages}, status=400)
+        return Response(DecisionSerializer(decision).data, status=201)
+
+
+def _messages(errors, prefix: str = "") -> list[str]:
+    """DRF's (possibly nested) field errors as "field: message" lines."""
+    found = []
+    for field, problems in errors.items():
+        name = f"{prefix}{field}"
+        if isinstance(problems, dict):
+            found += _messages(problems, f"{name}.")
+        else:
+            found += [f"{name}: {problem}" for problem in problems]
+    return found
 
 
 class ActionListApi(APIView):
@@ -81,4 +152,9 @@ urlpatterns = [
     path("boards/", BoardListApi.as_view(), name="api-boards"),
     path("boards/<int:pk>/meetings/", BoardMeetingsApi.as_view(), name="api-board-meetings"),
     path("actions/", ActionListApi.as_view(), name="api-actions"),
+    path(
+        "meetings/<int:pk>/decisions/",
+        MeetingDecisionsApi.as_view(),
+        name="api-meeting-decisions",
+    ),
 ]

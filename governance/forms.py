@@ -1,8 +1,8 @@
 from django import forms
 
+from governance.approvables import APPROVABLES, is_approvable, object_for, token_of
 from governance.models import Attendance, Decision, Meeting
 from plans.forms import NhsForm
-from plans.models import Plan
 
 _INPUT = {"class": "nhsuk-input"}
 _SELECT = {"class": "nhsuk-select"}
@@ -38,8 +38,24 @@ class MeetingForm(NhsForm):
     status = forms.ChoiceField(choices=Meeting.Status.choices, widget=forms.Select(attrs=_SELECT))
 
 
-def _area_plans(area_id):
-    return Plan.objects.filter(area_id=area_id).order_by("-first_year", "-version_date")
+def concern_choices(area_id: int) -> list[tuple[str, str]]:
+    """Everything of an area an agenda item may put to a meeting for decision: its plan
+    versions, returns and fund releases (governance/approvables.py), as form tokens."""
+    choices = [("", "Nothing to decide")]
+    for approvable in APPROVABLES.values():
+        for obj in approvable.candidates(area_id)[:200]:
+            choices.append((token_of(obj), f"{approvable.noun.capitalize()}: {obj}"))
+    return choices
+
+
+def _linked(item) -> list:
+    """What an agenda item concerns that a decision may approve (its links' objects)."""
+    objects = []
+    for link in item.links.all():
+        obj = link.target
+        if obj is not None and is_approvable(obj):
+            objects.append(obj)
+    return objects
 
 
 class ItemForm(NhsForm):
@@ -51,11 +67,11 @@ class ItemForm(NhsForm):
         widget=forms.TextInput(attrs=_INPUT),
     )
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs=_TEXTAREA))
-    plan = forms.ModelChoiceField(
-        label="Plan version it concerns (optional)",
-        queryset=None,
+    concerns = forms.ChoiceField(
+        label="What it puts to the meeting for decision (optional)",
         required=False,
         widget=forms.Select(attrs=_SELECT),
+        help_text="A decision under this item can approve only what the item concerns.",
     )
     report_title = forms.CharField(
         label="Report title (optional)",
@@ -67,7 +83,17 @@ class ItemForm(NhsForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = _area_plans(meeting.area_id)
+        self.meeting = meeting
+        self.fields["concerns"].choices = concern_choices(meeting.area_id)
+
+    def clean_concerns(self):
+        token = self.cleaned_data["concerns"]
+        if not token:
+            return None
+        obj = object_for(token, area_id=self.meeting.area_id)
+        if obj is None:
+            raise forms.ValidationError("Choose something of this board's area.")
+        return obj
 
 
 class AttendanceForm(NhsForm):
@@ -112,33 +138,94 @@ class DecisionForm(NhsForm):
         widget=forms.Textarea(attrs=_TEXTAREA),
         help_text="As minuted, for example “That the Better Care Fund Plan be approved”.",
     )
-    approves = forms.ModelChoiceField(
-        label="Plan version it approves (optional)",
-        queryset=None,
+    approves = forms.ChoiceField(
+        label="What it approves (optional)",
         required=False,
         widget=forms.Select(attrs=_SELECT),
-        help_text="The plan version becomes “Agreed by HWB”. An approval cannot be undone.",
+        help_text="Only what this item concerns. A plan version becomes “Agreed by HWB”; a "
+        "return is locked. An approval cannot be undone.",
+    )
+    ratifies = forms.ChoiceField(
+        label="Approval under delegation it ratifies (optional)",
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
     )
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approves"].queryset = _area_plans(meeting.area_id)
+        self.item = item
+        linked = _linked(item)
+        self.objects = {token_of(obj): obj for obj in linked}
+        self.fields["approves"].choices = [("", "Nothing")] + [
+            (token_of(obj), str(obj)) for obj in linked
+        ]
+        self.fields["ratifies"].choices = [("", "Nothing")] + [
+            (token_of(obj), str(obj)) for obj in linked
+        ]
+
+    def _object(self, name):
+        token = self.cleaned_data.get(name)
+        return self.objects.get(token) if token else None
 
     def clean(self):
         data = super().clean()
-        if data.get("approves") and data.get("kind") not in Decision.APPROVING_KINDS:
-            self.add_error("kind", "Only a decision to approve can approve a plan version.")
+        data["approves"] = self._object("approves")
+        data["ratifies"] = self._object("ratifies")
+        kind = data.get("kind")
+        if data["approves"] is not None and kind not in Decision.APPROVING_KINDS:
+            self.add_error("kind", "Only a decision to approve or to release funds approves.")
+        if data["ratifies"] is not None and kind != Decision.Kind.RATIFY:
+            self.add_error("kind", "Only a decision to ratify ratifies an approval.")
+        if kind == Decision.Kind.RATIFY and data["ratifies"] is None:
+            self.add_error("ratifies", "Choose the approval under delegation it ratifies.")
         return data
 
 
 class ApprovalForm(NhsForm):
-    plan = forms.ModelChoiceField(
-        label="Plan version approved", queryset=None, widget=forms.Select(attrs=_SELECT)
-    )
+    """What an approving decision already minuted approved: one of its item's objects."""
 
-    def __init__(self, *args, meeting, **kwargs):
+    approves = forms.ChoiceField(label="What it approved", widget=forms.Select(attrs=_SELECT))
+
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = _area_plans(meeting.area_id)
+        linked = _linked(item)
+        self.objects = {token_of(obj): obj for obj in linked}
+        self.fields["approves"].choices = [(token_of(obj), str(obj)) for obj in linked]
+
+    def clean_approves(self):
+        return self.objects[self.cleaned_data["approves"]]
+
+
+class DecideForm(NhsForm):
+    """Record a board's decision on one object from its page: where it was decided (a
+    meeting of a board with the power, and the item that put it, or a new item) and the
+    resolution as minuted."""
+
+    where = forms.ChoiceField(label="Meeting and agenda item", widget=forms.Select(attrs=_SELECT))
+    text = forms.CharField(label="Resolution", widget=forms.Textarea(attrs=_TEXTAREA))
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = {key: place for key, _, place in places}
+        self.fields["where"].choices = [(key, label) for key, label, _ in places]
+
+    def clean_where(self):
+        return self.places[self.cleaned_data["where"]]
+
+
+class DelegatedApprovalForm(NhsForm):
+    text = forms.CharField(
+        label="Your decision",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="As it will be reported to the board, for example “That the quarter four "
+        "return be approved for submission to NHS England by 31 May”.",
+    )
+    reason = forms.CharField(
+        label="Why it could not wait for the board",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        help_text="For example, NHS England's deadline falls before the board next meets.",
+    )
 
 
 class ActionForm(NhsForm):

@@ -62,6 +62,16 @@ class Board(models.Model):
             raise ValidationError({"reports_to": "A board cannot report to itself."})
 
 
+class TermsQuerySet(models.QuerySet):
+    def in_force(self, board, on: datetime.date):
+        """The board's terms of reference in force on `on`: the latest approved by then."""
+        return (
+            self.filter(board=board, approved_on__isnull=False, approved_on__lte=on)
+            .order_by("-approved_on", "-pk")
+            .first()
+        )
+
+
 class TermsOfReference(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="terms")
     version = models.CharField(max_length=40)
@@ -72,6 +82,8 @@ class TermsOfReference(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = TermsQuerySet.as_manager()
+
     class Meta:
         ordering = ["board", "-approved_on", "-pk"]
         verbose_name_plural = "terms of reference"
@@ -81,6 +93,51 @@ class TermsOfReference(models.Model):
 
     def __str__(self):
         return f"{self.board} terms of reference {self.version}"
+
+
+class Power(models.Model):
+    """What a board's terms of reference let it approve: itself at its meetings, or (with a
+    `delegate`) through the named officer they delegate to, whose approvals await the
+    board's ratification at a later meeting."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan versions"
+        QUARTERLY_RETURN = "quarterly_return", "Quarterly returns (quarters 1 to 3)"
+        YEAR_END_RETURN = "year_end_return", "Year-end returns (quarter 4)"
+        FUND_RELEASE = "fund_release", "Releases from contingency and risk-pool funds"
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="powers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegated_powers",
+        help_text="The named officer the terms delegate this power to; empty: the board.",
+    )
+    delegate_post = models.CharField(
+        max_length=200, blank=True, help_text="The officer's post, as the terms name it."
+    )
+    conditions = models.TextField(
+        blank=True, help_text="When the power may be used, as the terms of reference say."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["terms", "kind", "pk"]
+
+    def __str__(self):
+        who = self.delegate_post or "the board"
+        return f"{self.get_kind_display()}: {who} ({self.terms})"
+
+    def clean(self):
+        if self.delegate_id and not self.delegate_post.strip():
+            raise ValidationError({"delegate_post": "Name the officer's post."})
+
+    @property
+    def is_delegated(self) -> bool:
+        return bool(self.delegate_id or self.delegate_post)
 
 
 class BoardMember(models.Model):
@@ -266,6 +323,7 @@ class Decision(models.Model):
         NOTE = "note", "Note"
         DELEGATE = "delegate", "Delegate"
         RELEASE_FUNDS = "release_funds", "Release funds"
+        RATIFY = "ratify", "Ratify an approval made under delegation"
         REFER = "refer", "Refer"
 
     APPROVING_KINDS = (Kind.APPROVE, Kind.RELEASE_FUNDS)
@@ -356,15 +414,65 @@ class Action(models.Model):
         return self.status == self.Status.OPEN and self.due_on < today
 
 
-class Approval(models.Model):
-    """A decision approved this object (one version of it). Never changed once made."""
+class OfficerDecision(models.Model):
+    """A decision an officer took under a power their board's terms of reference delegate to
+    them (when, say, NHS England's deadline falls before the board meets)."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="approvals")
+    power = models.ForeignKey(Power, on_delete=models.PROTECT, related_name="decisions")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    text = models.TextField()
+    reason = models.TextField(blank=True, help_text="Why it could not wait for the board.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_on", "pk"]
+
+    def __str__(self):
+        return f"{self.power.delegate_post}, {self.decided_on:%-d %B %Y}: {self.text[:60]}"
+
+
+class Approval(models.Model):
+    """A decision approved this object (one version of it). Never changed once made, but
+    for the ratification of an approval made under delegation.
+
+    The decision is a board's (`decision`, at a meeting) or an officer's under delegation
+    (`officer_decision`); `power` is what allowed it, `approved_on` the day, `checksum` what
+    exactly was approved (the snapshot of a plan version or return).
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
+    officer_decision = models.OneToOneField(
+        OfficerDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approval",
+    )
+    power = models.ForeignKey(
+        Power, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     approved = GenericForeignKey("content_type", "object_id")
     label = models.CharField(max_length=300, help_text="The object as it read when approved.")
+    approved_on = models.DateField(null=True, blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the snapshot approved, if it has one."
+    )
+    ratified_by = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratifications",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -377,12 +485,29 @@ class Approval(models.Model):
             # Each plan row is one version, so one approval per object is one per version.
             models.UniqueConstraint(
                 fields=["content_type", "object_id"], name="one_approval_per_object"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=False, officer_decision__isnull=True)
+                | models.Q(decision__isnull=True, officer_decision__isnull=False),
+                name="approval_by_one_decision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ratified_by__isnull=True) | models.Q(decision__isnull=True),
+                name="only_delegated_approvals_are_ratified",
+            ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
         return f"{self.label}: approved"
+
+    @property
+    def under_delegation(self) -> bool:
+        return self.officer_decision_id is not None
+
+    @property
+    def awaits_ratification(self) -> bool:
+        return self.under_delegation and self.ratified_by_id is None
 
 
 class Deadline(models.Model):

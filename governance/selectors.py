@@ -17,6 +17,7 @@ from governance.models import (
     Deadline,
     Decision,
     DeclarationOfInterest,
+    ItemLink,
     Meeting,
     MinutePoint,
     TermsOfReference,
@@ -55,9 +56,9 @@ def board_page_queryset():
     return Board.objects.select_related("area", "reports_to").prefetch_related(
         Prefetch(
             "terms",
-            queryset=TermsOfReference.objects.select_related("approved_by").order_by(
-                "-approved_on", "-pk"
-            ),
+            queryset=TermsOfReference.objects.select_related("approved_by")
+            .prefetch_related("powers__delegate")
+            .order_by("-approved_on", "-pk"),
         ),
         Prefetch("members", queryset=BoardMember.objects.order_by("order", "name")),
         Prefetch("meetings", queryset=Meeting.objects.order_by("-date", "-time")),
@@ -66,7 +67,7 @@ def board_page_queryset():
 
 def meeting_page_queryset():
     """A meeting with everything its page, minutes and PDF show, in a constant number of
-    queries however many items, points and decisions it has (ten)."""
+    queries however many items, points and decisions it has (eleven)."""
     return Meeting.objects.select_related("board", "area").prefetch_related(
         Prefetch(
             "items",
@@ -77,7 +78,8 @@ def meeting_page_queryset():
                 Prefetch(
                     "decisions",
                     queryset=Decision.objects.order_by("order").prefetch_related(
-                        Prefetch("approvals", queryset=Approval.objects.order_by("pk"))
+                        Prefetch("approvals", queryset=Approval.objects.order_by("pk")),
+                        Prefetch("ratifications", queryset=Approval.objects.order_by("pk")),
                     ),
                 ),
             ),
@@ -121,12 +123,27 @@ class ForwardMeeting:
 
 
 @dataclass
+class Awaiting:
+    """Something put forward for a board's decision, and where it stands: the coming item
+    that puts it to a meeting, if any."""
+
+    obj: object
+    noun: str
+    url: str
+    put_forward_on: datetime.date | None
+    item: AgendaItem | None = None
+
+
+@dataclass
 class ForwardPlan:
     """Coming meetings of a board, each with the deadlines it is the last chance to meet,
-    and the deadlines with no meeting of the board on or before them (`unmet`)."""
+    and the deadlines with no meeting of the board on or before them (`unmet`); what
+    awaits its decision, and its delegate's approvals awaiting its ratification."""
 
     meetings: list[ForwardMeeting]
     unmet: list[Deadline]
+    awaiting: list[Awaiting] = field(default_factory=list)
+    to_ratify: list[Approval] = field(default_factory=list)
 
     @property
     def warnings(self) -> int:
@@ -134,8 +151,9 @@ class ForwardPlan:
 
 
 def forward_plan(*, board: Board, today: datetime.date) -> ForwardPlan:
-    """Two queries. A deadline is placed at the last meeting on or before it (from today on);
-    a deadline already met by a decision is left out; one with no such meeting is flagged."""
+    """A deadline is placed at the last meeting on or before it (from today on); a deadline
+    already met by a decision is left out; one with no such meeting is flagged. With what
+    awaits the board's decision and ratification, in a constant number of queries."""
     meetings = list(
         board.meetings.filter(date__gte=today)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -152,7 +170,90 @@ def forward_plan(*, board: Board, today: datetime.date) -> ForwardPlan:
             before[-1].deadlines.append(deadline)
         else:
             unmet.append(deadline)
-    return ForwardPlan(meetings=entries, unmet=unmet)
+    awaiting = awaiting_decision(boards=[board], today=today).get(board.pk, [])
+    to_ratify = list(awaiting_ratification_by(boards=[board]))
+    return ForwardPlan(meetings=entries, unmet=unmet, awaiting=awaiting, to_ratify=to_ratify)
+
+
+def board_kinds(boards, today: datetime.date) -> dict[int, set[str]]:
+    """The kinds of object each board decides itself under its terms in force today (two
+    queries for any number of boards)."""
+    terms = (
+        TermsOfReference.objects.filter(
+            board__in=boards, approved_on__isnull=False, approved_on__lte=today
+        )
+        .order_by("board_id", "-approved_on", "-pk")
+        .prefetch_related("powers")
+    )
+    kinds: dict[int, set[str]] = {}
+    for tor in terms:
+        if tor.board_id in kinds:
+            continue  # an older version, no longer in force
+        kinds[tor.board_id] = {p.kind for p in tor.powers.all() if not p.is_delegated}
+    return kinds
+
+
+def awaiting_decision(*, boards, today: datetime.date) -> dict[int, list[Awaiting]]:
+    """For each board, what has been put forward for its decision (of a kind its terms in
+    force give it) and not yet decided, with the coming agenda item that puts it to a
+    meeting if one does. A constant number of queries whatever the number of boards and
+    objects: the kinds, each approvable kind's waiting objects, and the coming items."""
+    from governance.approvables import APPROVABLES
+
+    boards = list(boards)
+    kinds = board_kinds(boards, today)
+    area_ids = {b.area_id for b in boards}
+    waiting = []
+    for approvable in APPROVABLES.values():
+        for obj in approvable.awaiting(area_ids):
+            waiting.append((approvable, obj))
+    coming = (
+        ItemLink.objects.filter(
+            item__meeting__board__in=boards,
+            item__meeting__date__gte=today,
+        )
+        .exclude(item__meeting__status=Meeting.Status.CANCELLED)
+        .select_related("item__meeting", "content_type")
+    )
+    scheduled = {
+        (
+            link.item.meeting.board_id,
+            link.content_type.app_label,
+            link.content_type.model,
+            link.object_id,
+        ): link.item
+        for link in coming
+    }
+    result: dict[int, list[Awaiting]] = {}
+    for board in boards:
+        for approvable, obj in waiting:
+            area_id = getattr(obj, "area_id", None)
+            if area_id != board.area_id or approvable.kind(obj) not in kinds.get(board.pk, set()):
+                continue
+            key = (board.pk, obj._meta.app_label, obj._meta.model_name, obj.pk)
+            result.setdefault(board.pk, []).append(
+                Awaiting(
+                    obj=obj,
+                    noun=approvable.noun,
+                    url=approvable.url(obj),
+                    put_forward_on=approvable.put_forward_on(obj),
+                    item=scheduled.get(key),
+                )
+            )
+    return result
+
+
+def awaiting_ratification_by(*, boards):
+    """Approvals made under the delegation of these boards, awaiting their ratification."""
+    return (
+        Approval.objects.filter(
+            officer_decision__isnull=False,
+            ratified_by__isnull=True,
+            power__terms__board__in=boards,
+        )
+        .select_related("officer_decision__officer", "power__terms__board", "content_type")
+        .order_by("approved_on", "pk")
+    )
 
 
 def approval_trail(obj):
@@ -165,7 +266,13 @@ def approval_trail(obj):
             content_type__model=obj._meta.model_name,
             object_id=obj.pk,
         )
-        .select_related("decision__item__meeting__board", "recorded_by")
+        .select_related(
+            "decision__item__meeting__board",
+            "recorded_by",
+            "officer_decision__officer",
+            "power__terms__board",
+            "ratified_by__item__meeting__board",
+        )
         .order_by("recorded_at", "pk")
     )
 
@@ -180,3 +287,65 @@ def meetings_for_api(*, board: Board):
             ),
         )
     )
+
+
+# Deciding on one object ------------------------------------------------------------------
+
+
+def deciding_boards(*, obj, ratify: bool, today: datetime.date) -> list[Board]:
+    """The boards that could decide on `obj` now: for its approval, those whose terms of
+    reference in force today give them the power; for ratifying its approval under
+    delegation, the board that delegated."""
+    from governance import approvals
+    from governance.approvables import approvable_of
+
+    if ratify:
+        approval = approvals.awaiting_ratification(obj)
+        return [approval.power.terms.board] if approval is not None else []
+    kind = approvable_of(obj).kind(obj)
+    return approvals.boards_with_power(approvals.area_of(obj), kind, today)
+
+
+def decision_places(*, obj, boards, today: datetime.date, ratify: bool) -> list[tuple]:
+    """Where a decision on `obj` could have been made: (form key, label, (meeting, item or
+    None for a new item)) for each item concerning it, and a new item, at each meeting of
+    `boards` held (not cancelled, not in the future) on or after the day it was put forward
+    or (ratifying) approved under delegation. Newest meeting first."""
+    from governance import approvals
+    from governance.approvables import approvable_of
+
+    if ratify:
+        approval = approvals.awaiting_ratification(obj)
+        since = approval.approved_on if approval is not None else None
+    else:
+        since = approvable_of(obj).put_forward_on(obj)
+    if since is None:
+        return []
+    meetings = (
+        Meeting.objects.filter(board__in=boards, date__gte=since, date__lte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("board")
+        .order_by("-date", "-pk")[:12]
+    )
+    links = ItemLink.objects.filter(
+        item__meeting__in=list(meetings),
+        content_type__app_label=obj._meta.app_label,
+        content_type__model=obj._meta.model_name,
+        object_id=obj.pk,
+    ).select_related("item")
+    items_by_meeting: dict[int, list[AgendaItem]] = {}
+    for link in links:
+        items_by_meeting.setdefault(link.item.meeting_id, []).append(link.item)
+    places = []
+    for meeting in meetings:
+        when = f"{meeting.board.name}, {meeting.date:%-d %B %Y}"
+        for item in sorted(items_by_meeting.get(meeting.pk, []), key=lambda i: i.number):
+            places.append(
+                (
+                    f"{meeting.pk}-{item.pk}",
+                    f"{when}: item {item.number}, {item.title}",
+                    (meeting, item),
+                )
+            )
+        places.append((f"{meeting.pk}-new", f"{when}: a new agenda item for it", (meeting, None)))
+    return places

@@ -81,3 +81,24 @@ class ActionSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, action) -> bool:
         return action.is_overdue(self.context["today"])
+
+
+class ObjectRefSerializer(serializers.Serializer):
+    """An object a decision approves or ratifies: its kind and id."""
+
+    type = serializers.ChoiceField(
+        choices=["plans.plan", "submissions.quarterlyreturn", "risks.fundrelease"],
+        help_text="plans.plan (a plan version), submissions.quarterlyreturn, risks.fundrelease",
+    )
+    id = serializers.IntegerField(min_value=1, max_value=2**62)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    """A resolution to record under an item of the meeting, with what it approves or
+    ratifies; recorded with its approval in one transaction, or not at all."""
+
+    item = serializers.IntegerField(min_value=1, max_value=32767, help_text="The item's number.")
+    kind = serializers.ChoiceField(choices=Decision.Kind.choices)
+    text = serializers.CharField(max_length=5000)
+    approves = ObjectRefSerializer(required=False, allow_null=True)
+    ratifies = ObjectRefSerializer(required=False, allow_null=True)

@@ -1,27 +1,34 @@
 """Operations that change governance records. Each is one transaction, validates with
 full_clean() and leaves a history record naming the user.
 
-Approvals are the link to other apps' objects: `approval_record` knows how approving a plan
-changes it (status "agreed by HWB", through plans.services); objects of apps governance may
-not import (quarterly returns, fund releases) are approved without a side effect here, or
-with one registered in `APPROVAL_EFFECTS` by an app that may import both.
+A decision that approves or ratifies something is recorded with its approval in one
+transaction (`decision_record(approves=…)`); the rules of what a decision may approve live in
+governance/approvals.py, the kinds of object it may approve in governance/approvables.py.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+# The approval services, whose rules live in governance/approvals.py, for this module's callers.
+from governance import approvals
+from governance.approvables import approvable_of
+from governance.approvals import (
+    SUBMIT_CHECKS,
+    approval_record,
+    approval_under_delegation,
+    approvals_of,
+    area_of,
+    plan_submit,
+)
 from governance.models import (
     Action,
     AgendaItem,
-    Approval,
     Attendance,
     Board,
     BoardMember,
@@ -32,22 +39,23 @@ from governance.models import (
     ItemReport,
     Meeting,
     MinutePoint,
+    Power,
     TermsOfReference,
 )
-from plans.models import Area, Plan
-from plans.services import locked, plan_status_set, save_with_history
+from plans.models import Area
+from plans.services import locked, save_with_history
+
+__all__ = [
+    "SUBMIT_CHECKS",
+    "approval_record",
+    "approval_under_delegation",
+    "approvals_of",
+    "plan_submit",
+]
 
 
 def _next(queryset, field: str) -> int:
     return (queryset.aggregate(top=Max(field))["top"] or 0) + 1
-
-
-def area_of(obj) -> int | None:
-    """The area id of an object to approve or link: its own, or its plan's."""
-    if getattr(obj, "area_id", None):
-        return obj.area_id
-    plan = getattr(obj, "plan", None)
-    return getattr(plan, "area_id", None)
 
 
 # Boards ----------------------------------------------------------------------------------
@@ -93,6 +101,40 @@ def terms_of_reference_add(
     )
     save_with_history(terms, user=user)
     return terms
+
+
+@transaction.atomic
+def power_add(
+    *,
+    terms: TermsOfReference,
+    kind: str,
+    delegate=None,
+    delegate_post: str = "",
+    conditions: str = "",
+    user=None,
+) -> Power:
+    """A power the terms of reference give their board (or, with a delegate's post, the
+    officer they name): what decisions of that board, or that officer, may approve."""
+    power = Power(
+        terms=terms,
+        kind=kind,
+        delegate=delegate,
+        delegate_post=delegate_post.strip(),
+        conditions=conditions.strip(),
+    )
+    save_with_history(power, user=user, reason="Power recorded")
+    return power
+
+
+@transaction.atomic
+def power_assign_delegate(*, power: Power, delegate, user=None) -> Power:
+    """Name the user who holds the delegate's post (when the post changes hands, say)."""
+    current = locked(Power, power.pk)
+    if not current.delegate_post:
+        raise ValidationError("This power is the board's own; it names no officer.")
+    current.delegate = delegate
+    save_with_history(current, user=user)
+    return current
 
 
 @transaction.atomic
@@ -187,6 +229,12 @@ def item_add(
 def item_link_add(*, item: AgendaItem, obj, user=None) -> ItemLink:
     if area_of(obj) not in (None, item.meeting.area_id):
         raise ValidationError("An item can only concern things of its board's area.")
+    content_type = ContentType.objects.get_for_model(obj)
+    existing = ItemLink.objects.filter(
+        item=item, content_type=content_type, object_id=obj.pk
+    ).first()
+    if existing is not None:
+        return existing
     link = ItemLink(
         item=item,
         content_type=ContentType.objects.get_for_model(obj),
@@ -253,21 +301,64 @@ def minute_add(*, item: AgendaItem, text: str, user=None) -> MinutePoint:
 
 
 @transaction.atomic
-def decision_record(*, item: AgendaItem, kind: str, text: str, user=None) -> Decision:
-    """The next resolution of an item: (a), then (b)…"""
+def decision_record(
+    *, item: AgendaItem, kind: str, text: str, approves=None, ratifies=None, user=None
+) -> Decision:
+    """The next resolution of an item: (a), then (b)… With `approves` (any approvable
+    object) it approves it; with `ratifies`, it ratifies that object's approval under
+    delegation. Recorded with its approval or ratification in one transaction, and not at
+    all when the approval or ratification is refused (governance/approvals.py)."""
     locked(AgendaItem, item.pk)
-    decision = Decision(
-        item=item, order=_next(item.decisions.all(), "order"), kind=kind, text=text.strip()
+
+    def minute() -> Decision:
+        decision = Decision(
+            item=item, order=_next(item.decisions.all(), "order"), kind=kind, text=text.strip()
+        )
+        save_with_history(decision, user=user, reason="Decision recorded")
+        return decision
+
+    if approves is None and ratifies is None and kind != Decision.Kind.RATIFY:
+        return minute()
+    return approvals.decision_with_effects(
+        decision_factory=minute,
+        item=item,
+        kind=kind,
+        approves=approves,
+        ratifies=ratifies,
+        user=user,
     )
-    save_with_history(decision, user=user, reason="Decision recorded")
-    return decision
+
+
+@transaction.atomic
+def decision_at_meeting(
+    *, obj, meeting: Meeting, item: AgendaItem | None, kind: str, text: str, user=None
+) -> Decision:
+    """A board's decision on `obj` at `meeting`, under `item` or, when none is given, under a
+    new agenda item that concerns it: approving it, or (kind "ratify") ratifying its approval
+    under delegation. The item, the decision and its effect are one transaction."""
+    if item is None:
+        noun = approvable_of(obj).noun
+        item = item_add(
+            meeting=meeting, title=f"The {noun}: {obj}"[:300], concerns=[obj], user=user
+        )
+    elif item.meeting_id != meeting.pk:
+        raise ValidationError("Choose an item of this meeting.")
+    ratifies = obj if kind == Decision.Kind.RATIFY else None
+    return decision_record(
+        item=item,
+        kind=kind,
+        text=text,
+        approves=None if ratifies is not None else obj,
+        ratifies=ratifies,
+        user=user,
+    )
 
 
 @transaction.atomic
 def decision_update(*, decision: Decision, user=None, **fields) -> Decision:
     """Correct a decision's text or kind; refused once it has approved something."""
     current = locked(Decision, decision.pk)
-    if current.approvals.exists():
+    if current.approvals.exists() or current.ratifications.exists():
         raise ValidationError(
             "This decision has approved something and cannot be changed. Record a new "
             "decision instead."
@@ -276,98 +367,6 @@ def decision_update(*, decision: Decision, user=None, **fields) -> Decision:
         setattr(current, name, value)
     save_with_history(current, user=user)
     return current
-
-
-# Approvals -------------------------------------------------------------------------------
-
-
-def _approve_plan(plan: Plan, user, on: datetime.date) -> None:
-    """An approved plan version is "agreed by HWB" from the day of the decision."""
-    plan_status_set(plan=plan, status=Plan.Status.AGREED, on=on, user=user, reason="Agreed")
-
-
-# What approving an object of a model does to it, by "app_label.model". Apps that governance
-# cannot import register theirs from an app that may import both (submissions).
-APPROVAL_EFFECTS: dict[str, Callable] = {"plans.plan": _approve_plan}
-
-
-@transaction.atomic
-def approval_record(*, decision: Decision, obj, user=None) -> Approval:
-    """Record that `decision` approved `obj` (one version of something, of any app).
-
-    Refused unless the decision is one that approves (approve, release funds), the object is
-    of the board's area, and nothing has approved the object already: an approval is final.
-    """
-    decision = Decision.objects.select_related("item__meeting").get(pk=decision.pk)
-    meeting = decision.item.meeting
-    if not decision.approves:
-        raise ValidationError("Only a decision to approve or to release funds approves things.")
-    if area_of(obj) != meeting.area_id:
-        raise ValidationError("A board can only approve things of its own area.")
-    content_type = ContentType.objects.get_for_model(obj)
-    if Approval.objects.filter(content_type=content_type, object_id=obj.pk).exists():
-        raise ValidationError(f"“{obj}” has already been approved; an approval is final.")
-    effect = APPROVAL_EFFECTS.get(f"{content_type.app_label}.{content_type.model}")
-    if effect is not None:
-        effect(obj, user, meeting.date)
-    approval = Approval(
-        decision=decision,
-        area_id=meeting.area_id,
-        content_type=content_type,
-        object_id=obj.pk,
-        label=str(obj)[:300],
-        recorded_by=user if user is not None and user.is_authenticated else None,
-    )
-    try:
-        with transaction.atomic():
-            save_with_history(approval, user=user, reason="Approval recorded")
-    except IntegrityError:  # approved by someone else meanwhile
-        raise ValidationError(f"“{obj}” has already been approved; an approval is final.") from None
-    return approval
-
-
-def approvals_of(obj):
-    return Approval.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    )
-
-
-# Checks a plan version must pass before it is marked submitted: each takes the plan and
-# returns the names of the requirements it fails (none: it passes). Apps governance may not
-# import register theirs (submissions registers NHS England's template checks).
-SUBMIT_CHECKS: list[Callable[[Plan], list[str]]] = []
-
-
-@transaction.atomic
-def plan_submit(*, plan: Plan, user=None, on: datetime.date | None = None) -> Plan:
-    """Mark a plan version submitted to NHS England (it is then frozen).
-
-    Refused unless a decision of a board of the plan's area approved this version, and
-    every check in `SUBMIT_CHECKS` passes (the refusal names the failing items).
-    """
-    current = locked(Plan, plan.pk)
-    if current.status in (Plan.Status.SUBMITTED, Plan.Status.ASSURED):
-        raise ValidationError("This plan version has already been submitted.")
-    approved = approvals_of(current).filter(decision__kind__in=Decision.APPROVING_KINDS)
-    if current.status != Plan.Status.AGREED or not approved.exists():
-        raise ValidationError(
-            "This plan version cannot be submitted: no board decision has approved it. "
-            "Record the Health and Wellbeing Board's approving decision first."
-        )
-    failing = [name for check in SUBMIT_CHECKS for name in check(current)]
-    if failing:
-        raise ValidationError(
-            "This plan version cannot be submitted: it fails the template checks: "
-            + "; ".join(failing)
-            + ". Put them right (see the plan's checklist) first."
-        )
-    return plan_status_set(
-        plan=current,
-        status=Plan.Status.SUBMITTED,
-        on=on or timezone.localdate(),
-        user=user,
-        reason="Submitted to NHS England",
-    )
 
 
 # Actions and deadlines -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views
+from governance import views, views_decisions
 
 app_name = "governance"
 urlpatterns = [
@@ -34,4 +34,11 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/", views.report_download, name="report_download"),
     path("plans/<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+    # Deciding on one plan version, return or release from its page (views_decisions.py).
+    path("decide/<str:label>/<int:pk>/", views_decisions.decide, name="decide"),
+    path(
+        "decide/<str:label>/<int:pk>/delegated/",
+        views_decisions.approve_under_delegation,
+        name="approve_under_delegation",
+    ),
 ]

@@ -131,6 +131,7 @@ def board_detail(request, pk):
             "can_edit": permissions.can_in_area(
                 request.user, permissions.EDIT_GOVERNANCE, board.area_id
             ),
+            "can_decide": permissions.can_decide(request.user, board),
         },
     )
 
@@ -147,9 +148,7 @@ def meeting_detail(request, pk):
             "board": meeting.board,
             "today": _today(),
             "can_edit": permissions.can_in_area(request.user, permissions.EDIT_GOVERNANCE, area_id),
-            "can_decide": permissions.can_in_area(
-                request.user, permissions.RECORD_DECISIONS, area_id
-            ),
+            "can_decide": permissions.can_decide(request.user, meeting.board),
         },
     )
 
@@ -222,7 +221,7 @@ def item_create(request, pk):
             title=data["title"],
             presenter=data["presenter"],
             summary=data["summary"],
-            concerns=[data["plan"]] if data["plan"] else [],
+            concerns=[data["concerns"]] if data["concerns"] else [],
             reports=[(data["report_title"], report)] if report else [],
             user=request.user,
         )
@@ -299,20 +298,37 @@ def minute_add(request, pk, item_pk):
     )
 
 
+def _meeting_to_decide(request, pk) -> Meeting:
+    meeting = _meeting(request, pk)
+    permissions.check_decide(request.user, meeting.board)
+    return meeting
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_add(request, pk, item_pk):
-    meeting = _meeting(request, pk, permissions.RECORD_DECISIONS)
+    """Record a resolution of an item; with what it approves or ratifies, in one
+    transaction: a refused approval records nothing (governance/approvals.py)."""
+    meeting = _meeting_to_decide(request, pk)
     item = _item(meeting, item_pk)
-    form = forms.DecisionForm(request.POST or None, meeting=meeting)
+    form = forms.DecisionForm(request.POST or None, item=item)
 
     def save(data):
         decision = services.decision_record(
-            item=item, kind=data["kind"], text=data["text"], user=request.user
+            item=item,
+            kind=data["kind"],
+            text=data["text"],
+            approves=data["approves"],
+            ratifies=data["ratifies"],
+            user=request.user,
         )
-        if data["approves"]:
-            services.approval_record(decision=decision, obj=data["approves"], user=request.user)
+        if data["approves"] is not None:
             return f"Resolution ({decision.letter}) recorded; it approves {data['approves']}."
+        if data["ratifies"] is not None:
+            return (
+                f"Resolution ({decision.letter}) recorded; it ratifies the approval of "
+                f"{data['ratifies']} made under delegation."
+            )
         return f"Resolution ({decision.letter}) recorded."
 
     return _form_page(
@@ -328,17 +344,17 @@ def decision_add(request, pk, item_pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def approval_add(request, pk, decision_pk):
-    meeting = _meeting(request, pk, permissions.RECORD_DECISIONS)
+    meeting = _meeting_to_decide(request, pk)
     decision = next(
         (d for i in meeting.items.all() for d in i.decisions.all() if d.pk == decision_pk), None
     )
     if decision is None:
         raise Http404("No such decision in this meeting.")
-    form = forms.ApprovalForm(request.POST or None, meeting=meeting)
+    form = forms.ApprovalForm(request.POST or None, item=decision.item)
 
     def save(data):
-        services.approval_record(decision=decision, obj=data["plan"], user=request.user)
-        return f"Recorded that resolution ({decision.letter}) approved {data['plan']}."
+        services.approval_record(decision=decision, obj=data["approves"], user=request.user)
+        return f"Recorded that resolution ({decision.letter}) approved {data['approves']}."
 
     return _form_page(
         request,

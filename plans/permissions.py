@@ -63,6 +63,17 @@ def area_ids_of(user) -> frozenset[int]:
     return cached
 
 
+def board_ids_of(user) -> frozenset[int]:
+    """The boards the user has a seat on (governance BoardMember rows naming them)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_bcf_board_ids", None)
+    if cached is None:
+        cached = frozenset(user.board_seats.values_list("board_id", flat=True))
+        user._bcf_board_ids = cached
+    return cached
+
+
 def sees_all_areas(user) -> bool:
     """Assurers read every area; superusers administer every area."""
     return user.is_authenticated and (user.is_superuser or ASSURER in roles_of(user))
@@ -193,6 +204,35 @@ def check_in_area(user, action: str, area_id: int) -> None:
         raise PermissionDenied
 
 
+# Members who decide: Integration Executive and HWB Board members record the decisions of a
+# board they sit on; officers and administrators record any board's, as its clerks do.
+_DECIDING_MEMBERS = {EXECUTIVE, BOARD}
+
+
+def can_decide(user, board) -> bool:
+    """May `user` record decisions (and what they approve) at meetings of `board`?"""
+    if can_in_area(user, RECORD_DECISIONS, board.area_id):
+        return True
+    return (
+        board.area_id in area_ids_of(user)
+        and bool(roles_of(user) & _DECIDING_MEMBERS)
+        and board.pk in board_ids_of(user)
+    )
+
+
+def check_decide(user, board) -> None:
+    if not can_decide(user, board):
+        raise PermissionDenied(
+            f"Decisions of the {board.name} are recorded by its members and the area's officers."
+        )
+
+
+def can_assure(user) -> bool:
+    """Regional and national assurers (and administrators) record the assurance of plans of
+    every area; nobody assures their own area's plan."""
+    return user.is_authenticated and (user.is_superuser or ASSURER in roles_of(user))
+
+
 def get_plan(user, pk, action: str = VIEW, queryset=None):
     """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed."""
     from plans.models import Plan
@@ -235,3 +275,53 @@ def administers(user) -> bool:
 def check_administers(user) -> None:
     if not administers(user):
         raise PermissionDenied("Setting up areas and users is for administrators.")
+
+
+# Content fields of the plan row itself: what a version says, not the state it is in.
+PLAN_STATE_FIELDS = frozenset(
+    {"id", "status", "number", "put_forward_on", "agreed_on", "submitted_on", "assured_on"}
+)
+
+
+def frozen_content_models() -> list[tuple[type, str]]:
+    """Every model whose records are part of a plan version's content (frozen with it), with
+    the lookup from it to its plan ("scheme__plan"): the models reaching a plan through
+    OWNER_FIELDS, not allowed on a frozen plan, and not history tables. Found from the
+    models, so a kind of content added later is frozen, and snapshotted, without a change
+    here. Many-to-many tables (a scheme's metrics, a plan's CCGs) are included."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        names = {f.name for f in meta.concrete_fields}
+        if {"history_id", "m2m_history_id"} & names or _stateful_model(model):
+            continue
+        if {meta.app_label, meta.label_lower} & RECORDS_ALLOWED_ON_FROZEN:
+            continue
+        path = _path_to_plan(model)
+        if path is not None:
+            found.append((model, path))
+    return sorted(found, key=lambda pair: pair[0]._meta.label_lower)
+
+
+def _stateful_model(model) -> bool:
+    return hasattr(model, "is_frozen")
+
+
+def _path_to_plan(model, seen=()) -> str | None:
+    for field in model._meta.concrete_fields:
+        if not field.is_relation or field.many_to_many:
+            continue
+        target = field.related_model
+        owner_name = field.name if field.name in OWNER_FIELDS else None
+        if owner_name is None and not model._meta.auto_created:
+            continue
+        if target._meta.label_lower == "plans.plan":
+            return field.name
+        if target in seen or _stateful_model(target):
+            continue
+        rest = _path_to_plan(target, (*seen, model))
+        if rest is not None:
+            return f"{field.name}__{rest}"
+    return None

@@ -10,3 +10,7 @@ class SubmissionsConfig(AppConfig):
     def ready(self):
         # Job handlers register themselves when their modules are imported.
         from submissions import handlers  # noqa: F401
+        from submissions.approvals import register_all
+
+        # What a board's decision approves, and what approving each does (governance).
+        register_all()

@@ -84,6 +84,9 @@ class QuarterlyReturn(models.Model):
     snapshot = models.JSONField(null=True, blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the snapshot.")
     prepared_at = models.DateTimeField(null=True, blank=True)
+    ready_on = models.DateField(
+        null=True, blank=True, help_text="When it was put forward for review (marked ready)."
+    )
     approved_on = models.DateField(null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -114,6 +117,24 @@ class QuarterlyReturn(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+
+class PlanSnapshot(models.Model):
+    """What a plan version holds, frozen when it is prepared for agreement (JSON, with its
+    SHA-256): the version may be put forward and agreed only while it still holds exactly
+    this (submissions/readiness.py)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="snapshot")
+    snapshot = models.JSONField()
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the snapshot.")
+    prepared_at = models.DateTimeField()
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    def __str__(self):
+        return f"Snapshot of {self.plan}"
 
 
 class Document(models.Model):

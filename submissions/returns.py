@@ -1,16 +1,12 @@
-"""Quarterly returns' wiring into the other apps, imported by submissions/handlers.py:
-the "prepare-return" job handler, and what a governance approval does to a return."""
+"""The "prepare-return" job handler, imported by submissions/handlers.py."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from governance.services import APPROVAL_EFFECTS
 from submissions import services
 from submissions.jobs import JobFailed, handler
 from submissions.models import QuarterlyReturn
-
-APPROVAL_EFFECTS["submissions.quarterlyreturn"] = services.approve_return_effect
 
 
 @handler(services.PREPARE)

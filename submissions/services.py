@@ -125,12 +125,37 @@ def return_prepare(*, ret: QuarterlyReturn, user=None, today=None) -> QuarterlyR
     checksum = checksum_of(snapshot)
     if checksum == current.checksum and current.snapshot == snapshot:
         return current
+    reason = "Snapshot computed"
+    if current.status == QuarterlyReturn.Status.READY:
+        # What was put forward changed: it goes back to draft, to be marked ready again.
+        current.status, current.ready_on = QuarterlyReturn.Status.DRAFT, None
+        reason = "Changed after it was marked ready: prepared again"
     current.snapshot = snapshot
     current.checksum = checksum
     current.prepared_at = timezone.now()
     current.lock_version += 1
-    save_with_history(current, user=user, reason="Snapshot computed")
+    save_with_history(current, user=user, reason=reason)
     return current
+
+
+def return_staleness(ret: QuarterlyReturn) -> str | None:
+    """Why the return's snapshot is not what its data says now (None: it is current).
+
+    The figures are computed again as at the snapshot's own date, so that a new day alone
+    does not make a return stale; a change to anything it holds (a figure, a status, its
+    highlights and challenges) does."""
+    if not ret.snapshot:
+        return "The return has not been prepared: there is nothing to review yet."
+    as_of = datetime.date.fromisoformat(ret.snapshot["period"]["as_of"])
+    if checksum_of(compute_snapshot(ret, today=as_of)) == ret.checksum:
+        return None
+    since = ""
+    if ret.prepared_at:
+        since = f" on {timezone.localtime(ret.prepared_at):%-d %B %Y}"
+    return (
+        f"The {ret.period_label} return has changed since it was prepared{since}: what it "
+        "holds is no longer what its data says. Prepare it again."
+    )
 
 
 @transaction.atomic
@@ -149,21 +174,28 @@ def return_narrative_update(
 
 
 @transaction.atomic
-def return_mark_ready(*, ret: QuarterlyReturn, user=None) -> QuarterlyReturn:
-    """A prepared draft goes to the Integration Executive for review."""
+def return_mark_ready(
+    *, ret: QuarterlyReturn, user=None, on: datetime.date | None = None
+) -> QuarterlyReturn:
+    """A prepared draft, still current, goes to the Integration Executive for review: put
+    forward on `on` (today unless the sample data says otherwise)."""
     current = locked(QuarterlyReturn, ret.pk)
     if current.status != QuarterlyReturn.Status.DRAFT:
         raise ValidationError("Only a draft return can be marked ready for review.")
     if not current.snapshot:
         raise ValidationError("Prepare the return before marking it ready for review.")
+    stale = return_staleness(current)
+    if stale:
+        raise ValidationError(stale)
     current.status = QuarterlyReturn.Status.READY
+    current.ready_on = on or timezone.localdate()
     current.lock_version += 1
     save_with_history(current, user=user, reason="Ready for review")
     return current
 
 
 def approve_return_effect(obj: QuarterlyReturn, user, on: datetime.date) -> None:
-    """What a governance decision approving a return does (APPROVAL_EFFECTS entry).
+    """What a decision approving a return does (its `approve` in submissions/approvals.py).
 
     The return must have been prepared; it becomes approved and frozen on `on`, the day of
     the decision.
@@ -171,8 +203,8 @@ def approve_return_effect(obj: QuarterlyReturn, user, on: datetime.date) -> None
     current = locked(QuarterlyReturn, obj.pk)
     if current.is_frozen:
         raise ReturnFrozen()
-    if not current.snapshot:
-        raise ValidationError("This return has not been prepared; there is nothing to approve.")
+    if current.status != QuarterlyReturn.Status.READY:
+        raise ValidationError("Only a return marked ready for review can be approved.")
     current.status = QuarterlyReturn.Status.APPROVED
     current.approved_on = on
     current.lock_version += 1
@@ -185,14 +217,12 @@ def return_submit(
     *, ret: QuarterlyReturn, user=None, on: datetime.date | None = None
 ) -> QuarterlyReturn:
     """Record that the approved return went to NHS England: the date and who sent it."""
-    from governance.models import Decision
     from governance.services import approvals_of
 
     current = locked(QuarterlyReturn, ret.pk)
     if current.status == QuarterlyReturn.Status.SUBMITTED:
         raise ValidationError("This return has already been submitted.")
-    approved = approvals_of(current).filter(decision__kind__in=Decision.APPROVING_KINDS)
-    if current.status != QuarterlyReturn.Status.APPROVED or not approved.exists():
+    if current.status != QuarterlyReturn.Status.APPROVED or not approvals_of(current).exists():
         raise ValidationError(
             "This return cannot be submitted: no Integration Executive decision has approved "
             "it. Record the approving decision first."

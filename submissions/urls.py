@@ -34,3 +34,11 @@ urlpatterns += [
 from submissions import views_national  # noqa: E402
 
 urlpatterns += [path("national/", views_national.national_view, name="national")]
+
+# Preparing a plan version and putting it forward for agreement (submissions/views_cycle.py).
+from submissions import views_cycle  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/prepare/", views_cycle.plan_prepare, name="plan_prepare"),
+    path("plans/<int:pk>/put-forward/", views_cycle.plan_put_forward, name="plan_put_forward"),
+]

@@ -173,10 +173,6 @@ def return_detail(request, pk):
             "can_retry": job is not None
             and (job.created_by_id == request.user.pk or request.user.is_superuser),
             "can_change": can_change,
-            "can_submit": ret.status == QuarterlyReturn.Status.APPROVED
-            and permissions.can_in_area(
-                request.user, permissions.RECORD_DECISIONS, ret.plan.area_id
-            ),
             "narrative_form": NarrativeForm(
                 initial={
                     "highlights": ret.highlights,
@@ -185,10 +181,9 @@ def return_detail(request, pk):
                 }
             ),
             "newer": QuarterlyReturn.objects.filter(supersedes=ret).first(),
-            "can_approve": ret.status == QuarterlyReturn.Status.READY
-            and permissions.can_in_area(
-                request.user, permissions.RECORD_DECISIONS, ret.plan.area_id
-            ),
+            "narrative_changed": bool(ret.snapshot)
+            and ret.snapshot.get("narrative")
+            != {"highlights": ret.highlights, "challenges": ret.challenges},
         },
     )
 

@@ -1,8 +1,9 @@
 """Taking plans and returns through the approval cycle in tests, through the services only.
 
-`agree_plan(plan)` is what a Health and Wellbeing Board's agreement does to a plan version;
-tests that need an agreed (frozen) plan use it rather than setting a status by hand, so that
-they keep meeting the rules as the cycle's rules grow.
+Tests that need an agreed (frozen) plan or an approved return use these rather than setting
+a status by hand, so that they meet the rules of the cycle (governance/approvals.py): the
+deciding board has the power in its terms of reference, the object is prepared and put
+forward before the meeting, and the decision is made under an item that concerns it.
 """
 
 from __future__ import annotations
@@ -10,27 +11,93 @@ from __future__ import annotations
 import datetime
 
 from governance import services as governance_services
-from governance.models import Board, Decision
+from governance.models import Board, Decision, Power
 from plans.models import Plan
+from submissions import services as return_services
+from submissions.readiness import plan_prepare, plan_put_forward
 
 HWB = "Health and Wellbeing Board"
+IE = "Integration Executive"
+TERMS_FROM = datetime.date(2014, 1, 1)
+DIRECTOR = "Director of Health and Care Integration"
+
+
+def board_with_powers(area, name: str, kinds, *, delegate=None) -> Board:
+    """The area's board called `name`, with terms of reference (from 1 January 2014) giving
+    it `kinds` of power, and the same kinds delegated to `delegate` when one is given."""
+    board = Board.objects.filter(area=area, name=name).first()
+    if board is not None:
+        return board
+    board = governance_services.board_create(area=area, name=name)
+    terms = governance_services.terms_of_reference_add(
+        board=board, version="2014", text="Terms of reference.", approved_on=TERMS_FROM
+    )
+    for kind in kinds:
+        governance_services.power_add(terms=terms, kind=kind)
+        if delegate is not None:
+            governance_services.power_add(
+                terms=terms, kind=kind, delegate=delegate, delegate_post=DIRECTOR
+            )
+    return board
 
 
 def hwb_board(area) -> Board:
-    board = Board.objects.filter(area=area, name=HWB).first()
-    return board or governance_services.board_create(area=area, name=HWB)
+    return board_with_powers(area, HWB, [Power.Kind.PLAN])
+
+
+def ie_board(area, *, delegate=None) -> Board:
+    kinds = [Power.Kind.QUARTERLY_RETURN, Power.Kind.YEAR_END_RETURN, Power.Kind.FUND_RELEASE]
+    return board_with_powers(area, IE, kinds, delegate=delegate)
+
+
+def put_forward(plan: Plan, *, on: datetime.date, user=None) -> Plan:
+    plan_prepare(plan=plan, user=user)
+    return plan_put_forward(plan=plan, on=on, user=user)
+
+
+def meeting_item(board: Board, *, on: datetime.date, title: str, concerns, user=None):
+    meeting = governance_services.meeting_schedule(board=board, date=on, status="held")
+    return governance_services.item_add(meeting=meeting, title=title, concerns=concerns, user=user)
 
 
 def agree_plan(plan: Plan, *, on: datetime.date = datetime.date(2014, 4, 1), user=None) -> Plan:
-    """Record the HWB Board's decision, at a meeting on `on`, approving `plan`."""
-    board = hwb_board(plan.area)
-    meeting = governance_services.meeting_schedule(board=board, date=on, status="held")
-    item = governance_services.item_add(
-        meeting=meeting, title="Better Care Fund plan", concerns=[plan], user=user
+    """Prepare `plan`, put it forward on `on` and record the HWB Board's decision, at a
+    meeting that day, approving it."""
+    put_forward(plan, on=on, user=user)
+    item = meeting_item(
+        hwb_board(plan.area), on=on, title="Better Care Fund plan", concerns=[plan], user=user
     )
-    decision = governance_services.decision_record(
-        item=item, kind=Decision.Kind.APPROVE, text="That the plan be approved.", user=user
+    governance_services.decision_record(
+        item=item,
+        kind=Decision.Kind.APPROVE,
+        text="That the plan be approved.",
+        approves=plan,
+        user=user,
     )
-    governance_services.approval_record(decision=decision, obj=plan, user=user)
     plan.refresh_from_db()
     return plan
+
+
+def ready_return(ret, *, on: datetime.date, user=None):
+    """Prepare a return now and mark it ready for review on `on`."""
+    ret = return_services.return_prepare(ret=ret, user=user)
+    return return_services.return_mark_ready(ret=ret, user=user, on=on)
+
+
+def approve_return(ret, *, on: datetime.date, user=None):
+    """Mark `ret` ready on `on` and record the Integration Executive's approving decision at
+    a meeting that day."""
+    if ret.status == ret.Status.DRAFT:
+        ret = ready_return(ret, on=on, user=user)
+    item = meeting_item(
+        ie_board(ret.plan.area), on=on, title=f"{ret.period_label} return", concerns=[ret]
+    )
+    governance_services.decision_record(
+        item=item,
+        kind=Decision.Kind.APPROVE,
+        text="That the return be approved.",
+        approves=ret,
+        user=user,
+    )
+    ret.refresh_from_db()
+    return ret

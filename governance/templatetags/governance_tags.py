@@ -10,6 +10,12 @@ register.filter("roman", roman)
 register.filter("letter", letter)
 
 
+@register.filter
+def approvable_label(obj) -> str:
+    """How the decision pages name an object's kind in their URL: "plans.plan"."""
+    return obj._meta.label_lower
+
+
 @register.inclusion_tag("governance/_approval_trail.html", takes_context=True)
 def approval_trail(context, obj):
     """An object's approvals: which decision of which meeting approved it.

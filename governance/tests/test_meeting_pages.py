@@ -36,20 +36,20 @@ def _queries(client, url) -> int:
 
 
 # The session and user (2), the permission check's groups and areas (2), the meeting and its
-# nine prefetches (10), and the templates' can-edit checks reuse the cached roles.
-MEETING_PAGE_QUERIES = 14
+# ten prefetches (11), and the templates' can-edit checks reuse the cached roles.
+MEETING_PAGE_QUERIES = 15
 
 
-def test_the_meeting_selector_takes_ten_queries_whatever_the_number_of_items(
+def test_the_meeting_selector_takes_eleven_queries_whatever_the_number_of_items(
     meeting, django_assert_num_queries
 ):
     _fill(meeting, 5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         loaded = selectors.meeting_page_queryset().get(pk=meeting.pk)
         for item in loaded.items.all():
             list(item.minutes.all()), list(item.decisions.all()), list(item.reports.all())
             for decision in item.decisions.all():
-                list(decision.approvals.all())
+                list(decision.approvals.all()), list(decision.ratifications.all())
         list(loaded.attendance.all()), list(loaded.declarations.all()), list(loaded.actions.all())
 
 
@@ -113,7 +113,7 @@ def test_an_agenda_item_with_a_report_can_be_added_and_downloaded(
         {
             "title": "Final draft of the plan",
             "presenter": "Director of Health and Care Integration",
-            "plan": plan.pk,
+            "concerns": f"plans.plan:{plan.pk}",
             "report_title": "Agenda Item 4",
             "report": SimpleUploadedFile("item4.txt", b"The report"),
         },

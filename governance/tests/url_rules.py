@@ -9,9 +9,12 @@ from tests.grid import (
     API_SIGNED_IN,
     API_VIEW,
     EDIT_GOVERNANCE,
+    FORBIDDEN,
+    LOGIN,
     NOT_ALLOWED,
     RECORD_DECISIONS,
     SIGNED_IN,
+    UNAUTHORISED,
     VIEW,
     Rule,
     grid,
@@ -69,6 +72,19 @@ def _report_kwargs(plan):
 
 POST_ONLY = grid(default=NOT_ALLOWED)
 
+
+def _decide_kwargs(plan):
+    from tests.cycle import hwb_board
+
+    hwb_board(plan.area)  # a board whose terms give it the power to approve plans
+    return {"label": "plans.plan", "pk": plan.pk}
+
+
+# Only the officer a board's terms of reference name as delegate (no persona is).
+DELEGATE_ONLY = grid(anonymous=LOGIN, default=FORBIDDEN)
+# POST only; the API refuses an anonymous caller before anything else.
+API_POST_ONLY = grid(anonymous=UNAUTHORISED, default=NOT_ALLOWED)
+
 RULES = {
     "governance:board_list": Rule(SIGNED_IN, no_arguments),
     "governance:my_actions": Rule(SIGNED_IN, no_arguments),
@@ -91,4 +107,9 @@ RULES = {
     "api-boards": Rule(API_SIGNED_IN, no_arguments),
     "api-board-meetings": Rule(API_VIEW, _board_kwargs),
     "api-actions": Rule(API_SIGNED_IN, no_arguments),
+    "api-meeting-decisions": Rule(API_POST_ONLY, _meeting_kwargs),
+    # Deciding on one object (views_decisions.py): the board's members (none of the personas
+    # sits on it) and the area's officers and administrators, as clerks.
+    "governance:decide": Rule(RECORD_DECISIONS, _decide_kwargs),
+    "governance:approve_under_delegation": Rule(DELEGATE_ONLY, _decide_kwargs),
 }

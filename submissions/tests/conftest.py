@@ -36,6 +36,7 @@ from risks import services as risk_services  # noqa: E402
 from risks.models import RiskRegister  # noqa: E402
 from schemes import services as scheme_services  # noqa: E402
 from schemes.models import SchemeImpact  # noqa: E402
+from submissions import services as return_services  # noqa: E402
 
 RETURN_YEAR, RETURN_QUARTER = 2015, 2  # 2015/16 Q2 of the shared `plan` fixture
 TODAY = datetime.date(2016, 1, 15)  # after the quarter: its figures are judged at its end
@@ -133,21 +134,33 @@ def quarter_data(plan):
 
 @pytest.fixture
 def integration_executive(area):
-    return governance_services.board_create(area=area, name="Integration Executive")
+    """The Integration Executive, whose terms of reference let it approve returns."""
+    from tests.cycle import ie_board
+
+    return ie_board(area)
 
 
 @pytest.fixture
 def approve_at_meeting(integration_executive):
-    """`approve_at_meeting(ret, on=date)`: an Integration Executive decision approving it."""
+    """`approve_at_meeting(ret, on=date)`: an Integration Executive decision at a meeting on
+    `on` approving the return, marked ready that day if it is a prepared draft."""
 
-    def approve(ret, on=datetime.date(2015, 11, 24), user=None):
+    def approve(ret, on=None, user=None):
+        ret.refresh_from_db()
+        if ret.status == ret.Status.DRAFT and ret.snapshot:
+            ret = return_services.return_mark_ready(ret=ret, on=on or datetime.date(2015, 11, 24))
+        on = on or ret.ready_on or datetime.date(2015, 11, 24)
         meeting = governance_services.meeting_schedule(board=integration_executive, date=on)
         item = governance_services.item_add(
             meeting=meeting, title=f"BCF {ret.period_label} return", concerns=[ret]
         )
         decision = governance_services.decision_record(
-            item=item, kind=Decision.Kind.APPROVE, text="That the return be approved."
+            item=item,
+            kind=Decision.Kind.APPROVE,
+            text="That the return be approved.",
+            approves=ret,
+            user=user,
         )
-        return governance_services.approval_record(decision=decision, obj=ret, user=user)
+        return decision.approvals.get()
 
     return approve

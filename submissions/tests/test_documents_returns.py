@@ -175,7 +175,6 @@ def test_workbook_text_that_a_spreadsheet_would_run_is_written_as_text(prepared)
 def test_both_documents_come_from_the_snapshot_never_from_live_data(
     prepared, officer, approve_at_meeting, tmp_path
 ):
-    services.return_mark_ready(ret=prepared, user=officer)
     approve_at_meeting(prepared)
     prepared.refresh_from_db()
     frozen = prepared.snapshot

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from governance import services as governance_services
-from governance.models import Decision
 from metrics import services as metric_services
 from plans import services as plan_services
 from plans.models import Plan
@@ -19,18 +18,11 @@ from schemes import services as scheme_services
 from schemes.models import SchemeType
 from schemes.selectors import plan_budget_summary
 from submissions.documents.checklist import all_passed, failing_items, plan_checks
+from tests.cycle import agree_plan
 
 
 def approve(plan, officer):
-    board = governance_services.board_create(area=plan.area, name="Health and Wellbeing Board")
-    meeting = governance_services.meeting_schedule(board=board, date=datetime.date(2014, 4, 1))
-    item = governance_services.item_add(meeting=meeting, title="Better Care Fund plan")
-    decision = governance_services.decision_record(
-        item=item, kind=Decision.Kind.APPROVE, text="That the plan be approved."
-    )
-    governance_services.approval_record(decision=decision, obj=plan, user=officer)
-    plan.refresh_from_db()
-    return plan
+    return agree_plan(plan, user=officer)
 
 
 @pytest.fixture

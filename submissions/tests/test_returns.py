@@ -121,8 +121,7 @@ def test_an_approved_snapshot_never_changes(
 ):
     ret, _ = _start(quarter_data, officer, django_capture_on_commit_callbacks)
     ret.refresh_from_db()
-    services.return_mark_ready(ret=ret, user=officer)
-    approve_at_meeting(ret)
+    approve_at_meeting(ret)  # marked ready, then approved, on 24 November 2015
     ret.refresh_from_db()
     assert (ret.status, ret.approved_on) == ("approved", datetime.date(2015, 11, 24))
     frozen, checksum = ret.snapshot, ret.checksum
@@ -193,7 +192,7 @@ def test_an_unprepared_return_cannot_be_approved(quarter_data, approve_at_meetin
     ret = services.return_get_or_create_draft(
         plan=quarter_data, year=RETURN_YEAR, quarter=RETURN_QUARTER
     )
-    with pytest.raises(ValidationError, match="not been prepared"):
+    with pytest.raises(ValidationError, match="has not been put forward"):
         approve_at_meeting(ret)
 
 

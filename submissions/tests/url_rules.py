@@ -93,3 +93,7 @@ RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIO
 RULES["submissions:national"] = Rule(
     grid(anonymous=LOGIN, assurer=OK, admin_user=OK, default=FORBIDDEN), no_arguments
 )
+
+# Preparing a plan version and putting it forward (submissions/views_cycle.py): POST only.
+RULES["submissions:plan_prepare"] = Rule(grid(default=NOT_ALLOWED))
+RULES["submissions:plan_put_forward"] = Rule(grid(default=NOT_ALLOWED))

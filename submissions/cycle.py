@@ -1,0 +1,294 @@
+"""What happens next to a plan version or a return, who does it, and what the signed-in
+person can do about it now: the panel on their pages and the lines of the home page.
+
+Reads only; each action it offers is a page or a POST whose view checks the permission
+again and whose service checks the rule again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from governance import approvals as governance_approvals
+from governance.approvables import approvable_of
+from governance.models import ItemLink, Meeting
+from plans import permissions
+from plans.models import Plan
+from submissions.models import QuarterlyReturn
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    post: bool = False  # a button posting to `url`, else a link
+
+
+@dataclass
+class NextStep:
+    state: str  # where it stands
+    text: str  # what happens next, and who does it
+    actions: list[Action] = field(default_factory=list)
+    warning: str = ""  # what stands in the way (stale, failing checks)
+
+
+def _day(date) -> str:
+    return f"{date:%-d %B %Y}" if date else ""
+
+
+def _decide_url(obj) -> str:
+    return reverse("governance:decide", args=[obj._meta.label_lower, obj.pk])
+
+
+def _delegated_url(obj) -> str:
+    return reverse("governance:approve_under_delegation", args=[obj._meta.label_lower, obj.pk])
+
+
+def _coming_item(obj, boards, today: datetime.date):
+    """The first coming agenda item of one of `boards` that concerns `obj`, if any."""
+    link = (
+        ItemLink.objects.filter(
+            item__meeting__board__in=boards,
+            item__meeting__date__gte=today,
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
+            object_id=obj.pk,
+        )
+        .exclude(item__meeting__status=Meeting.Status.CANCELLED)
+        .select_related("item__meeting__board")
+        .order_by("item__meeting__date")
+        .first()
+    )
+    return link.item if link else None
+
+
+def _next_meeting(boards, today: datetime.date):
+    return (
+        Meeting.objects.filter(board__in=boards, date__gte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("board")
+        .order_by("date")
+        .first()
+    )
+
+
+def _decision_step(obj, user, today: datetime.date) -> NextStep:
+    """Put forward: who decides, when, and (for them) the way to record it."""
+    approvable = approvable_of(obj)
+    kind = approvable.kind(obj)
+    area_id = governance_approvals.area_of(obj)
+    boards = governance_approvals.boards_with_power(area_id, kind, today)
+    names = " or the ".join(b.name for b in boards)
+    if not names:
+        names = "board named in terms of reference (none gives one the power yet)"
+    item = _coming_item(obj, boards, today)
+    if item is not None:
+        when = f"at its meeting on {_day(item.meeting.date)} (item {item.number})"
+    else:
+        meeting = _next_meeting(boards, today)
+        when = (
+            f"at a meeting: it is not on an agenda yet (next meeting {_day(meeting.date)})"
+            if meeting
+            else "at a meeting: none is scheduled yet"
+        )
+    text = f"Next: the {names} decides {when}. Its members record the decision here."
+    actions = []
+    if any(permissions.can_decide(user, board) for board in boards):
+        actions.append(Action("Record the board’s decision", _decide_url(obj)))
+    delegated = governance_approvals.delegated_powers(officer=user, obj=obj, on=today)
+    if delegated:
+        actions.append(Action("Approve under delegation", _delegated_url(obj)))
+    posts = {
+        p.delegate_post
+        for board in boards
+        for p in governance_approvals.board_powers(board, kind, today)
+        if p.is_delegated
+    }
+    if posts:
+        text += (
+            f" If NHS England’s deadline falls first, the {' or the '.join(sorted(posts))} may "
+            "approve it under delegation, for the board to ratify at its next meeting."
+        )
+    warning = approvable.refusal(obj) or ""
+    return NextStep(state="Put forward for decision", text=text, actions=actions, warning=warning)
+
+
+def _ratification_step(obj, approval, user, today: datetime.date) -> NextStep:
+    board = approval.power.terms.board
+    meeting = _next_meeting([board], today)
+    when = f"at its next meeting ({_day(meeting.date)})" if meeting else "at its next meeting"
+    actions = []
+    if permissions.can_decide(user, board):
+        actions.append(Action("Record the ratification", _decide_url(obj)))
+    return NextStep(
+        state=f"Approved under delegation, awaiting ratification by the {board.name}",
+        text=(
+            f"Approved under delegation on {_day(approval.approved_on)}. Next: the "
+            f"{board.name} ratifies it {when}; its members record the ratification here."
+        ),
+        actions=actions,
+    )
+
+
+# Plan versions ---------------------------------------------------------------------------
+
+
+def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
+    from submissions.documents.checklist import failing_items
+    from submissions.readiness import plan_staleness
+
+    can_prepare = permissions.can(user, permissions.EDIT_PLAN, plan)
+    can_submit = permissions.can_in_area(user, permissions.RECORD_DECISIONS, plan.area_id)
+    if plan.status == Plan.Status.DRAFT:
+        stale = plan_staleness(plan)
+        prepared = stale is None or "has changed" in stale
+        actions = []
+        if can_prepare:
+            actions.append(
+                Action(
+                    "Prepare for agreement",
+                    reverse("submissions:plan_prepare", args=[plan.pk]),
+                    True,
+                )
+            )
+            if stale is None:
+                actions.append(
+                    Action(
+                        "Put forward for agreement",
+                        reverse("submissions:plan_put_forward", args=[plan.pk]),
+                        True,
+                    )
+                )
+        failing = failing_items(plan)
+        warning = stale if prepared and stale else ""
+        if failing:
+            warning = (warning + " " if warning else "") + (
+                f"{len(failing)} template check(s) fail; NHS England will not take it until "
+                "they pass (see the template checks)."
+            )
+        return NextStep(
+            state="Draft, not yet agreed",
+            text=(
+                "Next: a programme officer prepares this version (its content is snapshotted "
+                "with a checksum) and puts it forward for the Health and Wellbeing Board’s "
+                "decision. Any change after it is prepared means preparing it again."
+            ),
+            actions=actions,
+            warning=warning,
+        )
+    if plan.status == Plan.Status.READY:
+        step = _decision_step(plan, user, today)
+        step.state = f"Put forward for agreement on {_day(plan.put_forward_on)}"
+        if step.warning and can_prepare:
+            step.actions.insert(
+                0,
+                Action(
+                    "Prepare it again", reverse("submissions:plan_prepare", args=[plan.pk]), True
+                ),
+            )
+        return step
+    approval = governance_approvals.awaiting_ratification(plan)
+    if plan.status == Plan.Status.AGREED:
+        step = (
+            _ratification_step(plan, approval, user, today)
+            if approval
+            else NextStep(state=f"Agreed by the HWB Board on {_day(plan.agreed_on)}", text="")
+        )
+        step.text += (
+            " Next: a programme officer records its submission to NHS England, once every "
+            "template check passes. It no longer changes: a change is a new draft version."
+        )
+        if can_submit:
+            step.actions.append(
+                Action(
+                    "Record as submitted to NHS England",
+                    reverse("governance:plan_submit", args=[plan.pk]),
+                    True,
+                )
+            )
+        return step
+    if plan.status == Plan.Status.SUBMITTED:
+        return NextStep(
+            state=f"Submitted to NHS England on {_day(plan.submitted_on)}",
+            text="Next: a regional assurer reviews it against the planning requirements and "
+            "records the outcome.",
+        )
+    return NextStep(state=f"Assured on {_day(plan.assured_on)}", text="Assured.")
+
+
+# Returns ---------------------------------------------------------------------------------
+
+
+def return_next(ret: QuarterlyReturn, user, today: datetime.date) -> NextStep:
+    from submissions.services import return_staleness
+
+    can_change = permissions.can_in_area(user, permissions.EDIT_PLAN, ret.plan.area_id)
+    if ret.status == QuarterlyReturn.Status.DRAFT:
+        actions = []
+        if not ret.snapshot:
+            text = "Next: a programme officer prepares the figures (a background job)."
+            warning = ""
+        else:
+            warning = return_staleness(ret) or ""
+            text = (
+                "Next: a programme officer prepares it again (it changed since it was "
+                "prepared), then marks it ready for the Integration Executive’s review."
+                if warning
+                else "Next: a programme officer marks it ready for the Integration "
+                "Executive’s review."
+            )
+            if can_change and not warning:
+                actions.append(
+                    Action(
+                        "Mark ready for review",
+                        reverse("submissions:return_ready", args=[ret.pk]),
+                        True,
+                    )
+                )
+        if can_change:
+            label = "Prepare it again" if ret.snapshot else "Prepare the figures"
+            actions.insert(
+                0, Action(label, reverse("submissions:return_prepare", args=[ret.pk]), True)
+            )
+        return NextStep(state="Draft", text=text, actions=actions, warning=warning)
+    if ret.status == QuarterlyReturn.Status.READY:
+        step = _decision_step(ret, user, today)
+        step.state = f"Ready for review since {_day(ret.ready_on)}"
+        if step.warning and can_change:
+            step.actions.insert(
+                0,
+                Action(
+                    "Prepare it again", reverse("submissions:return_prepare", args=[ret.pk]), True
+                ),
+            )
+        return step
+    approval = governance_approvals.awaiting_ratification(ret)
+    if ret.status == QuarterlyReturn.Status.APPROVED:
+        step = (
+            _ratification_step(ret, approval, user, today)
+            if approval
+            else NextStep(state=f"Approved on {_day(ret.approved_on)}", text="")
+        )
+        step.text += " Next: a programme officer records its submission to NHS England."
+        if permissions.can_in_area(user, permissions.RECORD_DECISIONS, ret.plan.area_id):
+            step.actions.append(
+                Action(
+                    "Record as submitted to NHS England",
+                    reverse("submissions:return_submit", args=[ret.pk]),
+                    True,
+                )
+            )
+        return step
+    if approval is not None:
+        step = _ratification_step(ret, approval, user, today)
+        step.state = (
+            f"Submitted on {_day(ret.submitted_on)}; " + step.state[0].lower() + step.state[1:]
+        )
+        return step
+    return NextStep(
+        state=f"Submitted to NHS England on {_day(ret.submitted_on)}",
+        text="Nothing more to do. A correction would be a new version, approved again.",
+    )
