@@ -148,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:plan_list"
+LOGIN_REDIRECT_URL = "home"  # what each role has to do (submissions/home.py)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "RiskScaleEnum": "risks.models.Scale",
         "PlanStatusEnum": "plans.models.Plan.Status",
         "ReturnStatusEnum": "submissions.models.QuarterlyReturn.Status",
+        "DecisionKindEnum": "governance.models.Decision.Kind",
     },
 }
 

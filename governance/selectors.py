@@ -34,13 +34,9 @@ def boards_for(*, user, today: datetime.date):
     """The boards of the user's areas (every area for assurers), with their next meeting and
     how many of their actions are overdue on `today`."""
     return (
-        _scoped(Board.objects.all(), user)
+        with_next_meeting(_scoped(Board.objects.all(), user), today=today)
         .select_related("area", "reports_to")
         .annotate(
-            next_meeting=Min(
-                "meetings__date",
-                filter=Q(meetings__date__gte=today) & ~Q(meetings__status=Meeting.Status.CANCELLED),
-            ),
             overdue_count=Count(
                 "actions",
                 filter=Q(actions__status=Action.Status.OPEN, actions__due_on__lt=today),
@@ -48,6 +44,16 @@ def boards_for(*, user, today: datetime.date):
             ),
         )
         .order_by("area__name", "name")
+    )
+
+
+def with_next_meeting(boards, *, today: datetime.date):
+    """Boards annotated with `next_meeting`: the date of their next meeting not cancelled."""
+    return boards.annotate(
+        next_meeting=Min(
+            "meetings__date",
+            filter=Q(meetings__date__gte=today) & ~Q(meetings__status=Meeting.Status.CANCELLED),
+        )
     )
 
 

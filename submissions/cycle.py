@@ -17,7 +17,7 @@ from governance.approvables import approvable_of
 from governance.models import ItemLink, Meeting
 from plans import permissions
 from plans.models import Plan
-from submissions.models import QuarterlyReturn
+from submissions.models import Assurance, PlanSnapshot, QuarterlyReturn
 
 
 @dataclass(frozen=True)
@@ -137,14 +137,15 @@ def _ratification_step(obj, approval, user, today: datetime.date) -> NextStep:
 
 
 def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
-    from submissions.documents.checklist import failing_items
     from submissions.readiness import plan_staleness
 
     can_prepare = permissions.can(user, permissions.EDIT_PLAN, plan)
     can_submit = permissions.can_in_area(user, permissions.RECORD_DECISIONS, plan.area_id)
     if plan.status == Plan.Status.DRAFT:
-        stale = plan_staleness(plan)
-        prepared = stale is None or "has changed" in stale
+        # Whether it is still as prepared decides the "put forward" button: worked out only
+        # once it has been prepared, so a plain draft's page stays cheap.
+        snapshot = PlanSnapshot.objects.filter(plan=plan).first()
+        stale = plan_staleness(plan, snapshot) if snapshot else "not prepared"
         actions = []
         if can_prepare:
             actions.append(
@@ -162,22 +163,16 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
                         True,
                     )
                 )
-        failing = failing_items(plan)
-        warning = stale if prepared and stale else ""
-        if failing:
-            warning = (warning + " " if warning else "") + (
-                f"{len(failing)} template check(s) fail; NHS England will not take it until "
-                "they pass (see the template checks)."
-            )
         return NextStep(
             state="Draft, not yet agreed",
             text=(
-                "Next: a programme officer prepares this version (its content is snapshotted "
-                "with a checksum) and puts it forward for the Health and Wellbeing Board’s "
-                "decision. Any change after it is prepared means preparing it again."
+                "Next: a programme officer checks it against NHS England’s template checks, "
+                "prepares it (its content is snapshotted with a checksum) and puts it forward "
+                "for the Health and Wellbeing Board’s decision. Any change after it is "
+                "prepared means preparing it again."
             ),
             actions=actions,
-            warning=warning,
+            warning=stale if snapshot and stale else "",
         )
     if plan.status == Plan.Status.READY:
         step = _decision_step(plan, user, today)
@@ -201,6 +196,7 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
             " Next: a programme officer records its submission to NHS England, once every "
             "template check passes. It no longer changes: a change is a new draft version."
         )
+
         if can_submit:
             step.actions.append(
                 Action(
@@ -210,13 +206,39 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
                 )
             )
         return step
+    assurance_url = reverse("submissions:assurance", args=[plan.pk])
     if plan.status == Plan.Status.SUBMITTED:
+        assurance = Assurance.objects.filter(plan=plan).first()
+        label = "Record the assurance" if permissions.can_assure(user) else "Open the assurance"
+        if assurance is not None and assurance.outcome == Assurance.Outcome.NOT_APPROVED:
+            return NextStep(
+                state=f"Not approved at assurance on {_day(assurance.decided_on)}",
+                text="Next: the area prepares a new draft version, to be agreed and submitted "
+                "in its turn.",
+                actions=[Action("Open the assurance", assurance_url)],
+            )
         return NextStep(
             state=f"Submitted to NHS England on {_day(plan.submitted_on)}",
-            text="Next: a regional assurer reviews it against the planning requirements and "
-            "records the outcome.",
+            text="Next: a regional assurer judges it against each planning requirement and "
+            "records the outcome: approved, approved with conditions, or not approved.",
+            actions=[Action(label, assurance_url)],
         )
-    return NextStep(state=f"Assured on {_day(plan.assured_on)}", text="Assured.")
+    assurance = Assurance.objects.filter(plan=plan).first()
+    open_conditions = (
+        assurance.conditions.filter(closed_on__isnull=True).count() if assurance else 0
+    )
+    text = "Assured."
+    if open_conditions:
+        text = (
+            f"Approved with conditions: {open_conditions} still open. Next: the area meets "
+            "each by its date and records it on the assurance page."
+        )
+    outcome = assurance.get_outcome_display() if assurance else "Assured"
+    return NextStep(
+        state=f"{outcome} on {_day(plan.assured_on)}",
+        text=text,
+        actions=[Action("Open the assurance", assurance_url)],
+    )
 
 
 # Returns ---------------------------------------------------------------------------------

@@ -145,6 +145,7 @@ class Document(models.Model):
         PART2_XLSX = "part2-xlsx", "Part 2 workbook (metrics and finance)"
         RETURN_PDF = "return-pdf", "Quarterly return report (PDF)"
         RETURN_XLSX = "return-xlsx", "Quarterly return workbook"
+        ASSURANCE_LETTER = "assurance-letter", "Assurance letter (PDF)"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="documents")
     quarterly_return = models.ForeignKey(
@@ -168,3 +169,94 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.source_version}"
+
+
+class Assurance(models.Model):
+    """A regional assurer's assurance of a submitted plan version: a judgement and comment
+    per planning requirement, then an outcome with its date; conditions, if any, are tracked
+    to closure by the area. Final once decided (submissions/assurance.py)."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
+        NOT_APPROVED = "not_approved", "Not approved"
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="assurance")
+    assurer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the plan version's snapshot assured."
+    )
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Assurance of {self.plan}"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.outcome)
+
+
+class AssuranceComment(models.Model):
+    """The assurer's judgement and comment on one planning requirement or checklist item."""
+
+    class Judgement(models.TextChoices):
+        MET = "met", "Met"
+        PARTLY_MET = "partly_met", "Partly met"
+        NOT_MET = "not_met", "Not met"
+
+    assurance = models.ForeignKey(Assurance, on_delete=models.CASCADE, related_name="comments")
+    requirement = models.CharField(max_length=120, help_text="Which requirement (its key).")
+    label = models.CharField(max_length=300, help_text="The requirement as it read.")
+    judgement = models.CharField(max_length=12, choices=Judgement.choices, blank=True)
+    comment = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assurance", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assurance", "requirement"], name="one_comment_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.get_judgement_display() or 'not judged'}"
+
+
+class AssuranceCondition(models.Model):
+    """A condition of an approval with conditions: what the area must do, by when, and when
+    and how it was met."""
+
+    assurance = models.ForeignKey(Assurance, on_delete=models.CASCADE, related_name="conditions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    due_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    evidence = models.TextField(blank=True, help_text="How the area met it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assurance", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assurance", "number"], name="unique_condition_number")
+        ]
+
+    def __str__(self):
+        return f"Condition {self.number}: {self.text[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_on < today

@@ -36,7 +36,7 @@ from metrics.periods import Granularity
 from plans.models import Area, Plan
 from plans.periods import FinancialYear
 from schemes.models import Scheme, SchemeBudget
-from submissions.models import QuarterlyReturn
+from submissions.models import AssuranceCondition, QuarterlyReturn
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -80,7 +80,8 @@ def _sum_of_budgets(year: int, **scheme_filter):
 def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
     """One row per area: its plan for the year with the pooled budget as agreed, the sum of
     its schemes' budgets, protected social care (flagged schemes and as stated), and its
-    latest return of the year (quarter, version, status). One query."""
+    latest return of the year (quarter, version, status), and its assurance (outcome, open
+    conditions). One query."""
     latest_return = QuarterlyReturn.objects.filter(plan=OuterRef("pk"), year=year).order_by(
         "-quarter", "-version"
     )
@@ -101,6 +102,16 @@ def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
             return_quarter=Subquery(latest_return.values("quarter")[:1]),
             return_version=Subquery(latest_return.values("version")[:1]),
             return_status=Subquery(latest_return.values("status")[:1]),
+            assurance_outcome=F("assurance__outcome"),
+            assurance_open=Subquery(
+                AssuranceCondition.objects.filter(
+                    assurance__plan=OuterRef("pk"), closed_on__isnull=True
+                )
+                .order_by()
+                .values("assurance")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
         )
         .order_by("area__name")
     )

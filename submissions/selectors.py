@@ -482,14 +482,19 @@ def return_due_on(period: Quarter) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def returns_due(*, today: datetime.date, plan: Plan | None = None, within: int = 14) -> list[dict]:
+def returns_due(
+    *, today: datetime.date, plan: Plan | None = None, plans=None, within: int = 14
+) -> list[dict]:
     """Quarters whose return is due within `within` days with no approval in sight.
 
     "In sight" means approved already, or an agenda item of a meeting from today on concerns
     a return of that plan and quarter. Three queries whatever the number of plans; two for
     one plan, which is not read again.
     """
-    plans = Plan.objects.select_related("area") if plan is None else [plan]
+    if plan is not None:
+        plans = [plan]
+    elif plans is None:
+        plans = Plan.objects.select_related("area")
     candidates = []
     for period in (Quarter.containing(today), Quarter.containing(today - datetime.timedelta(92))):
         due = return_due_on(period)

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from metrics import calculations as calc
 from plans.exports import pounds_cell
 from plans.templatetags.bcf_format import millions
-from submissions.models import QuarterlyReturn
+from submissions.models import Assurance, QuarterlyReturn
 
 _RIGHT = {
     "td": {"class": "nhsuk-table__cell bcf-money"},
@@ -62,6 +62,12 @@ class AreaTable(tables.Table):
         order_by=("return_quarter", "return_status"),
         default="None this year",
     )
+    assurance = tables.Column(
+        verbose_name="Assurance",
+        accessor="assurance_outcome",
+        order_by=("assurance_outcome",),
+        empty_values=(),
+    )
 
     class Meta:
         attrs = {"class": "nhsuk-table", "id": "areas-table"}
@@ -84,6 +90,26 @@ class AreaTable(tables.Table):
 
     def value_status(self, record):
         return record.get_status_display()
+
+    def render_assurance(self, record):
+        text = self.value_assurance(record)
+        if record.status not in ("submitted", "assured"):
+            return text
+        url = reverse("submissions:assurance", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, text)
+
+    def value_assurance(self, record):
+        """Each area's assurance status: the outcome and its open conditions, or awaiting."""
+        if record.assurance_outcome:
+            label = Assurance.Outcome(record.assurance_outcome).label
+            if record.assurance_open:
+                label += f" ({record.assurance_open} open)"
+            return label
+        if record.status == "submitted":
+            return "Awaiting assurance"
+        if record.status == "assured":
+            return "Assured"  # recorded before assurances were kept here
+        return "Not submitted"
 
     def render_return_status(self, record):
         url = reverse("submissions:return_detail", args=[record.return_pk])

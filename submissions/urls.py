@@ -42,3 +42,20 @@ urlpatterns += [
     path("plans/<int:pk>/prepare/", views_cycle.plan_prepare, name="plan_prepare"),
     path("plans/<int:pk>/put-forward/", views_cycle.plan_put_forward, name="plan_put_forward"),
 ]
+
+# The assurance of a submitted plan version (submissions/views_assurance.py).
+from submissions import views_assurance  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/assurance/", views_assurance.assurance_page, name="assurance"),
+    path(
+        "plans/<int:pk>/assurance/outcome/",
+        views_assurance.assurance_outcome,
+        name="assurance_outcome",
+    ),
+    path(
+        "assurance/conditions/<int:pk>/met/",
+        views_assurance.condition_close,
+        name="assurance_condition_close",
+    ),
+]

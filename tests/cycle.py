@@ -9,6 +9,7 @@ forward before the meeting, and the decision is made under an item that concerns
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from governance import services as governance_services
 from governance.models import Board, Decision, Power
@@ -101,3 +102,80 @@ def approve_return(ret, *, on: datetime.date, user=None):
     )
     ret.refresh_from_db()
     return ret
+
+
+def make_checklist_pass(plan: Plan) -> None:
+    """Put right, through the services, everything a draft plan fails of NHS England's
+    template checks: section text, scheme types, metric links or the reason for none, the
+    stated protection of social care, baselines and trajectories, a risk, a sign-off."""
+    from metrics import services as metric_services
+    from metrics.selectors import metrics_overview
+    from plans import services as plan_services
+    from risks import services as risk_services
+    from risks.models import RiskRegister
+    from schemes import services as scheme_services
+    from schemes.models import SchemeType
+    from schemes.selectors import plan_budget_summary
+
+    for section in plan.sections.all():
+        if not section.body.strip():
+            plan_services.section_update(
+                section=section,
+                body=f"{section.get_key_display()}: our text.",
+                expected_version=None,
+            )
+    kind, _ = SchemeType.objects.get_or_create(
+        planning_year=plan.first_year, name="Integrated care"
+    )
+    for scheme in plan.schemes.all():
+        changes = {"scheme_type": kind}
+        if not scheme.metrics.exists():
+            changes["no_metric_reason"] = "Enables other schemes."
+        scheme_services.scheme_update(scheme=scheme, expected_version=None, **changes)
+    for year in plan_budget_summary(plan=plan):
+        if year.protected_social_care_difference:
+            plan_services.plan_year_set(
+                plan=plan,
+                year=year.year.start_year,
+                minimum_required=year.minimum_required,
+                agreed_total=year.agreed_total,
+                protected_social_care_stated=year.protected_social_care,
+            )
+    for summary in metrics_overview(plan=plan, with_matrix=False).summaries:
+        if summary.baseline is None:
+            metric_services.baseline_set(
+                plan=plan,
+                metric=summary.metric,
+                granularity="year",
+                start=datetime.date(plan.first_year - 1, 4, 1),
+                end=datetime.date(plan.first_year, 3, 31),
+                value=Decimal("100"),
+            )
+        if not summary.targets:
+            metric_services.target_create(
+                plan=plan,
+                metric=summary.metric,
+                granularity="year",
+                start=datetime.date(plan.first_year, 4, 1),
+                end=datetime.date(plan.first_year + 1, 3, 31),
+                value=Decimal("95"),
+            )
+    register = RiskRegister.objects.filter(plan=plan).first() or risk_services.register_create(
+        plan=plan, scale="lmh", categories=["Finance"]
+    )
+    risk_services.risk_create(
+        register=register,
+        category=register.categories.first(),
+        description="Savings not delivered",
+        rating_before="H",
+        mitigations="Monthly review",
+        rating_after="M",
+    )
+    if not plan.sign_offs.exists():
+        plan_services.sign_off_add(
+            plan=plan,
+            on_behalf_of="Council",
+            name="A Person",
+            position="Chief Executive",
+            signed_on=datetime.date(plan.first_year, 4, 2),
+        )

@@ -2,7 +2,6 @@ from django import template
 
 from governance import selectors
 from governance.numbering import letter, roman
-from plans import permissions
 
 register = template.Library()
 
@@ -16,26 +15,8 @@ def approvable_label(obj) -> str:
     return obj._meta.label_lower
 
 
-@register.inclusion_tag("governance/_approval_trail.html", takes_context=True)
-def approval_trail(context, obj):
-    """An object's approvals: which decision of which meeting approved it.
-
-    For a plan version, also the "Submit to NHS England" button when the user may record
-    decisions in its area and the version is approved but not yet submitted.
-    """
-    user = context["user"]
-    approvals = list(selectors.approval_trail(obj))
-    status = getattr(obj, "status", None)
-    can_submit = (
-        obj._meta.label_lower == "plans.plan"
-        and bool(approvals)
-        and status == obj.Status.AGREED
-        and permissions.can_in_area(user, permissions.RECORD_DECISIONS, obj.area_id)
-    )
-    return {
-        "obj": obj,
-        "approvals": approvals,
-        "can_submit": can_submit,
-        "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),
-    }
+@register.inclusion_tag("governance/_approval_trail.html")
+def approval_trail(obj):
+    """An object's approvals: which decision of which meeting, or which officer under which
+    delegation, approved it; its ratification; and the checksum of what was approved."""
+    return {"obj": obj, "approvals": list(selectors.approval_trail(obj))}

@@ -15,7 +15,7 @@ from tests.grid import (
 )
 
 RULES = {
-    "home": Rule(grid(default=REDIRECT), no_arguments),
+    "home": Rule(SIGNED_IN, no_arguments),  # what each role has to do
     "login": Rule(grid(default=OK), no_arguments),
     "logout": Rule(grid(default=NOT_ALLOWED), no_arguments),  # only a POST logs out
     "admin:index": Rule(grid(admin_user=OK, default=REDIRECT), no_arguments),

@@ -296,8 +296,9 @@ def _add_schemes(plan, count):
         )
 
 
-# session, user, groups, areas, plan, then the page's own reads (see the selectors)
-EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 11}
+# session, user, groups, areas, plan, then the page's own reads (see the selectors); the
+# plan page also looks for the version's prepared snapshot (its "where it stands" panel)
+EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 12}
 
 
 @pytest.mark.parametrize("url_name", sorted(EXPECTED_QUERIES))

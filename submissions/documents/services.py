@@ -22,6 +22,7 @@ EXTENSIONS = {
     Document.Kind.PART2_XLSX: "xlsx",
     Document.Kind.RETURN_PDF: "pdf",
     Document.Kind.RETURN_XLSX: "xlsx",
+    Document.Kind.ASSURANCE_LETTER: "pdf",
 }
 
 

@@ -2,23 +2,14 @@
 submitted to NHS England until every template check passes; the refusal names the failing
 items. Submissions registers the checklist in governance's `SUBMIT_CHECKS`."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from governance import services as governance_services
-from metrics import services as metric_services
-from plans import services as plan_services
 from plans.models import Plan
-from risks import services as risk_services
-from schemes import services as scheme_services
-from schemes.models import SchemeType
-from schemes.selectors import plan_budget_summary
 from submissions.documents.checklist import all_passed, failing_items, plan_checks
-from tests.cycle import agree_plan
+from tests.cycle import agree_plan, make_checklist_pass
 
 
 def approve(plan, officer):
@@ -28,66 +19,6 @@ def approve(plan, officer):
 @pytest.fixture
 def approved(plan, officer):
     return approve(plan, officer)
-
-
-def make_checklist_pass(plan) -> None:
-    """Put right everything the shared `plan` fails, through the services."""
-    for section in plan.sections.all():
-        plan_services.section_update(
-            section=section, body=f"{section.key} text.", expected_version=None
-        )
-    kind = SchemeType.objects.create(planning_year=plan.first_year, name="Integrated care")
-    for scheme in plan.schemes.all():
-        changes = {"scheme_type": kind}
-        if not scheme.metrics.exists():
-            changes["no_metric_reason"] = "Enables other schemes."
-        scheme_services.scheme_update(scheme=scheme, expected_version=None, **changes)
-    for year in plan_budget_summary(plan=plan):
-        if year.protected_social_care_difference:
-            plan_services.plan_year_set(
-                plan=plan,
-                year=year.year.start_year,
-                minimum_required=year.minimum_required,
-                agreed_total=year.agreed_total,
-                protected_social_care_stated=year.protected_social_care,
-            )
-    from metrics.selectors import metrics_overview
-
-    for summary in metrics_overview(plan=plan, with_matrix=False).summaries:
-        if summary.baseline is None:
-            metric_services.baseline_set(
-                plan=plan,
-                metric=summary.metric,
-                granularity="year",
-                start=datetime.date(2013, 4, 1),
-                end=datetime.date(2014, 3, 31),
-                value=Decimal("100"),
-            )
-        if not summary.targets:
-            metric_services.target_create(
-                plan=plan,
-                metric=summary.metric,
-                granularity="year",
-                start=datetime.date(2014, 4, 1),
-                end=datetime.date(2015, 3, 31),
-                value=Decimal("95"),
-            )
-    register = risk_services.register_create(plan=plan, scale="lmh", categories=["Finance"])
-    risk_services.risk_create(
-        register=register,
-        category=register.categories.get(),
-        description="Savings not delivered",
-        rating_before="H",
-        mitigations="Monthly review",
-        rating_after="M",
-    )
-    plan_services.sign_off_add(
-        plan=plan,
-        on_behalf_of="Council",
-        name="A Person",
-        position="Chief Executive",
-        signed_on=datetime.date(2014, 4, 2),
-    )
 
 
 def test_the_checklist_is_registered_as_a_pre_submit_check():

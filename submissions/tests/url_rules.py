@@ -97,3 +97,12 @@ RULES["submissions:national"] = Rule(
 # Preparing a plan version and putting it forward (submissions/views_cycle.py): POST only.
 RULES["submissions:plan_prepare"] = Rule(grid(default=NOT_ALLOWED))
 RULES["submissions:plan_put_forward"] = Rule(grid(default=NOT_ALLOWED))
+
+
+# The assurance of a plan version (submissions/views_assurance.py): everyone who sees the
+# plan reads it; the outcome and the closing of a condition are POSTs, refused as such first.
+RULES["submissions:assurance"] = Rule(VIEW)
+RULES["submissions:assurance_outcome"] = Rule(grid(default=NOT_ALLOWED))
+RULES["submissions:assurance_condition_close"] = Rule(
+    grid(default=NOT_ALLOWED), lambda p: {"pk": 1}
+)

@@ -16,12 +16,14 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from fixtures.loader import DEFAULT_DEMO_PASSWORD, load_sample_data
+from governance import services as governance_services
 from governance.models import Meeting
 from metrics.models import Actual
 from plans.models import Plan
 from risks.models import RiskRegister
 from submissions.documents.versions import plan_roll_forward
 from submissions.models import QuarterlyReturn
+from tests.cycle import hwb_board, put_forward
 
 pytestmark = pytest.mark.browser
 
@@ -140,9 +142,33 @@ def test_main_pages_have_no_serious_or_critical_axe_violations(page, login, samp
     assert page.locator(".nhsuk-error-summary").is_visible()
     problems["scheme form with errors"] = _violations(page)
 
+    # The approval cycle: the draft put forward, the page recording the Board's decision,
+    # each role's home page and the assurance of the submitted 2016/17 plan.
+    put_forward(plan, on=datetime.date.today())
+    governance_services.meeting_schedule(
+        board=hwb_board(plan.area), date=datetime.date.today(), status="held"
+    )
+    for label, path in (
+        ("officer's home page", reverse("home")),
+        ("plan put forward", reverse("plans:plan_detail", args=[plan.pk])),
+        ("recording a decision", reverse("governance:decide", args=["plans.plan", plan.pk])),
+    ):
+        response = page.goto(path)
+        assert response.ok, f"{label}: {path} answered {response.status}"
+        problems[label] = _violations(page)
+    submitted = Plan.objects.get(area__name="Leicestershire", status=Plan.Status.SUBMITTED)
+    for user, label, path in (
+        ("executive", "executive's home page", reverse("home")),
+        ("assurer", "assurer's home page", reverse("home")),
+        ("assurer", "assurance", reverse("submissions:assurance", args=[submitted.pk])),
+    ):
+        page.context.clear_cookies()
+        login(page, user, DEFAULT_DEMO_PASSWORD)
+        response = page.goto(path)
+        assert response.ok, f"{label}: {path} answered {response.status}"
+        problems[label] = _violations(page)
+
     # The national view, as the assurer (it compares every area), with the metrics sorted.
-    page.context.clear_cookies()
-    login(page, "assurer", DEFAULT_DEMO_PASSWORD)
     response = page.goto(reverse("submissions:national"))
     assert response.ok, f"national view answered {response.status}"
     page.get_by_role("link", name="Region").first.click()
