@@ -294,18 +294,14 @@ def _target(plan):
 
 
 def _contribution(plan):
-    """Partner contributions have no service of their own yet: made as the loaders would."""
-    contribution = Contribution.objects.filter(plan=plan).first()
-    if contribution is None:
-        contribution = Contribution(
-            plan=plan,
-            year=2014,
-            organisation=OrganisationFactory(),
-            amount=Decimal("100.00"),
-        )
-    else:
-        contribution.amount += 1
-    save_with_history(contribution)
+    ccg = plan.ccgs.first()
+    shown = Contribution.objects.filter(plan=plan, organisation=ccg).values_list(
+        "amount", flat=True
+    )
+    plan_services.contributions_save(
+        plan=plan,
+        cells={(ccg.pk, "minimum", 2014): (shown.first(), Decimal("100.00"))},
+    )
 
 
 PLAN_CHANGES = {
@@ -326,6 +322,9 @@ PLAN_CHANGES = {
         plan=plan, expected_version=None, ccgs=[OrganisationFactory()]
     ),
     "schemes.theme": lambda plan: scheme_services.theme_create(plan=plan, name="New theme"),
+    "schemes.milestone": lambda plan: scheme_services.milestone_create(
+        plan=plan, task="Open the discharge hub"
+    ),
     "schemes.scheme": lambda plan: scheme_services.scheme_update(
         scheme=_scheme(plan), expected_version=None, name="Renamed"
     ),
@@ -362,6 +361,7 @@ def test_every_kind_of_plan_content_has_a_change_here():
 
 @pytest.fixture
 def ready_plan(plan):
+    plan_services.plan_update(plan=plan, expected_version=None, ccgs=[OrganisationFactory()])
     metric_services.target_create(
         plan=plan,
         metric=_admissions(),
