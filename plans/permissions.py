@@ -43,35 +43,32 @@ _ACTION_ROLES = {
 CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
 
 
-def roles_of(user) -> frozenset[str]:
+def _per_request(user, name: str, compute) -> frozenset:
+    """What `compute()` gives for the user, kept on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_bcf_roles", None)
+    cached = getattr(user, name, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._bcf_roles = cached
+        cached = frozenset(compute())
+        setattr(user, name, cached)
     return cached
+
+
+def roles_of(user) -> frozenset[str]:
+    return _per_request(user, "_bcf_roles", lambda: user.groups.values_list("name", flat=True))
 
 
 def area_ids_of(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_bcf_area_ids", None)
-    if cached is None:
-        cached = frozenset(user.area_memberships.values_list("area_id", flat=True))
-        user._bcf_area_ids = cached
-    return cached
+    return _per_request(
+        user, "_bcf_area_ids", lambda: user.area_memberships.values_list("area_id", flat=True)
+    )
 
 
 def board_ids_of(user) -> frozenset[int]:
     """The boards the user has a seat on (governance BoardMember rows naming them)."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_bcf_board_ids", None)
-    if cached is None:
-        cached = frozenset(user.board_seats.values_list("board_id", flat=True))
-        user._bcf_board_ids = cached
-    return cached
+    return _per_request(
+        user, "_bcf_board_ids", lambda: user.board_seats.values_list("board_id", flat=True)
+    )
 
 
 def sees_all_areas(user) -> bool:

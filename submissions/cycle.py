@@ -133,6 +133,23 @@ def _ratification_step(obj, approval, user, today: datetime.date) -> NextStep:
     )
 
 
+def _put_forward_step(obj, user, today, *, state: str, prepare: str) -> NextStep:
+    """Awaiting a decision; a way to prepare it again for those who may, if it is stale."""
+    step = _decision_step(obj, user, today)
+    step.state = state
+    if step.warning and prepare:
+        step.actions.insert(0, Action("Prepare it again", prepare, True))
+    return step
+
+
+def _approved_step(obj, user, today, *, state: str) -> NextStep:
+    """Approved: awaiting ratification if an officer approved it under delegation."""
+    approval = governance_approvals.awaiting_ratification(obj)
+    if approval is not None:
+        return _ratification_step(obj, approval, user, today)
+    return NextStep(state=state, text="")
+
+
 # Plan versions ---------------------------------------------------------------------------
 
 
@@ -175,22 +192,16 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
             warning=stale if snapshot and stale else "",
         )
     if plan.status == Plan.Status.READY:
-        step = _decision_step(plan, user, today)
-        step.state = f"Put forward for agreement on {_day(plan.put_forward_on)}"
-        if step.warning and can_prepare:
-            step.actions.insert(
-                0,
-                Action(
-                    "Prepare it again", reverse("submissions:plan_prepare", args=[plan.pk]), True
-                ),
-            )
-        return step
-    approval = governance_approvals.awaiting_ratification(plan)
+        return _put_forward_step(
+            plan,
+            user,
+            today,
+            state=f"Put forward for agreement on {_day(plan.put_forward_on)}",
+            prepare=reverse("submissions:plan_prepare", args=[plan.pk]) if can_prepare else "",
+        )
     if plan.status == Plan.Status.AGREED:
-        step = (
-            _ratification_step(plan, approval, user, today)
-            if approval
-            else NextStep(state=f"Agreed by the HWB Board on {_day(plan.agreed_on)}", text="")
+        step = _approved_step(
+            plan, user, today, state=f"Agreed by the HWB Board on {_day(plan.agreed_on)}"
         )
         step.text += (
             " Next: a programme officer records its submission to NHS England, once every "
@@ -277,23 +288,15 @@ def return_next(ret: QuarterlyReturn, user, today: datetime.date) -> NextStep:
             )
         return NextStep(state="Draft", text=text, actions=actions, warning=warning)
     if ret.status == QuarterlyReturn.Status.READY:
-        step = _decision_step(ret, user, today)
-        step.state = f"Ready for review since {_day(ret.ready_on)}"
-        if step.warning and can_change:
-            step.actions.insert(
-                0,
-                Action(
-                    "Prepare it again", reverse("submissions:return_prepare", args=[ret.pk]), True
-                ),
-            )
-        return step
-    approval = governance_approvals.awaiting_ratification(ret)
-    if ret.status == QuarterlyReturn.Status.APPROVED:
-        step = (
-            _ratification_step(ret, approval, user, today)
-            if approval
-            else NextStep(state=f"Approved on {_day(ret.approved_on)}", text="")
+        return _put_forward_step(
+            ret,
+            user,
+            today,
+            state=f"Ready for review since {_day(ret.ready_on)}",
+            prepare=reverse("submissions:return_prepare", args=[ret.pk]) if can_change else "",
         )
+    if ret.status == QuarterlyReturn.Status.APPROVED:
+        step = _approved_step(ret, user, today, state=f"Approved on {_day(ret.approved_on)}")
         step.text += " Next: a programme officer records its submission to NHS England."
         if permissions.can_in_area(user, permissions.RECORD_DECISIONS, ret.plan.area_id):
             step.actions.append(
@@ -304,6 +307,7 @@ def return_next(ret: QuarterlyReturn, user, today: datetime.date) -> NextStep:
                 )
             )
         return step
+    approval = governance_approvals.awaiting_ratification(ret)
     if approval is not None:
         step = _ratification_step(ret, approval, user, today)
         step.state = (

@@ -38,6 +38,7 @@ class OfficerHome:
     returns_due: list[dict]
     returns_open: list[QuarterlyReturn]
     overdue_actions: list
+    can_start: bool  # may start a plan in one of their areas
 
 
 @dataclass
@@ -103,6 +104,9 @@ def officer_home(*, user, today: datetime.date) -> OfficerHome:
         returns_due=selectors.returns_due(today=today, plans=plans, within=31),
         returns_open=returns_open,
         overdue_actions=list(governance_selectors.overdue_actions_of(user=user, today=today)),
+        can_start=any(
+            permissions.can_in_area(user, permissions.EDIT_PLAN, area_id) for area_id in area_ids
+        ),
     )
 
 

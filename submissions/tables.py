@@ -57,16 +57,16 @@ class AreaTable(tables.Table):
     scheme_total = MoneyColumn(verbose_name="Schemes", total="schemes")
     protected_total = MoneyColumn(verbose_name="Protected (schemes)", total="protected")
     protected_stated = MoneyColumn(verbose_name="Protected (stated)", total="stated")
-    return_status = tables.Column(
-        verbose_name="Latest return",
-        order_by=("return_quarter", "return_status"),
-        default="None this year",
-    )
     assurance = tables.Column(
         verbose_name="Assurance",
         accessor="assurance_outcome",
         order_by=("assurance_outcome",),
         empty_values=(),
+    )
+    return_status = tables.Column(
+        verbose_name="Latest return",
+        order_by=("return_quarter", "return_status"),
+        default="None this year",
     )
 
     class Meta:

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_officer_sees_only_their_areas_plan_in_the_list(page, login, sample):
     login(page, "leics_officer")
+    page.get_by_role("link", name="Plans", exact=True).first.click()  # from the home page
 
     expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
     plans_table = page.get_by_role("table", name="Plans you can see")
