@@ -1,7 +1,7 @@
 from django import forms
 
 from governance.approvables import APPROVABLES, is_approvable, object_for, token_of
-from governance.models import Attendance, Decision, Meeting
+from governance.models import Attendance, Board, BoardMember, Decision, Meeting, Power
 from plans.forms import NhsForm
 
 _INPUT = {"class": "nhsuk-input"}
@@ -267,3 +267,138 @@ class ActionForm(NhsForm):
         if not data.get("owner") and not (data.get("owner_name") or "").strip():
             self.add_error("owner_name", "Choose an owner or type their name.")
         return data
+
+
+# Setting up a board: the board, its terms of reference and powers, its members ------------
+
+
+def _area_users(area_id: int):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(area_memberships__area_id=area_id, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class BoardForm(NhsForm):
+    area = forms.ModelChoiceField(label="Area", queryset=None, widget=forms.Select(attrs=_SELECT))
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
+    short_name = forms.CharField(
+        label="Short name (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs=_INPUT),
+    )
+    purpose = forms.CharField(required=False, widget=forms.Textarea(attrs=_TEXTAREA))
+    reports_to = forms.ModelChoiceField(
+        label="Reports to (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    frequency = forms.ChoiceField(
+        label="Meets", choices=Board.Frequency.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    established_on = _date("Established on (optional)", required=False)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["reports_to"].queryset = Board.objects.filter(area__in=areas).order_by(
+            "area__name", "name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        parent, area = data.get("reports_to"), data.get("area")
+        if parent is not None and area is not None and parent.area_id != area.pk:
+            self.add_error("reports_to", "Choose a board of the same area.")
+        return data
+
+
+class TermsForm(NhsForm):
+    version = forms.CharField(
+        max_length=40, widget=forms.TextInput(attrs=_INPUT), help_text="For example, May 2016"
+    )
+    text = forms.CharField(label="Terms of reference", widget=forms.Textarea(attrs=_TEXTAREA))
+    approved_on = forms.DateField(
+        label="Approved on",
+        help_text="They are in force from this day until a later version. For example, 2014-02-13",
+        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
+        error_messages={"invalid": "Enter a real date, like 2014-02-13."},
+    )
+    approved_by = forms.ModelChoiceField(
+        label="Approved by (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    powers = forms.MultipleChoiceField(
+        label="What the board itself approves",
+        choices=Power.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    delegated = forms.MultipleChoiceField(
+        label="What it delegates to a named officer (optional)",
+        choices=Power.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Approvals under delegation await the board's ratification at a later meeting.",
+    )
+    delegate_post = forms.CharField(
+        label="The officer's post",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_INPUT),
+        help_text="For example, Director of Health and Care Integration",
+    )
+    delegate = forms.ModelChoiceField(
+        label="Who holds it now (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    conditions = forms.CharField(
+        label="When the officer may use it (optional)",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = Board.objects.filter(area_id=board.area_id)
+        self.fields["delegate"].queryset = _area_users(board.area_id)
+        self.fields["delegate"].label_from_instance = _user_label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delegated") and not (data.get("delegate_post") or "").strip():
+            self.add_error("delegate_post", "Name the post the terms delegate to.")
+        return data
+
+
+class MemberForm(NhsForm):
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
+    organisation = forms.CharField(
+        max_length=200, required=False, widget=forms.TextInput(attrs=_INPUT)
+    )
+    role = forms.ChoiceField(choices=BoardMember.Role.choices, widget=forms.Select(attrs=_SELECT))
+    member_user = forms.ModelChoiceField(
+        label="Their account here (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+        help_text="A member with an account records the board's decisions.",
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_user"].queryset = _area_users(board.area_id)
+        self.fields["member_user"].label_from_instance = _user_label

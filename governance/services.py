@@ -104,6 +104,59 @@ def terms_of_reference_add(
 
 
 @transaction.atomic
+def terms_of_reference_record(
+    *,
+    board: Board,
+    version: str,
+    text: str,
+    approved_on: datetime.date | None,
+    approved_by: Board | None = None,
+    powers: list[str] = (),
+    delegated: list[str] = (),
+    delegate=None,
+    delegate_post: str = "",
+    conditions: str = "",
+    user=None,
+) -> TermsOfReference:
+    """A new version of a board's terms of reference with what it lets the board approve
+    (`powers`) and what it delegates to a named officer (`delegated`, to the holder of
+    `delegate_post`, with the `conditions` of its use). One transaction."""
+    if delegated and not delegate_post.strip():
+        raise ValidationError({"delegate_post": "Name the post the terms delegate to."})
+    if (
+        delegate is not None
+        and delegate.area_memberships.filter(area_id=board.area_id).count() == 0
+    ):
+        raise ValidationError({"delegate": "Choose a user of the board's area."})
+    if approved_by is not None and approved_by.area_id != board.area_id:
+        raise ValidationError({"approved_by": "Choose a board of the same area."})
+    if TermsOfReference.objects.filter(board=board, version=version.strip()).exists():
+        raise ValidationError(
+            {"version": "The board already has terms of reference of this version."}
+        )
+    terms = terms_of_reference_add(
+        board=board,
+        version=version.strip(),
+        text=text,
+        approved_on=approved_on,
+        approved_by=approved_by,
+        user=user,
+    )
+    for kind in powers:
+        power_add(terms=terms, kind=kind, user=user)
+    for kind in delegated:
+        power_add(
+            terms=terms,
+            kind=kind,
+            delegate=delegate,
+            delegate_post=delegate_post,
+            conditions=conditions,
+            user=user,
+        )
+    return terms
+
+
+@transaction.atomic
 def power_add(
     *,
     terms: TermsOfReference,

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from governance import views, views_decisions
+from governance import views, views_boards, views_decisions
 
 app_name = "governance"
 urlpatterns = [
     path("", views.board_list, name="board_list"),
     path("actions/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
+    path("boards/add/", views_boards.board_create, name="board_create"),
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
+    path("boards/<int:pk>/terms/add/", views_boards.terms_add, name="terms_add"),
+    path("boards/<int:pk>/members/add/", views_boards.member_add, name="member_add"),
     path("boards/<int:pk>/meetings/add/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),

@@ -98,6 +98,11 @@ def board_list(request):
             "boards": selectors.boards_for(user=request.user, today=today),
             "my_overdue": selectors.overdue_actions_of(user=request.user, today=today),
             "today": today,
+            "can_set_up": request.user.is_superuser
+            or any(
+                permissions.can_in_area(request.user, permissions.EDIT_GOVERNANCE, area_id)
+                for area_id in permissions.area_ids_of(request.user)
+            ),
         },
     )
 

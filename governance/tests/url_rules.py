@@ -12,6 +12,7 @@ from tests.grid import (
     FORBIDDEN,
     LOGIN,
     NOT_ALLOWED,
+    OK,
     RECORD_DECISIONS,
     SIGNED_IN,
     UNAUTHORISED,
@@ -111,5 +112,13 @@ RULES = {
     # Deciding on one object (views_decisions.py): the board's members (none of the personas
     # sits on it) and the area's officers and administrators, as clerks.
     "governance:decide": Rule(RECORD_DECISIONS, _decide_kwargs),
+    # Setting up a board (views_boards.py): the area's officers and administrators; an
+    # officer of another area sets up boards of their own area.
+    "governance:board_create": Rule(
+        grid(anonymous=LOGIN, officer=OK, admin_user=OK, other_officer=OK, default=FORBIDDEN),
+        no_arguments,
+    ),
+    "governance:terms_add": Rule(EDIT_GOVERNANCE, _board_kwargs),
+    "governance:member_add": Rule(EDIT_GOVERNANCE, _board_kwargs),
     "governance:approve_under_delegation": Rule(DELEGATE_ONLY, _decide_kwargs),
 }
