@@ -107,6 +107,8 @@ def test_a_plan_and_a_return_go_from_draft_to_assured_and_submitted_by_each_role
     expect(assurer.locator("[data-awaiting-assurance]")).to_contain_text(plan.title)
     assurer.goto(f"/plans/{plan.pk}/")
     assurer.get_by_role("link", name="Record the assurance").click()
+    # .all() does not wait: take the selects only once the whole page is there.
+    expect(assurer.get_by_role("button", name="Record the outcome")).to_be_visible()
     for select in assurer.locator("select[name^=judgement-]").all():
         select.select_option("met")
     assurer.locator("textarea[name=comment-0]").fill("The condition is met in the plan.")
