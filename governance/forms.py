@@ -2,6 +2,7 @@ from django import forms
 
 from governance.approvables import APPROVABLES, is_approvable, object_for, token_of
 from governance.models import Attendance, Board, BoardMember, Decision, Meeting, Power
+from governance.reports import ALLOWED, ALLOWED_LABEL, MAX_REPORT_BYTES, report_check
 from plans.forms import NhsForm
 
 _INPUT = {"class": "nhsuk-input"}
@@ -79,7 +80,12 @@ class ItemForm(NhsForm):
         required=False,
         widget=forms.TextInput(attrs=_INPUT),
     )
-    report = forms.FileField(label="Report file (optional)", required=False)
+    report = forms.FileField(
+        label="Report file (optional)",
+        required=False,
+        help_text=f"A {ALLOWED_LABEL} file, at most {MAX_REPORT_BYTES // (1024 * 1024)} MB.",
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in ALLOWED)}),
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +100,12 @@ class ItemForm(NhsForm):
         if obj is None:
             raise forms.ValidationError("Choose something of this board's area.")
         return obj
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if report:
+            report_check(report)
+        return report
 
 
 class AttendanceForm(NhsForm):

@@ -42,6 +42,7 @@ from governance.models import (
     Power,
     TermsOfReference,
 )
+from governance.reports import report_check
 from plans.models import Area
 from plans.services import locked, save_with_history
 
@@ -300,6 +301,9 @@ def item_link_add(*, item: AgendaItem, obj, user=None) -> ItemLink:
 
 @transaction.atomic
 def report_attach(*, item: AgendaItem, title: str, file, user=None) -> ItemReport:
+    """Attach a report file to an agenda item: refused unless it is a document of an
+    accepted type and size (governance/reports.py)."""
+    report_check(file)
     report = ItemReport(item=item, title=title.strip() or getattr(file, "name", "Report"))
     report.file.save(getattr(file, "name", "report"), file, save=False)
     save_with_history(report, user=user)

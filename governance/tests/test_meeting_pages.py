@@ -115,7 +115,7 @@ def test_an_agenda_item_with_a_report_can_be_added_and_downloaded(
             "presenter": "Director of Health and Care Integration",
             "concerns": f"plans.plan:{plan.pk}",
             "report_title": "Agenda Item 4",
-            "report": SimpleUploadedFile("item4.txt", b"The report"),
+            "report": SimpleUploadedFile("item4.pdf", b"%PDF-1.7 The report"),
         },
     )
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_an_agenda_item_with_a_report_can_be_added_and_downloaded(
     assert item.number == 1 and item.links.get().target == plan
     report = item.reports.get()
     url = reverse("governance:report_download", kwargs={"pk": report.pk})
-    assert b"".join(client.get(url).streaming_content) == b"The report"
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.7 The report"
     assert client_for(other_officer).get(url).status_code == 403
 
 

@@ -66,7 +66,7 @@ def _report_kwargs(plan):
 
     _, _, item, _ = _meeting(plan)
     report = services.report_attach(
-        item=item, title="Agenda item 4", file=ContentFile(b"report", name="item4.txt")
+        item=item, title="Agenda item 4", file=ContentFile(b"%PDF-1.4 report", name="item4.pdf")
     )
     return {"pk": report.pk}
 
