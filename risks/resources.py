@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from plans.exports import cell_text
 from plans.spreadsheets import CellError, Sheet, header_errors
 from risks import calculations
 from risks.models import Risk, RiskRegister, Scale
@@ -54,9 +55,8 @@ def _text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).strip()
-    # Exports prefix text that a spreadsheet would run as a formula with a quote.
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+    # Exports quote text that a spreadsheet would run as a formula: read back without.
+    return cell_text(value)
 
 
 def _date(text: str) -> datetime.date | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from metrics.models import MetricDefinition
+from plans.exports import cell_text
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
 from plans.periods import FinancialYear
@@ -41,7 +42,8 @@ class SchemeRow:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell's text, without the quotes the schemes' export put before a formula's start."""
+    return cell_text(value)
 
 
 def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:

@@ -311,3 +311,26 @@ def test_page_query_count_does_not_grow_with_the_number_of_schemes(
     _add_schemes(plan, 20)
     assert _queries(client, url) == before
     assert before == EXPECTED_QUERIES[url_name]
+
+
+@pytest.mark.parametrize(
+    "name", ["Reablement;=HYPERLINK(1)", "Reablement|=cmd", "\uff1dHYPERLINK(1)", "a;\uff0b1"]
+)
+def test_csv_export_starts_no_formula_where_a_spreadsheet_splits_cells(
+    client_for, officer, plan, name
+):
+    """Opened where ";" or "|" separates cells, or typed full-width, no cell is a formula;
+    imported back, the name is as it was."""
+    scheme = plan.schemes.first()
+    services.scheme_update(scheme=scheme, expected_version=None, name=name)
+    client = client_for(officer)
+    content = client.get(_list_url(plan, _export="csv")).content
+    text = content.decode("utf-8")
+    for separator in (",", ";", "|"):
+        for row in csv.reader(io.StringIO(text), delimiter=separator):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\uff1d", "\uff0b")), cell
+
+    assert _upload(client, plan, "schemes.csv", content).status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.name == name

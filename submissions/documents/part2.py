@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from metrics.selectors import metrics_overview
 from plans import permissions
-from plans.exports import safe_cell
+from plans.exports import cell_text, safe_cell
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
 from plans.spreadsheets import SpreadsheetError, read_xlsx
@@ -35,7 +35,6 @@ MONEY_FORMAT = '"£"#,##0.00'
 PERCENT_FORMAT = "0.00"
 FIGURE_FORMAT = "#,##0.00##"
 HEADER_ROW = 3  # row 1: the sheet's title; row 2: a note; row 3: the column headers
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _TITLE = Font(bold=True, size=14)
 _HEADER = Font(bold=True)
@@ -290,13 +289,8 @@ class ImportResult:
 
 
 def _text(value) -> str:
-    """A cell as text, without the quote `safe_cell` put before a formula-like start."""
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
-        text = text[1:]
-    return text
+    """A cell as text, without the quotes `safe_cell` put before a formula-like start."""
+    return cell_text(value)
 
 
 def _cell(value):
