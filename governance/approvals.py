@@ -351,8 +351,15 @@ def decision_with_effects(
 
 # Checks a plan version must pass before it is marked submitted: each takes the plan and
 # returns the names of the requirements it fails (none: it passes). Apps governance may not
-# import register theirs (submissions registers NHS England's template checks).
+# import register theirs from their AppConfig.ready() (submissions registers NHS England's
+# template checks).
 SUBMIT_CHECKS: list[Callable[[Plan], list[str]]] = []
+
+
+def submit_check_register(check: Callable[[Plan], list[str]]) -> None:
+    """Add a check every plan version must pass before it is submitted (once)."""
+    if check not in SUBMIT_CHECKS:
+        SUBMIT_CHECKS.append(check)
 
 
 @transaction.atomic

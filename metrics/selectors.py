@@ -4,12 +4,11 @@ constant number of queries whatever the number of baselines, targets and actuals
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Prefetch
 
 from metrics import calculations as calc
 from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
@@ -117,6 +116,18 @@ class MetricsOverview:
 
     def get(self, code: str) -> MetricSummary | None:
         return next((s for s in self.summaries if s.metric.code == code), None)
+
+
+# The scheme × metric matrix belongs to schemes, which sit above metrics: schemes' AppConfig
+# gives the function that computes it (schemes.selectors.scheme_metric_matrix), so the
+# overview shows it without metrics importing schemes.
+MatrixFunction = Callable[[Plan, list[MetricDefinition]], list]
+_scheme_matrix: MatrixFunction | None = None
+
+
+def scheme_matrix_register(function: MatrixFunction) -> None:
+    global _scheme_matrix
+    _scheme_matrix = function
 
 
 def _key_number(metric: MetricDefinition, by_id: dict[int, MetricDefinition]) -> int:
@@ -283,19 +294,8 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
             )
         )
     matrix = []
-    if with_matrix:
-        # Schemes depend on metrics, not the other way: look the model up by name.
-        scheme_model = apps.get_model("schemes", "Scheme")
-        schemes = (
-            scheme_model.objects.filter(plan=plan)
-            .select_related("theme")
-            .prefetch_related(Prefetch("metrics", queryset=MetricDefinition.objects.only("id")))
-            .order_by("theme__order", "order", "name")
-        )
-        metrics = [summary.metric for summary in summaries]
-        for scheme in schemes:
-            linked = {m.pk for m in scheme.metrics.all()}
-            matrix.append((scheme, [m if m.pk in linked else None for m in metrics]))
+    if with_matrix and _scheme_matrix is not None:
+        matrix = _scheme_matrix(plan, [summary.metric for summary in summaries])
     return MetricsOverview(plan=plan, summaries=summaries, matrix=matrix)
 
 

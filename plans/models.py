@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plans.periods import FinancialYear, year_range
+from plans.roles import sees_all_areas
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -77,11 +78,9 @@ class Organisation(models.Model):
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans of the user's areas; every area for assurers and administrators."""
-        from plans import permissions
-
         if not user.is_authenticated:
             return self.none()
-        if permissions.sees_all_areas(user):
+        if sees_all_areas(user):
             return self
         return self.filter(area__memberships__user=user)
 

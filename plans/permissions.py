@@ -11,13 +11,20 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-OFFICER = "Programme officer"
-FINANCE = "Finance lead"
-EXECUTIVE = "Integration Executive member"
-BOARD = "HWB Board member"
-ASSURER = "Assurer"
-ADMINISTRATOR = "Administrator"
-ROLES = (OFFICER, FINANCE, EXECUTIVE, BOARD, ASSURER, ADMINISTRATOR)
+from plans.models import Plan
+from plans.roles import (
+    ADMINISTRATOR,
+    ASSURER,
+    BOARD,
+    EXECUTIVE,
+    FINANCE,
+    OFFICER,
+    ROLES,
+    area_ids_of,
+    board_ids_of,
+    roles_of,
+    sees_all_areas,
+)
 
 VIEW = "view"
 EDIT_PLAN = "edit_plan"  # plan details, pooled budget, narrative sections
@@ -41,39 +48,6 @@ _ACTION_ROLES = {
     RECORD_DECISIONS: {OFFICER, ADMINISTRATOR},
 }
 CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
-
-
-def _per_request(user, name: str, compute) -> frozenset:
-    """What `compute()` gives for the user, kept on the user object for the request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, name, None)
-    if cached is None:
-        cached = frozenset(compute())
-        setattr(user, name, cached)
-    return cached
-
-
-def roles_of(user) -> frozenset[str]:
-    return _per_request(user, "_bcf_roles", lambda: user.groups.values_list("name", flat=True))
-
-
-def area_ids_of(user) -> frozenset[int]:
-    return _per_request(
-        user, "_bcf_area_ids", lambda: user.area_memberships.values_list("area_id", flat=True)
-    )
-
-
-def board_ids_of(user) -> frozenset[int]:
-    """The boards the user has a seat on (governance BoardMember rows naming them)."""
-    return _per_request(
-        user, "_bcf_board_ids", lambda: user.board_seats.values_list("board_id", flat=True)
-    )
-
-
-def sees_all_areas(user) -> bool:
-    """Assurers read every area; superusers administer every area."""
-    return user.is_authenticated and (user.is_superuser or ASSURER in roles_of(user))
 
 
 def can_in_area(user, action: str, area_id: int) -> bool:
@@ -232,8 +206,6 @@ def can_assure(user) -> bool:
 
 def get_plan(user, pk, action: str = VIEW, queryset=None):
     """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed."""
-    from plans.models import Plan
-
     queryset = Plan.objects.all() if queryset is None else queryset
     plan = queryset.filter(pk=pk).first()
     if plan is None:

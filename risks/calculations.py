@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plans.templatetags.bcf_format import pounds
-from risks.models import Band, Scale
+from risks.scales import Band, Scale
 
 LIKELIHOOD_WORDS = {
     "rare": 1,

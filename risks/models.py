@@ -17,21 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from plans.models import MONEY, Plan
 from plans.periods import FinancialYear
-
-
-class Scale(models.TextChoices):
-    NHS_5X5 = "nhs_5x5", "NHS 5×5 matrix (likelihood × consequence, 1–25)"
-    LMH = "lmh", "Three levels (L, M, H)"
-
-
-class Band(models.TextChoices):
-    """The bands of both scales: low/moderate/high/extreme (5×5), low/medium/high (L/M/H)."""
-
-    LOW = "low", "Low"
-    MODERATE = "moderate", "Moderate"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    EXTREME = "extreme", "Extreme"
+from risks.calculations import is_overdue
+from risks.scales import Band, Scale
 
 
 class RiskRegister(models.Model):
@@ -126,8 +113,6 @@ class Risk(models.Model):
             raise ValidationError({"category": "Choose a category of this register."})
 
     def is_overdue(self, today) -> bool:
-        from risks.calculations import is_overdue
-
         return is_overdue(self.next_review, today, closed=self.status == self.Status.CLOSED)
 
 

@@ -106,6 +106,25 @@ def budget_grid_data(*, plan: Plan) -> BudgetGridData:
     return BudgetGridData(plan, themes, schemes, budgets, plan_years)
 
 
+def scheme_metric_matrix(
+    plan: Plan, metrics: list[MetricDefinition]
+) -> list[tuple[Scheme, list[MetricDefinition | None]]]:
+    """Each scheme of the plan with one cell per metric of `metrics`: the metric if the scheme
+    is expected to move it, else None. Two queries (schemes, their metrics' ids). Shown on
+    the metrics overview (registered there by schemes' AppConfig)."""
+    schemes = (
+        Scheme.objects.filter(plan=plan)
+        .select_related("theme")
+        .prefetch_related(Prefetch("metrics", queryset=MetricDefinition.objects.only("id")))
+        .order_by("theme__order", "order", "name")
+    )
+    matrix = []
+    for scheme in schemes:
+        linked = {m.pk for m in scheme.metrics.all()}
+        matrix.append((scheme, [m if m.pk in linked else None for m in metrics]))
+    return matrix
+
+
 def budget_column(year: int) -> str:
     return f"budget_{year}"
 

@@ -8,9 +8,15 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Submissions"
 
     def ready(self):
-        # Job handlers register themselves when their modules are imported.
-        from submissions import handlers  # noqa: F401
+        # Every registry this app fills, filled here and nowhere else (no import side effects).
+        from governance.approvals import submit_check_register
+        from submissions import handlers, jobs, tasks
         from submissions.approvals import register_all
+        from submissions.documents.checklist import failing_items
 
+        # The background jobs: their handlers by kind, and the Celery task that runs one.
+        jobs.configure(handlers=handlers.job_handlers(), task=tasks.run_job)
         # What a board's decision approves, and what approving each does (governance).
         register_all()
+        # A plan version is not marked submitted until NHS England's template checks pass.
+        submit_check_register(failing_items)

@@ -1,5 +1,9 @@
 """Background jobs: a registry of handlers by kind, starting a job, and running one.
 
+The handlers and the Celery task that runs a job are given by the app's AppConfig.ready()
+(submissions/apps.py, from submissions/handlers.py and submissions/tasks.py): this module
+imports neither, so that the tasks, which call it and the services, form no cycle with it.
+
 A handler is `handler(job, progress) -> dict`: it does the work through the services,
 calls `progress(percent, message)` as it goes, and returns the result (ids of what it
 made). It must be idempotent: running it twice for the same job makes nothing twice.
@@ -20,7 +24,10 @@ from submissions.models import Job
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job, Callable[[int, str], None]], dict]
+# Filled by configure() from SubmissionsConfig.ready(); tests add their own kinds.
 HANDLERS: dict[str, Handler] = {}
+# The Celery task that runs a job by id (submissions.tasks.run_job), given by configure().
+_task = None
 
 
 UNAVAILABLE = (
@@ -35,29 +42,24 @@ class JobFailed(Exception):
     """A failure worth showing to the person who started the job, in their words."""
 
 
-def handler(kind: str):
-    """Register a job handler: `@handler("prepare-return")`."""
-
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
-
-    return register
+def configure(*, handlers: dict[str, Handler], task) -> None:
+    """Register the job handlers by kind and the task that runs a job (from ready())."""
+    global _task
+    HANDLERS.update(handlers)
+    _task = task
 
 
 @transaction.atomic
 def job_start(*, kind: str, area, plan=None, params: dict | None = None, user=None) -> Job:
     """Record a job and queue it once the transaction commits (the worker must see it)."""
-    from submissions.tasks import run_job
-
     if kind not in HANDLERS:
         raise ValueError(f"No job handler for {kind!r}.")
     job = Job.objects.create(kind=kind, area=area, plan=plan, params=params or {}, created_by=user)
-    transaction.on_commit(lambda: _enqueue(run_job, job))
+    transaction.on_commit(lambda: _enqueue(job))
     return job
 
 
-def _enqueue(task, job: Job) -> None:
+def _enqueue(job: Job) -> None:
     """Send the job to the queue; if the queue (Redis) cannot be reached, the job fails
     saying so, and the page that started it goes on (no 500): the person tries again later."""
     from kombu.exceptions import OperationalError as BrokerError
@@ -65,7 +67,7 @@ def _enqueue(task, job: Job) -> None:
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
     try:
-        task.delay(job.pk)
+        _task.delay(job.pk)
     except (BrokerError, RedisConnectionError, RedisTimeoutError, ConnectionError) as error:
         logger.warning("Job %s not queued: %s", job.pk, error)
         now = timezone.now()
@@ -80,8 +82,6 @@ def job_retry(*, job: Job) -> Job:
     A job "running" for longer than STALE_AFTER has lost its worker (killed mid-job; its
     transaction was rolled back, so it wrote nothing half-way) and counts as failed.
     """
-    from submissions.tasks import run_job
-
     failed = Q(state=Job.State.FAILURE) | Q(
         state=Job.State.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
     )
@@ -90,7 +90,7 @@ def job_retry(*, job: Job) -> Job:
     )
     if not claimed:
         raise JobFailed("Only a failed job can be tried again.")
-    transaction.on_commit(lambda: _enqueue(run_job, job))
+    transaction.on_commit(lambda: _enqueue(job))
     job.refresh_from_db()
     return job
 

@@ -1,15 +1,14 @@
-"""The "prepare-return" job handler, imported by submissions/handlers.py."""
+"""The "prepare-return" job handler (registered by submissions/handlers.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from submissions import services
-from submissions.jobs import JobFailed, handler
+from submissions.jobs import JobFailed
 from submissions.models import QuarterlyReturn
 
 
-@handler(services.PREPARE)
 def prepare_return(job, progress) -> dict:
     """Compute a return's snapshot from live data; running it again updates the same return."""
     ret = (

@@ -5,6 +5,7 @@ from django.db import OperationalError
 
 from submissions.jobs import job_run
 from submissions.models import Job
+from submissions.services import drafts_recompute, reminders_send
 
 
 @shared_task(
@@ -38,14 +39,10 @@ def run_job(self, job_id: int) -> int:
 @shared_task
 def recompute_draft_returns() -> int:
     """Nightly: recompute the preview snapshot of every draft return (beat schedule)."""
-    from submissions.services import drafts_recompute
-
     return drafts_recompute()
 
 
 @shared_task
 def remind_returns_due() -> int:
     """Daily: email officers about returns due within 14 days with no approval scheduled."""
-    from submissions.services import reminders_send
-
     return reminders_send()

@@ -1,20 +1,14 @@
 """Job handlers that render a plan's submission documents and a return's (registered by
-kind); and the template checks registered as governance's pre-submit check."""
+kind in submissions/handlers.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from governance.services import SUBMIT_CHECKS
-from submissions.documents.checklist import failing_items
 from submissions.documents.part1 import part1_html, source_version
 from submissions.documents.services import document_store
-from submissions.jobs import JobFailed, handler
+from submissions.jobs import JobFailed
 from submissions.models import Document, Job
-
-# A plan version is not marked submitted until NHS England's template checks pass.
-if failing_items not in SUBMIT_CHECKS:
-    SUBMIT_CHECKS.append(failing_items)
 
 
 def _result(document: Document) -> dict:
@@ -25,7 +19,6 @@ def _result(document: Document) -> dict:
     }
 
 
-@handler("render-part1")
 def render_part1(job: Job, progress) -> dict:
     from governance.pdf import html_to_pdf
 
@@ -48,7 +41,6 @@ def render_part1(job: Job, progress) -> dict:
     return _result(document)
 
 
-@handler("render-part2")
 def render_part2(job: Job, progress) -> dict:
     from submissions.documents.part2 import part2_workbook
 
@@ -109,14 +101,12 @@ def _render_return(job: Job, progress, kind: str, render, what: str) -> dict:
     return _result(document)
 
 
-@handler("render-return-pdf")
 def render_return_pdf(job: Job, progress) -> dict:
     from submissions.documents.returns import return_pdf
 
     return _render_return(job, progress, Document.Kind.RETURN_PDF, return_pdf, "report")
 
 
-@handler("render-return-xlsx")
 def render_return_xlsx(job: Job, progress) -> dict:
     from submissions.documents.returns import return_workbook
 
