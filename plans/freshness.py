@@ -1,57 +1,286 @@
-"""Whether a page computed earlier may be shown again: a token for the state of the data.
+"""Whether a page computed earlier may be shown again: tokens for the state of the data,
+one per plan, one per area, one for the national figures and one for everything else.
 
 Every change the product makes is saved with its history (plans.services.save_with_history
 and django-simple-history on every model but areas and organisations, which are watched
-directly), so each historical record means the data changed. When the transaction that
-made it commits, the token is replaced; a page cached under the old token is never read
-again (and expires). A new token, not a counter: if the cache loses the token, the next one
-cannot collide with an old page's key.
+directly), so each historical record means the data changed. The record's model says what
+it belongs to, by following its foreign keys (`scope_path`): a plan (a scheme's budget, a
+risk's review), else an area (a board's meeting), else nothing narrower than everything
+(a metric definition, the scheme catalogue). When the transaction that made it commits,
+the tokens of that plan or area are replaced, and so is the national token (every plan
+and area feeds the national figures); a change to reference data replaces the global
+token, which every page depends on. A page is kept with the tokens it was computed under
+and is reused while they are the same: a save in one area recomputes that area's pages and
+the national view, not every other area's dashboard.
 
-The token is in the default cache, which is Redis when REDIS_URL is set, so every web
-process and worker sees the same one.
+A new token, not a counter: if the cache loses a token, the next one cannot collide with
+an old page's. Tokens are in the default cache, which is Redis when REDIS_URL is set, so
+every web process and worker sees the same ones.
+
+Only one request computes a page at a time (`reused`): the others are served the copy
+computed before, marked as being brought up to date, or, when there is none, wait for it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
-KEY = "bcf:data-token"
+KEY = "bcf:data-token"  # the global token: reference data, and anything of unknown scope
+NATIONAL = "bcf:data-token:national"
+STATS = "bcf:reuse:"  # counters of how pages were served: hit, computed, previous, waited
+# How long one request may hold the right to compute a page before another may take it.
+LOCK_SECONDS = 60
+# How long a request with no earlier copy to show waits for another to compute the page.
+WAIT_SECONDS = 15.0
+
+
+def plan_key(plan_id: int) -> str:
+    return f"{KEY}:plan:{plan_id}"
+
+
+def area_key(area_id: int) -> str:
+    return f"{KEY}:area:{area_id}"
+
+
+def _tokens(keys: list[str]) -> list[str]:
+    """The tokens of these keys, in one round trip (new ones for those the cache lacks)."""
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found |= cache.get_many(missing)
+    return [found[key] for key in keys]
 
 
 def data_token() -> str:
-    """The current token (a new one if the cache has none)."""
-    token = cache.get(KEY)
-    if token is None:
-        cache.add(KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(KEY)
-    return token
+    """The global token (a new one if the cache has none)."""
+    return _tokens([KEY])[0]
+
+
+def version(*, plans: Iterable[int] = (), areas: Iterable[int] = (), national: bool = False) -> str:
+    """One text for the state of the data a page shows: the global token with those of its
+    plans, its areas and, if it shows national figures, the national token."""
+    keys = [KEY, *(plan_key(p) for p in plans), *(area_key(a) for a in areas)]
+    if national:
+        keys.append(NATIONAL)
+    return ":".join(_tokens(keys))
+
+
+def versions(*, plans: dict[int, int]) -> dict[int, str]:
+    """For each plan (`{plan id: its area id}`), `version(plans=[plan], areas=[area])`, all
+    in one round trip to the cache."""
+    keys = list(
+        dict.fromkeys([KEY, *(k for p, a in plans.items() for k in (plan_key(p), area_key(a)))])
+    )
+    tokens = dict(zip(keys, _tokens(keys), strict=True))
+    return {
+        plan: ":".join((tokens[KEY], tokens[plan_key(plan)], tokens[area_key(area)]))
+        for plan, area in plans.items()
+    }
+
+
+def forget_all() -> None:
+    """Every page is computed again (as after a change to reference data)."""
+    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _replace(keys: set[str]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+# What a change belongs to ----------------------------------------------------------------
+
+
+@functools.cache
+def scope_path(model: type[models.Model]) -> tuple[str, str] | None:
+    """How a record of `model` reaches the plan or area it belongs to, as ("plan" or
+    "area", a lookup from the record, e.g. "scheme__plan_id"), or None for reference data.
+    A plan is preferred to an area (it is narrower), a key that is never empty to one that
+    may be, a direct key to a longer path."""
+    from plans.models import Area, Plan
+
+    if issubclass(model, Plan):
+        return ("plan", "pk")
+    if issubclass(model, Area):
+        return ("area", "pk")
+    keys = [
+        f
+        for f in model._meta.concrete_fields
+        if (f.many_to_one or f.one_to_one) and f.related_model is not model
+    ]
+    for kind, target in (("plan", Plan), ("area", Area)):
+        for field in keys:
+            if field.related_model is target:
+                return (kind, field.attname)
+    found = []
+    for field in keys:
+        if field.related_model._meta.app_label in ("auth", "contenttypes"):
+            continue
+        path = scope_path(field.related_model)
+        if path:
+            kind, lookup = path
+            rank = (kind != "plan", field.null, lookup.count("__"), field.name)
+            found.append((rank, field.name, kind, lookup))
+    if not found:
+        return None
+    _, name, kind, lookup = min(found)
+    return (kind, f"{name}__{lookup}")
+
+
+def _owner(instance: models.Model, lookup: str):
+    """Follow `lookup` ("scheme__plan_id") from the instance through related objects it
+    already holds; (the model, its id, the rest of the lookup) where one is not loaded."""
+    first, _, rest = lookup.partition("__")
+    if first == "pk":
+        return instance.pk
+    if not rest:
+        return getattr(instance, first)
+    field = type(instance)._meta.get_field(first)
+    if field.is_cached(instance):
+        related = getattr(instance, first)
+        return None if related is None else _owner(related, rest)
+    value = getattr(instance, field.attname)
+    return None if value is None else (field.related_model, value, rest)
+
+
+def _change(instance: models.Model) -> tuple:
+    """("plan" or "area", its id, or a lookup to make after the commit), or ("global",)."""
+    path = scope_path(type(instance))
+    if path is None:
+        return ("global",)
+    kind, lookup = path
+    owner = _owner(instance, lookup)
+    return ("global",) if owner is None else (kind, owner)
+
+
+def record_change(instance: models.Model) -> None:
+    """Note that `instance` changed: its plan's or area's tokens (or the global one) are
+    replaced when the current transaction commits (at once outside one), never when it is
+    rolled back. No query before the commit: an owner not loaded is looked up after it."""
+    transaction.on_commit(functools.partial(_replace_for, _change(instance)))
+
+
+def _replace_for(change: tuple) -> None:
+    if change[0] == "global":
+        _replace({KEY})
+        return
+    kind, owner = change
+    if isinstance(owner, tuple):
+        model, value, rest = owner
+        found = model._base_manager.filter(pk=value).values_list(rest, flat=True).first()
+        if found is None:  # its owner is gone too, and that deletion has its own record
+            _replace({KEY})
+            return
+        owner = found
+    _replace({plan_key(owner) if kind == "plan" else area_key(owner), NATIONAL})
 
 
 def data_changed() -> None:
-    """Replace the token once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: cache.set(KEY, uuid.uuid4().hex, timeout=None))
+    """Something of unknown scope changed: every page is computed again after the commit."""
+    transaction.on_commit(functools.partial(_replace_for, ("global",)))
 
 
 def on_change(sender, **kwargs) -> None:
     """Receiver of django-simple-history's `post_create_historical_record`, and of saves
     and deletions of the few shown models that keep no history (areas, organisations)."""
-    data_changed()
+    record_change(kwargs["instance"])
 
 
-def reused(name: str, parts: tuple, compute: Callable[[], str], seconds: int = 3600) -> str:
-    """What `compute()` gave for these parts of a page and the data as it is now, computed
-    once and then reused (for at most `seconds`) until the data changes. Only for what is
-    the same for everyone allowed to see it: check permissions before asking."""
+# Reusing a page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reused:
+    """A page's content, and whether it is the copy from before the latest change, shown
+    while another request brings it up to date."""
+
+    html: str
+    refreshing: bool = False
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _count(outcome: str) -> None:
+    try:
+        cache.incr(STATS + outcome)
+    except ValueError:
+        cache.add(STATS + outcome, 1, timeout=None)
+
+
+def reuse_stats() -> dict[str, int]:
+    """How pages were served since the counters were last reset: reused (hit), computed,
+    the previous copy while another computed it (previous), after waiting (waited)."""
+    names = ("hit", "computed", "previous", "waited")
+    found = cache.get_many([STATS + name for name in names])
+    return {name: int(found.get(STATS + name, 0)) for name in names}
+
+
+def reuse_stats_reset() -> None:
+    cache.delete_many([STATS + name for name in ("hit", "computed", "previous", "waited")])
+
+
+def reused(
+    name: str,
+    parts: tuple,
+    compute: Callable[[], str],
+    *,
+    plans: Iterable[int] = (),
+    areas: Iterable[int] = (),
+    national: bool = False,
+    seconds: int = 3600,
+) -> Reused:
+    """What `compute()` gave for these parts of a page and the data it shows (the tokens of
+    `plans`, `areas`, the national one if `national`, and the global one), computed once
+    and then reused (for at most `seconds`) until that data changes.
+
+    Only one request computes it at a time: while one does, the others get the copy from
+    before the change (`refreshing`), or wait for the new one when there is none. Only for
+    what is the same for everyone allowed to see it: check permissions before asking."""
     # Hashed: parts are any text (a region's name has spaces), keys must be plain.
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"{name}:{digest}:{data_token()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    digest = hashlib.sha256(repr((name, parts)).encode()).hexdigest()
+    key = f"bcf:page:{name}:{digest}"
+    current = version(plans=plans, areas=areas, national=national)
+    entry = cache.get(key)
+    if entry is not None and entry[0] == current:
+        _count("hit")
+        return Reused(entry[1])
+    lock, mine = f"{key}:computing", uuid.uuid4().hex
+    if cache.add(lock, mine, timeout=LOCK_SECONDS):
+        try:
+            entry = cache.get(key)  # another may have finished it since
+            if entry is not None and entry[0] == current:
+                _count("hit")
+                return Reused(entry[1])
+            value = compute()
+            cache.set(key, (current, value), seconds)
+        finally:
+            if cache.get(lock) == mine:
+                cache.delete(lock)
+        _count("computed")
+        return Reused(value)
+    if entry is not None:
+        _count("previous")
+        return Reused(entry[1], refreshing=True)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        entry = cache.get(key)
+        if entry is not None:
+            _count("waited")
+            return Reused(entry[1], refreshing=entry[0] != current)
+        if cache.get(lock) is None:
+            break  # the request computing it failed: compute it here
+    value = compute()
+    cache.set(key, (current, value), seconds)
+    _count("computed")
+    return Reused(value)

@@ -14,7 +14,7 @@ from metrics.charts import status_counts_chart
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import NhsForm
-from plans.freshness import reused
+from plans.freshness import Reused, reused
 from plans.periods import FinancialYear
 from submissions import national
 from submissions.tables import AreaTable, MetricStatusTable
@@ -107,7 +107,7 @@ def _body(request, form, years, year: int | None, region: str) -> str:
 @require_GET
 def national_view(request):
     """The same for every assurer, so computed once for the data as it is and the filters
-    and sort asked for, and reused until the data changes."""
+    and sort asked for, and reused until a plan or area changes."""
     permissions.check_compares_areas(request.user)
     form, years, year, region = _filters(request)
     export_format = request.GET.get("_export")
@@ -116,13 +116,16 @@ def national_view(request):
         exporter = SafeTableExport(export_format, _area_table(request, year, region))
         return exporter.response(f"areas-{label}.{export_format}")
     if form.errors:  # a page showing what one user typed wrongly is not kept for others
-        body = _body(request, form, years, year, region)
+        page = Reused(_body(request, form, years, year, region))
     else:
-        body = reused(
+        page = reused(
             "national",
             (year, region, *(request.GET.get(name) for name in TABLE_PARAMETERS)),
             lambda: _body(request, form, years, year, region),
+            national=True,
         )
     return render(
-        request, "submissions/national.html", {"year": year, "region": region, "body": body}
+        request,
+        "submissions/national.html",
+        {"year": year, "region": region, "body": page.html, "refreshing": page.refreshing},
     )

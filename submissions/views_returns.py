@@ -105,19 +105,27 @@ def _dashboard_body(plan, year: int, quarter: int, today: datetime.date) -> str:
 @login_required
 def dashboard(request, pk):
     """The same for everyone who may see the plan, so computed once for the data as it is
-    (and the day: overdue and due dates move with it) and reused until the data changes."""
+    (and the day: overdue and due dates move with it) and reused until the plan, its area or
+    reference data change."""
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     year, quarter = _period(plan, request.GET)
     today = datetime.date.today()
-    body = reused(
+    page = reused(
         "dashboard",
         (plan.pk, year, quarter, today.isoformat()),
         lambda: _dashboard_body(plan, year, quarter, today),
+        plans=[plan.pk],
+        areas=[plan.area_id],
     )
     return render(
         request,
         "submissions/dashboard.html",
-        {"plan": plan, "period": FinancialYear(year).quarter(quarter), "body": body},
+        {
+            "plan": plan,
+            "period": FinancialYear(year).quarter(quarter),
+            "body": page.html,
+            "refreshing": page.refreshing,
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """The dashboard is computed once for the data as it is and reused: the same page with far
-fewer queries; a committed change (any save with history) shows at once; a change rolled
+fewer queries; a committed change (any save with history) to its plan, its area or
+reference data shows at once, while another area's dashboard stays reused; a change rolled
 back, or no change, keeps it; a new day recomputes it; reuse never skips the permission
 check."""
 
@@ -14,7 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.freshness import data_token
+from plans.freshness import version
 from plans.templatetags.bcf_format import pounds
 from schemes import services as scheme_services
 from submissions import selectors
@@ -73,15 +74,15 @@ def test_a_committed_change_shows_at_once(
 
 
 def test_a_change_rolled_back_keeps_the_token(quarter_data, django_capture_on_commit_callbacks):
-    token = data_token()
+    token = version(plans=[quarter_data.pk])
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         _set_actual(quarter_data, Decimal("99.00"))
         transaction.set_rollback(True)
     assert callbacks == []
-    assert data_token() == token
+    assert version(plans=[quarter_data.pk]) == token
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _set_actual(quarter_data, Decimal("99.00"))
-    assert callbacks and data_token() != token
+    assert callbacks and version(plans=[quarter_data.pk]) != token
 
 
 def test_a_new_day_computes_it_again(quarter_data, client_for, executive):
@@ -117,3 +118,74 @@ def test_renaming_the_area_which_keeps_no_history_shows_at_once(
         area.save()
     page, _ = _get(client, quarter_data)
     assert "Renamed Area" in page
+
+
+@pytest.fixture
+def other_quarter_data(other_area):
+    """A second area's plan with its own schemes and quarter's data."""
+    from plans import services as plan_services
+    from plans.models import Plan
+    from submissions.tests.conftest import add_quarter_data
+
+    other = plan_services.plan_create(
+        area=other_area,
+        title="Other plan",
+        first_year=2014,
+        last_year=2015,
+        version_kind=Plan.VersionKind.FINAL,
+        version_date=datetime.date(2014, 4, 4),
+    )
+    theme = scheme_services.theme_create(plan=other, name="Care")
+    scheme_services.scheme_create(plan=other, theme=theme, name="Reablement", status="existing")
+    add_quarter_data(other)
+    return other
+
+
+def test_a_change_in_one_area_leaves_another_areas_dashboard_reused(
+    quarter_data, other_quarter_data, client_for, assurer, django_capture_on_commit_callbacks
+):
+    client = client_for(assurer)
+    _, computed = _get(client, other_quarter_data)
+    before_other, reused = _get(client, other_quarter_data)
+    before, _ = _get(client, quarter_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_actual(quarter_data, Decimal("123457.00"))
+    after_other, queries = _get(client, other_quarter_data)
+    assert after_other == before_other
+    assert queries == reused < computed
+    # …and the area that changed shows it at once.
+    after, queries = _get(client, quarter_data)
+    assert _actual_to_date(quarter_data) in after and after != before
+    assert queries > reused
+
+
+def test_a_change_to_an_areas_boards_recomputes_that_areas_dashboards_only(
+    quarter_data, other_quarter_data, client_for, assurer, django_capture_on_commit_callbacks
+):
+    from governance.models import Board
+
+    client = client_for(assurer)
+    _get(client, quarter_data)
+    _, reused = _get(client, quarter_data)
+    _get(client, other_quarter_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        Board.objects.create(area=quarter_data.area, name="A new board")
+    assert _get(client, other_quarter_data)[1] == reused
+    assert _get(client, quarter_data)[1] > reused
+
+
+def test_a_change_to_reference_data_recomputes_every_dashboard(
+    quarter_data, other_quarter_data, client_for, assurer, django_capture_on_commit_callbacks
+):
+    from metrics.models import MetricDefinition
+
+    client = client_for(assurer)
+    for plan in (quarter_data, other_quarter_data):
+        _get(client, plan)
+    _, reused = _get(client, quarter_data)
+    metric = MetricDefinition.objects.get(code="non-elective-admissions")
+    with django_capture_on_commit_callbacks(execute=True):
+        metric.short_name = "Emergency admissions"
+        metric.save()
+    for plan in (quarter_data, other_quarter_data):
+        assert _get(client, plan)[1] > reused
