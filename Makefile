@@ -5,6 +5,8 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
+# The apps whose types mypy checks (django-stubs plugin; settings in pyproject.toml).
+TYPED := plans schemes metrics
 
 # Re-installs only when a requirements file is newer than the stamp.
 PIP_STAMP := $(VENV)/.requirements.stamp
@@ -22,7 +24,7 @@ EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 help:
 	@echo "make install  create $(VENV) with $(PY), install requirements-dev.txt, npm ci"
 	@echo "make run      migrate the SQLite db, load the sample data, serve http://$(HOST_PORT)"
-	@echo "make test     makemigrations --check, ruff check, bandit, pytest (browser tests included)"
+	@echo "make test     makemigrations --check, ruff check, bandit, mypy, pytest (browser tests included)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make bench    the performance benchmarks in tests/benchmarks"
 	@echo "make clean    remove $(VENV), node_modules, collected static files and caches"
@@ -51,6 +53,7 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=bcf.settings_test
 	$(BIN)/ruff check .
 	$(BIN)/bandit --quiet -c pyproject.toml -r .
+	$(BIN)/mypy $(TYPED)
 	$(BIN)/pytest
 
 lint: install
@@ -71,5 +74,5 @@ bench: install
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles test-results .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles test-results .ruff_cache .pytest_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -35,7 +35,9 @@ def _round(value: Decimal, places: Decimal = PLACES) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
-def rate(*, numerator: Decimal, denominator: Decimal, unit: str, months: int = 12) -> Decimal:
+def rate(
+    *, numerator: Decimal, denominator: Decimal | None, unit: str, months: int = 12
+) -> Decimal:
     """The value of a metric from counts over a period of `months` months.
 
     per_100k_year: numerator / population × 100,000, annualised (× 12 / months);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Any
 
 import pygal
 from django.utils.safestring import mark_safe
@@ -68,7 +69,9 @@ def metric_chart(summary: MetricSummary) -> str:
             row.actual.value
         )
     keys = sorted(points)
-    series = [("Target", [_number(points[k].get("target")) for k in keys], _TARGET)]
+    series: list[tuple[str, list, dict[str, Any]]] = [
+        ("Target", [_number(points[k].get("target")) for k in keys], _TARGET)
+    ]
     series.append(("Actual", [_number(points[k].get("actual")) for k in keys], {}))
     spc_keys = [(r.actual.end, r.actual.period_label) for r in spc_series(summary.actuals)]
     rebase_keys = {spc_keys[index] for index, _ in summary.rebases}

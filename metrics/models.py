@@ -3,6 +3,8 @@ and actuals. Rates and counts are Decimal; the arithmetic is in metrics/calculat
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from metrics import periods
 from plans.models import Plan
 
-FIGURE = {"max_digits": 14, "decimal_places": 4}
+FIGURE: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class MetricDefinition(models.Model):

@@ -67,7 +67,8 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
     existing = set(
         Actual.objects.filter(plan=plan).values_list("metric__code", "granularity", "start", "end")
     )
-    rows, seen = [], {}
+    rows: list[ActualRow] = []
+    seen: dict[tuple, int] = {}
     for index, record in sheet.records:
         values = {_text(k): _text(v) for k, v in record.items()}
         if not any(values.values()):
@@ -91,10 +92,11 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
                 bad(PERIOD, str(error))
         if (
             start is not None
+            and end is not None
             and not plan.first_year <= periods.financial_year_of(end).start_year <= plan.last_year
         ):
             bad(PERIOD, f"This period is outside the plan ({plan.years_label}).")
-        numbers = {}
+        numbers: dict[str, Decimal | None] = {}
         for column in (VALUE, NUMERATOR, POPULATION):
             text = values.get(column, "").replace(",", "")
             if not text:
@@ -129,6 +131,8 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
         if row_errors:
             errors.extend(row_errors)
         else:
+            # No problem on the row: each of these was found.
+            assert metric and granularity and start and end and stage
             rows.append(
                 ActualRow(
                     index,

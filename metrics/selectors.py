@@ -85,19 +85,19 @@ class MetricSummary:
 
     @property
     def variation(self) -> str:
-        return self.spc.variation
+        return self.spc.variation if self.spc is not None else ""
 
     @property
     def assurance(self) -> str:
-        return self.spc.assurance
+        return self.spc.assurance if self.spc is not None else ""
 
     @property
     def variation_label(self) -> str:
-        return self.spc.variation_label
+        return self.spc.variation_label if self.spc is not None else ""
 
     @property
     def assurance_label(self) -> str:
-        return self.spc.assurance_label
+        return self.spc.assurance_label if self.spc is not None else ""
 
     @property
     def annual_target(self) -> Decimal | None:
@@ -135,7 +135,7 @@ def _key_number(metric: MetricDefinition, by_id: dict[int, MetricDefinition]) ->
     if metric.number:
         return metric.number
     replaced = [m for m in by_id.values() if m.replaced_by_id == metric.pk and m.number]
-    return replaced[0].number if replaced else 99
+    return (replaced[0].number or 99) if replaced else 99
 
 
 def _target_for(actual: Actual, targets: list[TrajectoryPoint]) -> TrajectoryPoint | None:
@@ -176,7 +176,8 @@ def _forecast(metric: MetricDefinition, actuals: list[Actual]) -> Forecast | Non
             parts = [a for a in in_year if a.granularity == granularity]
             if parts and all(a.numerator is not None for a in parts):
                 count = calc.forecast_year_end(
-                    to_date=[a.numerator for a in parts], periods_in_year=per_year
+                    to_date=[a.numerator for a in parts if a.numerator is not None],
+                    periods_in_year=per_year,
                 )
                 months = len(parts) * 12 // per_year
                 break

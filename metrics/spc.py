@@ -131,6 +131,7 @@ class SpcSegment:
 
     def two_sigma(self, side: int) -> Decimal:
         """The line two thirds of the way from the mean to the limit on `side`."""
+        assert self.mean is not None and self.mean_moving_range is not None  # has_limits
         return self.mean + side * LIMIT_FACTOR * self.mean_moving_range * 2 / 3
 
 
@@ -185,10 +186,9 @@ Signals = list[set[int]]
 
 def rule_outside_limits(values: Sequence[Decimal], segment: SpcSegment, run_length: int):
     """A point above the upper process limit (HIGH) or below the lower (LOW)."""
-    return [
-        {HIGH} if v > segment.upper_limit else {LOW} if v < segment.lower_limit else set()
-        for v in values
-    ]
+    upper, lower = segment.upper_limit, segment.lower_limit
+    assert upper is not None and lower is not None  # rules run on segments with limits
+    return [{HIGH} if v > upper else {LOW} if v < lower else set() for v in values]
 
 
 def _runs(keys: Sequence[int], run_length: int) -> Signals:
@@ -207,7 +207,9 @@ def _runs(keys: Sequence[int], run_length: int) -> Signals:
 def rule_shift(values: Sequence[Decimal], segment: SpcSegment, run_length: int) -> Signals:
     """`run_length` or more points in a row on one side of the mean (a point on the mean
     breaks the run)."""
-    return _runs([_side(v, segment.mean) for v in values], run_length)
+    mean = segment.mean
+    assert mean is not None  # rules run on segments with limits
+    return _runs([_side(v, mean) for v in values], run_length)
 
 
 def rule_trend(values: Sequence[Decimal], segment: SpcSegment, run_length: int) -> Signals:
@@ -227,11 +229,13 @@ def rule_two_of_three(values: Sequence[Decimal], segment: SpcSegment, run_length
     """Two (or three) of three points in a row beyond two sigma on one side, all three on
     that side of the mean; the points beyond two sigma are flagged."""
     flags: Signals = [set() for _ in values]
+    mean = segment.mean
+    assert mean is not None  # rules run on segments with limits
     for side in (HIGH, LOW):
         line = segment.two_sigma(side)
         for i in range(len(values) - 2):
             window = range(i, i + 3)
-            if not all(_side(values[j], segment.mean) == side for j in window):
+            if not all(_side(values[j], mean) == side for j in window):
                 continue
             beyond = [j for j in window if _side(values[j], line) == side]
             if len(beyond) >= 2:
@@ -355,9 +359,11 @@ def assurance(chart: Spc, *, target: Decimal | None, direction: str) -> str:
     if target is None:
         return NO_TARGET
     target = Decimal(target)
-    if chart.lower_limit <= target <= chart.upper_limit:
+    lower, upper = chart.lower_limit, chart.upper_limit
+    assert lower is not None and upper is not None  # enough points: limits
+    if lower <= target <= upper:
         return INCONSISTENT
-    target_above = target > chart.upper_limit
+    target_above = target > upper
     if direction == LOWER:
         return PASS if target_above else FAIL
     return FAIL if target_above else PASS

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from plans import money
 
@@ -53,10 +54,10 @@ def read_cells(
     *,
     prefix: str,
     keys: Iterable[tuple[Hashable, Hashable]],
-    stored: Mapping[tuple[Hashable, Hashable], Decimal | None],
+    stored: Mapping[Any, Decimal | None],  # (row, column) → amount
     data: Mapping[str, str] | None = None,
     allow_negative: bool = False,
-    labels: Mapping[tuple[Hashable, Hashable], str] | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> dict[tuple, Cell]:
     """The grid's cells: as stored (no `data`), or as posted in `data`.
 

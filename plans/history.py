@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 
@@ -14,7 +15,7 @@ class Change:
 
 @dataclass
 class HistoryEntry:
-    when: object
+    when: datetime.datetime
     who: str
     kind: str
     record: str

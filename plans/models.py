@@ -2,6 +2,7 @@
 narrative sections."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from plans.periods import FinancialYear, year_range
 from plans.roles import sees_all_areas
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class Area(models.Model):
@@ -21,7 +22,7 @@ class Area(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.CharField(max_length=20, unique=True, help_text="ONS code of the area.")
     region = models.CharField(max_length=80, blank=True)
-    partners = models.ManyToManyField(
+    partners: models.ManyToManyField = models.ManyToManyField(
         "Organisation",
         blank=True,
         related_name="areas",

@@ -120,7 +120,9 @@ def _word_lists(soup) -> None:
         root = None
         levels: list = []  # (Word's level, the list element) from the outermost in
         for item in run:
-            level = int(_MSO_LIST.search(item.get("style", ""))[2])
+            found = _MSO_LIST.search(item.get("style", ""))
+            assert found is not None  # the run is of paragraphs _MSO_LIST matched
+            level = int(found[2])
             marker = ""
             for ignored in item.find_all("span", style=re.compile("mso-list:\\s*ignore", re.I)):
                 marker = ignored.get_text(strip=True)
@@ -160,7 +162,7 @@ def markdown_from_html(html: str) -> str:
         comment.extract()
     _word_lists(soup)
     for link in soup.find_all("a"):
-        if not _SAFE_LINK.match(link.get("href", "")):
+        if not _SAFE_LINK.match(str(link.get("href") or "")):
             link.unwrap()  # the words stay, the address goes
     body = soup.body or soup
     markdown = MarkdownConverter(

@@ -22,7 +22,7 @@ def plan_detail(*, user, pk, action, with_sections: bool = True):
     """
     from plans import permissions
 
-    prefetches = ["ccgs", "sign_offs", "plan_years"]
+    prefetches: list[str | Prefetch] = ["ccgs", "sign_offs", "plan_years"]
     if with_sections:
         prefetches.append(Prefetch("sections", queryset=NarrativeSection.objects.all()))
     queryset = Plan.objects.select_related("area", "local_authority").prefetch_related(*prefetches)

@@ -4,7 +4,9 @@ leaves a history record (django-simple-history) naming the user."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,13 +49,20 @@ def check_version(record, expected_version: int | None) -> None:
         raise EditConflict(record, record.lock_version)
 
 
-def save_with_history(record, *, user=None, reason: str = "") -> None:
+def save_with_history(record: Any, *, user=None, reason: str = "") -> None:
     record.full_clean()
     if user is not None and user.is_authenticated:
         record._history_user = user
     if reason:
         record._change_reason = reason
     record.save()
+
+
+def delete_with_history(record: Any, *, user=None) -> None:
+    """Delete `record`, its history row naming `user` (simple_history reads the attribute)."""
+    if user is not None:
+        record._history_user = user
+    record.delete()
 
 
 def versioned_update(model, record, *, expected_version, fields: dict, allowed, user=None):
@@ -77,9 +86,7 @@ def versioned_delete(model, record, *, expected_version, user=None) -> None:
     current = locked(model, record.pk)
     permissions.check_changeable(current)
     check_version(current, expected_version)
-    if user is not None:
-        current._history_user = user
-    current.delete()
+    delete_with_history(current, user=user)
 
 
 def move_in_order(rows: list, moved_pk: int, offset: int, user=None) -> None:
@@ -126,7 +133,7 @@ def plan_create(
     version_kind: str,
     version_date: datetime.date,
     local_authority: Organisation | None = None,
-    ccgs: list[Organisation] = (),
+    ccgs: Sequence[Organisation] = (),
     boundary_differences: str = "",
     dates_agreed: str = "",
     dates_submitted: str = "",
@@ -179,7 +186,7 @@ def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields
 
 
 # The date each status records (the day it was reached).
-_STATUS_DATES = {
+_STATUS_DATES: dict[str, str] = {
     Plan.Status.READY: "put_forward_on",
     Plan.Status.AGREED: "agreed_on",
     Plan.Status.SUBMITTED: "submitted_on",
@@ -418,7 +425,7 @@ def contributions_save(
     changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
     if not changed:
         return 0
-    partners = {o.pk: o for o in plan.ccgs.all()}
+    partners: dict[int, Organisation | None] = {o.pk: o for o in plan.ccgs.all()}
     if plan.local_authority_id:
         partners[plan.local_authority_id] = plan.local_authority
     kinds = set(Contribution.Kind.values)
@@ -441,9 +448,7 @@ def contributions_save(
         record = stored.get((organisation_id, kind, year))
         if typed is None:
             if record is not None:
-                if user is not None:
-                    record._history_user = user
-                record.delete()
+                delete_with_history(record, user=user)
             continue
         record = record or Contribution(
             plan=plan, organisation=partners[organisation_id], kind=kind, year=year

@@ -4,6 +4,8 @@ grid of money cells (plans/grids.py)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,12 +49,12 @@ class PartnersForm(NhsForm):
             pk__in=[plan.local_authority_id or 0, *[o.pk for o in plan.ccgs.all()]]
         )
         partners = partners.distinct().order_by("name")
-        self.fields["local_authority"].queryset = partners.filter(
+        cast(forms.ModelChoiceField, self.fields["local_authority"]).queryset = partners.filter(
             kind=Organisation.Kind.LOCAL_AUTHORITY
         )
-        self.fields["nhs_partners"].queryset = partners.filter(
-            kind__in=Organisation.NHS_COMMISSIONERS
-        )
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["nhs_partners"]
+        ).queryset = partners.filter(kind__in=Organisation.NHS_COMMISSIONERS)
 
 
 def _plan(request, pk, action):

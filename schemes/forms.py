@@ -16,7 +16,7 @@ _INPUT = {"class": "nhsuk-input"}
 
 class SchemeForm(NhsForm):
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
-    theme = forms.ModelChoiceField(
+    theme: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, widget=forms.Select(attrs={"class": "nhsuk-select"})
     )
     status = forms.ChoiceField(

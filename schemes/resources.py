@@ -84,12 +84,13 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]
     statuses.update({value: value for value in Scheme.Status.values})
     metrics = {m.code: m for m in MetricDefinition.objects.all()}
     metrics.update({str(m.number): m for m in metrics.values() if m.number})
-    rows, seen = [], {}
+    rows: list[SchemeRow] = []
+    seen: dict[str, int] = {}
     for index, record in sheet.records:
         values = {key: _text(value) for key, value in record.items()}
         if not any(values.values()):
             continue
-        row_errors = []
+        row_errors: list[CellError] = []
 
         def bad(column, message, row_errors=row_errors, index=index):
             row_errors.append(CellError(index, column, message))
@@ -124,5 +125,7 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]
         if row_errors:
             errors.extend(row_errors)
         else:
+            # No problem on the row: each of these was found.
+            assert theme is not None and status is not None and protection is not None
             rows.append(SchemeRow(index, name, theme, status, protection, chosen, budgets))
     return rows, errors

@@ -6,13 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
 from plans.periods import FinancialYear
 from schemes.calculations import YearReconciliation, reconcile_year
-from schemes.models import Scheme, SchemeBudget, Theme
+from schemes.models import (
+    AreaOfSpend,
+    Scheme,
+    SchemeBudget,
+    SchemeSubType,
+    SchemeType,
+    Theme,
+)
 
 
 def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
@@ -141,7 +148,9 @@ def scheme_list(*, plan: Plan, with_budgets: bool = True):
         )
         for year in plan.years
     }
-    prefetches = [Prefetch("metrics", queryset=MetricDefinition.objects.order_by("number", "code"))]
+    prefetches: list[Prefetch] = [
+        Prefetch("metrics", queryset=MetricDefinition.objects.order_by("number", "code"))
+    ]
     if with_budgets:
         prefetches.append(Prefetch("budgets", queryset=SchemeBudget.objects.order_by("year")))
     return (
@@ -170,9 +179,9 @@ class SchemeCatalogue:
     """The scheme types (with sub types) and areas of spend of a plan's planning year."""
 
     year: FinancialYear
-    types: object  # QuerySet[SchemeType]
-    sub_types: object  # QuerySet[SchemeSubType]
-    areas: object  # QuerySet[AreaOfSpend]
+    types: QuerySet[SchemeType]
+    sub_types: QuerySet[SchemeSubType]
+    areas: QuerySet[AreaOfSpend]
 
     @property
     def source(self) -> str:

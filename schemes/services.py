@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from plans.periods import FinancialYear
 from plans.services import (
     EditConflict,
     check_version,
+    delete_with_history,
     locked,
     move_in_order,
     save_with_history,
@@ -95,9 +97,7 @@ def theme_delete(*, theme: Theme, user=None) -> None:
     permissions.check_changeable(current.plan)
     if current.schemes.exists():
         raise ValidationError("Move or delete this theme's schemes before removing it.")
-    if user is not None:
-        current._history_user = user
-    current.delete()
+    delete_with_history(current, user=user)
 
 
 def _set_budgets(
@@ -124,9 +124,7 @@ def _set_budgets(
         budget = existing.get(year)
         if amount is None:
             if budget is not None:
-                if user is not None:
-                    budget._history_user = user
-                budget.delete()
+                delete_with_history(budget, user=user)
             continue
         if budget is None:
             budget = SchemeBudget(scheme=scheme, year=year)
@@ -164,7 +162,7 @@ def scheme_create(
     name: str,
     status: str,
     protection: str = Scheme.Protection.NONE,
-    metrics: list[MetricDefinition] = (),
+    metrics: Sequence[MetricDefinition] = (),
     budgets: dict[int, Decimal | None] | None = None,
     order: int | None = None,
     user=None,
@@ -229,12 +227,8 @@ def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=N
     permissions.check_changeable(current.plan)
     check_version(current, expected_version)
     for budget in current.budgets.all():
-        if user is not None:
-            budget._history_user = user
-        budget.delete()
-    if user is not None:
-        current._history_user = user
-    current.delete()
+        delete_with_history(budget, user=user)
+    delete_with_history(current, user=user)
 
 
 @transaction.atomic
@@ -318,9 +312,7 @@ def budget_grid_save(
         budget = stored.get((scheme_id, year))
         if typed is None:
             if budget is not None:
-                if user is not None:
-                    budget._history_user = user
-                budget.delete()
+                delete_with_history(budget, user=user)
                 count += 1
             continue
         budget = budget or SchemeBudget(scheme=schemes[scheme_id], year=year)
@@ -413,9 +405,7 @@ def quarter_spend_set(
         spend = existing.get(scheme_id)
         if forecast is None and actual is None:
             if spend is not None:
-                if user is not None:
-                    spend._history_user = user
-                spend.delete()
+                delete_with_history(spend, user=user)
                 changed += 1
             continue
         if spend is None:
@@ -494,9 +484,7 @@ def spend_grid_save(
                 setattr(spend, column, typed)
         if spend.forecast is None and spend.actual is None:
             if spend.pk:
-                if user is not None:
-                    spend._history_user = user
-                spend.delete()
+                delete_with_history(spend, user=user)
             continue
         if spend.pk:
             spend.lock_version += 1

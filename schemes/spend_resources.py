@@ -31,7 +31,8 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[dict[int, tuple], list[CellError
     if errors:
         return {}, errors
     schemes = {s.name.lower(): s for s in plan.schemes.all()}
-    rows, seen = {}, {}
+    rows: dict[int, tuple] = {}
+    seen: dict[str, int] = {}
     for index, record in sheet.records:
         values = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in record.items()}
         if not any(values.values()):
@@ -57,5 +58,6 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[dict[int, tuple], list[CellError
         if row_errors:
             errors.extend(row_errors)
         else:
+            assert scheme is not None  # no problem on the row: it names a scheme
             rows[scheme.pk] = (forecast, actual)
     return rows, errors
