@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -123,7 +124,8 @@ def scope_path(model: type[models.Model]) -> tuple[str, str] | None:
                 return (kind, field.attname)
     found = []
     for field in keys:
-        if field.related_model._meta.app_label in ("auth", "contenttypes"):
+        related = cast(type[models.Model], field.related_model)  # a key has one
+        if related._meta.app_label in ("auth", "contenttypes"):
             continue
         path = scope_path(field.related_model)
         if path:
@@ -144,7 +146,7 @@ def _owner(instance: models.Model, lookup: str):
         return instance.pk
     if not rest:
         return getattr(instance, first)
-    field = type(instance)._meta.get_field(first)
+    field = cast(models.ForeignKey, type(instance)._meta.get_field(first))  # a key
     if field.is_cached(instance):
         related = getattr(instance, first)
         return None if related is None else _owner(related, rest)
