@@ -124,6 +124,8 @@ def test_page(officer_client, bench_plan, record, name):
     figures["queries_constant"] = len(set(counts.values())) == 1
     record(name, **figures)
     print(f"  query counts, smallest and largest plan: {counts}")
+    # Recorded first, so that the figures show what failed.
+    assert figures["queries_constant"], f"{name}: queries grow with the plan: {counts}"
 
 
 def test_national_view(record):
@@ -145,6 +147,7 @@ def test_national_view(record):
     record("national_view_computed", **computed)
     print(f"  query counts computed, all areas and one region: {counts}")
     _page(client, record, "national_view", url)
+    assert computed["queries_constant"], f"the national view's queries grow: {counts}"
 
 
 def _year(plan) -> str:
