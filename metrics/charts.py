@@ -16,6 +16,7 @@ from pygal.style import Style
 
 from metrics import spc
 from metrics.selectors import MetricSummary, spc_series
+from plans import presentation
 
 _STYLE = Style(
     background="white",
@@ -36,6 +37,13 @@ _STYLE = Style(
 # the chart does not need it, and the content security policy forbids inline script.
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
+
+# pygal writes each point's tooltip position (<desc class="x ">665.35384…</desc>) and each
+# axis guide's raw position (<title>0.0833…</title>) for its script; with no script they are
+# noise that a screen reader or a copy of the text picks up.
+_TOOLTIP_POSITION = re.compile(
+    r'<desc class="[xy] [^"]*">[^<]*</desc>|<title>-?[0-9.]+(?:e-?[0-9]+)?</title>'
+)
 
 _DASHED = {"width": 1, "dasharray": "4,3"}
 
@@ -112,14 +120,20 @@ def metric_chart(summary: MetricSummary) -> str:
         y_title=summary.metric.get_unit_display(),
         print_values=False,
         no_data_text="No targets or actuals yet",
+        value_formatter=lambda value: presentation.metric_text(value, summary.metric.unit),
     )
     chart.x_labels = [
         f"{REBASE_MARK} {label}" if (end, label) in rebase_keys else label for end, label in keys
     ]
     for name, values, options in series:
         chart.add(name, values, **options)
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    # pygal builds the SVG as an element tree, so every label it writes is escaped.
+    return svg_markup(chart)
+
+
+def svg_markup(chart) -> str:
+    """A pygal chart as SVG markup to embed in a page or a PDF: no script, no tooltip
+    positions; safe, as pygal builds the SVG as an element tree and escapes every label."""
+    svg = _TOOLTIP_POSITION.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
     return mark_safe(svg)  # nosec B308 B703
 
 
@@ -170,8 +184,11 @@ def status_counts_chart(labels: list[str], met: list[int], not_met: list[int], n
         no_data_text="No metrics for this year",
     )
     chart.x_labels = labels
+    # Areas are counted whole: the axis marks whole numbers only, not pygal's 0.0833….
+    most = max((a + b + c for a, b, c in zip(met, not_met, no_data, strict=True)), default=0)
+    step = max(1, -(-most // 10))
+    chart.y_labels = list(range(0, most + step, step))
     chart.add("Met", met)
     chart.add("Not met", not_met)
     chart.add("No data", no_data)
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    return mark_safe(svg)  # nosec B308 B703
+    return svg_markup(chart)

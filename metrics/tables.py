@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from metrics.templatetags.metric_format import figure, status_tag
+from plans import presentation
 
 _NUMBER = {
     "td": {"class": "nhsuk-table__cell bcf-money"},
@@ -49,13 +50,13 @@ class ActualTable(tables.Table):
         return figure(value, self.metric)
 
     def render_target(self, value):
-        return figure(value, self.metric)
+        return presentation.target_text(value, self.metric.unit, self.metric.direction)
 
     def render_numerator(self, value):
-        return figure(value)
+        return presentation.number_text(value, presentation.COUNT)
 
     def render_denominator(self, value):
-        return figure(value)
+        return presentation.number_text(value, presentation.COUNT)
 
     def render_status(self, record):
         return status_tag(record.status)

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 
 from governance.models import Action, ItemLink, Meeting
+from metrics.models import MetricDefinition
 from metrics.periods import Granularity
 from metrics.selectors import metrics_overview, spc_for
 from plans import permissions
@@ -248,6 +249,8 @@ def _metrics(plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
                 "code": metric.code,
                 "name": metric.name,
                 "number": metric.number,
+                "unit": metric.unit,
+                "direction": metric.direction,
                 "url": reverse("metrics:metric_detail", args=[plan.pk, metric.code]),
                 "quarter": _figure(quarter_row, plan),
                 "year_to_date": _figure(ytd_row, plan),
@@ -428,6 +431,26 @@ def dashboard(*, plan: Plan, year: int, quarter: int, today: datetime.date | Non
         "actions": _actions(plan, day),
         "impacts": _impacts(plan, fy),
     }
+
+
+def with_metric_units(data: dict | None) -> dict | None:
+    """A snapshot made before its metrics carried their unit and direction, given them from
+    the metric definitions (one query), so its figures read at their precision; the figures
+    themselves are the snapshot's own. A snapshot that has them is returned as it is."""
+    if not data or all("unit" in metric for metric in data.get("metrics", [])):
+        return data
+    codes = [metric["code"] for metric in data["metrics"]]
+    known = {
+        row["code"]: row
+        for row in MetricDefinition.objects.filter(code__in=codes).values(
+            "code", "unit", "direction"
+        )
+    }
+    metrics = [
+        {"unit": None, "direction": None, **known.get(metric["code"], {}), **metric}
+        for metric in data["metrics"]
+    ]
+    return {**data, "metrics": metrics}
 
 
 def jsonable(value):

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from metrics import calculations as calc
 from plans.exports import pounds_cell
-from plans.templatetags.bcf_format import millions
+from plans.presentation import money_text
 from submissions.models import Assurance, QuarterlyReturn
 
 _RIGHT = {
@@ -29,7 +29,7 @@ _STATUS_TAGS = {
 
 
 class MoneyColumn(tables.Column):
-    """Shown in £m, exported in pounds, right-aligned; the footer shows the total of the
+    """Shown and exported in pounds, right-aligned; the footer shows the total of the
     rows (summed in the database)."""
 
     attrs = _RIGHT
@@ -39,13 +39,13 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, default="–", **kwargs)
 
     def render(self, value):
-        return millions(value)
+        return money_text(value)
 
     def value(self, value):
         return pounds_cell(value)
 
     def render_footer(self, bound_column, table):
-        return millions(table.totals.get(self.total)) if self.total else ""
+        return money_text(table.totals.get(self.total)) if self.total else ""
 
 
 class AreaTable(tables.Table):

@@ -176,7 +176,7 @@ def return_detail(request, pk):
         {
             "plan": ret.plan,
             "ret": ret,
-            "data": ret.snapshot,
+            "data": selectors.with_metric_units(ret.snapshot),
             "job": job,
             "can_retry": job is not None
             and (job.created_by_id == request.user.pk or request.user.is_superuser),

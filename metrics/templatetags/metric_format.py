@@ -1,11 +1,10 @@
-"""How metric figures and statuses read: 606.4 per 100,000; 87.0%; a coloured status tag."""
-
-from decimal import ROUND_HALF_UP, Decimal
+"""How metric figures and statuses read: 606.40 per 100,000; 87.0%; a coloured status tag."""
 
 from django import template
 from django.utils.html import format_html
 
 from metrics import calculations as calc
+from plans import presentation
 
 register = template.Library()
 
@@ -14,26 +13,15 @@ _TAGS = {calc.MET: "green", calc.NOT_MET: "red", calc.NO_DATA: "grey"}
 
 @register.filter
 def figure(value, metric=None) -> str:
-    """A number to two places at most, grouped; with % for a percentage metric."""
-    if value is None or value == "":
-        return "–"
-    value = Decimal(value)
-    places = Decimal("0.01")
-    rounded = value.quantize(places, rounding=ROUND_HALF_UP).normalize()
-    text = f"{rounded:,f}" if rounded == rounded.to_integral() else f"{rounded:,}"
-    if "." in text:
-        whole, _, fraction = text.partition(".")
-        text = f"{whole}.{fraction.rstrip('0')}".rstrip(".")
-    if metric is not None and metric.unit == calc.PERCENTAGE:
-        return f"{text}%"
-    return text
+    """A metric's value at the precision of its unit (plans.presentation): 606.40, 87.0%, 827;
+    without a metric, two decimals."""
+    return presentation.metric_text(value, getattr(metric, "unit", None))
 
 
 @register.filter
 def signed_percent(value) -> str:
-    if value is None:
-        return "–"
-    return f"{'+' if value > 0 else ''}{value}%"
+    """A change in per cent, signed: +5.2%, -14.0% (plans.presentation.change_text)."""
+    return presentation.change_text(value)
 
 
 @register.simple_tag

@@ -1,22 +1,18 @@
 """How money, dates, financial years and import problems read in the interface."""
 
-import datetime
-
 from django import template
-from django.utils.formats import date_format
 
-from plans import spreadsheets
-from plans.money import format_millions, format_money_input, format_pounds, format_thousands
+from plans import presentation, spreadsheets
+from plans.money import format_millions, format_money_input, format_thousands
 from plans.narrative import render as render_narrative
-from plans.periods import FinancialYear
 
 register = template.Library()
 
 
 @register.filter
 def pounds(value) -> str:
-    """£18,251,000 (whole pounds unless there are pence): plans.money.format_pounds."""
-    return format_pounds(value)
+    """£18,251,000 (whole pounds unless there are pence): plans.presentation.money_text."""
+    return presentation.money_text(value)
 
 
 @register.filter
@@ -39,22 +35,30 @@ def millions(value) -> str:
 
 @register.filter
 def uk_date(value) -> str:
-    """31 March 2015."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return date_format(value, "j F Y, H:i")
-    return date_format(value, "j F Y")
+    """31 March 2015 (also from a snapshot's ISO date): plans.presentation.date_text."""
+    return presentation.date_text(value)
 
 
 @register.filter
 def financial_year(value) -> str:
     """2016 → 2016/17."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, FinancialYear):
-        return value.label
-    return FinancialYear(int(value)).label
+    return presentation.year_text(value)
+
+
+@register.filter
+def metric(value, unit) -> str:
+    """A metric's value at its unit's precision: 606.40, 87.0%, 827 (plans.presentation).
+    `unit` is the unit's code or a metric definition."""
+    return presentation.metric_text(value, getattr(unit, "unit", unit))
+
+
+@register.simple_tag
+def target(value, unit, direction=None) -> str:
+    """A target as plans state one: 827 or fewer, 87.0% or more. `unit` is the unit's code
+    (then `direction` is given) or a metric definition."""
+    if direction is None:
+        direction = getattr(unit, "direction", None)
+    return presentation.target_text(value, getattr(unit, "unit", unit), direction)
 
 
 @register.filter

@@ -25,6 +25,7 @@ from submissions.documents.part2 import (
 )
 from submissions.jobs import job_start
 from submissions.models import Document, Job, QuarterlyReturn
+from submissions.selectors import with_metric_units
 
 JOB_KINDS = {
     Document.Kind.RETURN_PDF: "render-return-pdf",
@@ -65,7 +66,7 @@ def _decimal(value) -> Decimal | None:
 
 def return_context(ret: QuarterlyReturn) -> dict:
     """What the report prints: the snapshot, and the version label. Nothing else is read."""
-    data = _snapshot(ret)
+    data = with_metric_units(_snapshot(ret))
     return {"data": data, "version": return_source_version(ret)}
 
 

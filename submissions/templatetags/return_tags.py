@@ -1,19 +1,11 @@
-import datetime
-
 from django import template
-from django.utils.formats import date_format
+
+from plans import presentation
 
 register = template.Library()
 
 
 @register.filter
 def any_date(value) -> str:
-    """A date, or a snapshot's ISO date string, as 31 March 2017."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return date_format(value, "j F Y")
+    """A date, or a snapshot's ISO date string, as 31 March 2017 (plans.presentation)."""
+    return presentation.date_text(value)

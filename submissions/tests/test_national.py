@@ -23,7 +23,7 @@ from metrics.selectors import metrics_overview
 from plans import permissions
 from plans.models import Area, Plan
 from plans.services import plan_create
-from plans.templatetags.bcf_format import millions
+from plans.templatetags.bcf_format import pounds
 from schemes.selectors import plan_budget_summary
 from submissions import national
 from tests.benchmarks.national import Totals, generate, generate_area, reference_data
@@ -191,7 +191,7 @@ def test_the_page_shows_the_areas_totals_statuses_and_chart(areas, assurer_clien
     for area in areas:
         assert area.name in html
     totals = national.totals(national.area_rows(year=YEAR))
-    assert millions(totals["agreed"]) in html
+    assert pounds(totals["agreed"]) in html
     chart = str(page.context["chart"])
     assert chart in html and "<svg" in chart and "<script" not in chart
     for metric in national.metrics_for(YEAR):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.periods import FinancialYear
-from plans.templatetags.bcf_format import millions, uk_date
+from plans.templatetags.bcf_format import pounds, uk_date
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +37,18 @@ def test_officer_sees_plan_details_pooled_budget_reconciliation_and_sign_offs(pa
     years = sorted(sample.plan_years)
     expect(budget.locator("thead th")).to_have_text([FinancialYear(y).label for y in years])
     expect(figures(budget, "Minimum required value of pooled budget")).to_have_text(
-        [millions(sample.plan_years[y].minimum_required) for y in years]
+        [pounds(sample.plan_years[y].minimum_required) for y in years]
     )
     expect(figures(budget, "Total agreed value of pooled budget")).to_have_text(
-        [millions(sample.plan_years[y].agreed_total) for y in years]
+        [pounds(sample.plan_years[y].agreed_total) for y in years]
     )
     expect(budget.locator("[data-figure=schemes-total]")).to_have_text(
-        [millions(sample.scheme_total(y)) for y in years]
+        [pounds(sample.scheme_total(y)) for y in years]
     )
     unallocated = [sample.plan_years[y].agreed_total - sample.scheme_total(y) for y in years]
     assert all(amount > 0 for amount in unallocated), "the sample should leave money unallocated"
     expect(budget.locator("[data-figure=unallocated]")).to_have_text(
-        [f"{millions(amount)} unallocated" for amount in unallocated]
+        [f"{pounds(amount)} unallocated" for amount in unallocated]
     )
 
     sign_offs = page.get_by_role("table", name="Sign-offs")
