@@ -16,6 +16,11 @@ app.conf.beat_schedule = {
         "task": "submissions.tasks.recompute_draft_returns",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The national view's summaries of plans changed since they were computed.
+    "refresh-plan-summaries": {
+        "task": "submissions.tasks.refresh_plan_summaries",
+        "schedule": 60.0,
+    },
     # Returns due within 14 days with no approval scheduled: email the area's officers.
     "remind-returns-due": {
         "task": "submissions.tasks.remind_returns_due",

@@ -260,3 +260,48 @@ class AssuranceCondition(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.due_on < today
+
+
+class PlanSummary(models.Model):
+    """What the national view shows of one plan for one financial year, computed from the
+    plan's budgets, schemes, returns, assurance and metric actuals (submissions.national)
+    and kept, so that the national view reads one row per area whatever the size of
+    England's data. `version` is the state of the data it was computed from
+    (plans.freshness); a row whose version is no longer current is computed again before
+    it is shown. Derived data: it keeps no history, and `manage.py check_plan_summaries`
+    recomputes every row and compares."""
+
+    MONEY = {"max_digits": 16, "decimal_places": 2, "null": True}
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="summaries")
+    year = models.PositiveSmallIntegerField()
+    version = models.CharField(max_length=200)
+    area_name = models.CharField(max_length=200)
+    region = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20)
+    agreed_total = models.DecimalField(**MONEY)
+    minimum_required = models.DecimalField(**MONEY)
+    protected_stated = models.DecimalField(**MONEY)
+    scheme_total = models.DecimalField(**MONEY)
+    protected_total = models.DecimalField(**MONEY)
+    return_pk = models.IntegerField(null=True)
+    return_quarter = models.PositiveSmallIntegerField(null=True)
+    return_version = models.PositiveSmallIntegerField(null=True)
+    return_status = models.CharField(max_length=20, blank=True, null=True)
+    assurance_outcome = models.CharField(max_length=30, blank=True, null=True)
+    assurance_open = models.PositiveIntegerField(null=True)
+    # Each metric's status in the year: {"<metric id>": "met" | "not_met" | "no_data"}.
+    statuses = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="plan_summary_once_a_year")
+        ]
+        indexes = [models.Index(fields=["year", "area_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {FinancialYear(self.year).label}"
+
+    def get_status_display(self) -> str:
+        return Plan.Status(self.status).label

@@ -2,10 +2,18 @@
 financial year, its pooled budget and protected social care, and each metric's status
 across the areas.
 
-Everything is summed, ranked and judged in the database: the area rows are one query
-whatever the number of areas, the metric statuses two, their counts per metric one.
-The status of a metric in an area follows metrics.selectors (the latest actual of the year
-against its target, better side by the metric's direction), written as SQL.
+Each plan's figures for a year are computed once and kept as a summary row
+(submissions.models.PlanSummary) with the state of the data they came from
+(plans.freshness): the view reads one row per area, and computes again only the rows of
+plans changed since (`summaries`), so it grows with the number of areas, not with the whole
+of England's data. A job brings every year's rows up to date in the background
+(submissions.tasks.refresh_plan_summaries) and `manage.py check_plan_summaries` recomputes
+them all and compares.
+
+Computing is done in the database: the area rows are one query whatever the number of
+plans, the metric statuses two. The status of a metric in an area follows metrics.selectors
+(the latest actual of the year against its target, better side by the metric's direction),
+written as SQL.
 """
 
 from __future__ import annotations
@@ -33,10 +41,11 @@ from django.db.models.functions import Coalesce, RowNumber
 from metrics import calculations as calc
 from metrics.models import Actual, MetricDefinition, TrajectoryPoint
 from metrics.periods import Granularity
+from plans import freshness
 from plans.models import Area, Plan
 from plans.periods import FinancialYear
 from schemes.models import Scheme, SchemeBudget
-from submissions.models import AssuranceCondition, QuarterlyReturn
+from submissions.models import AssuranceCondition, PlanSummary, QuarterlyReturn
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -176,14 +185,17 @@ _STATUS = Case(
 )
 
 
-def latest_actuals(*, year: int, region: str = "") -> QuerySet[Actual]:
-    """Each area's latest actual of the year for each metric, with its target and status.
+def latest_actuals(*, year: int, region: str = "", plans=None) -> QuerySet[Actual]:
+    """Each area's latest actual of the year for each metric, with its target and status
+    (of those `plans` only, if given).
 
     Two queries: the latest actuals are ranked by a window function, then judged."""
     fy = FinancialYear(year)
+    if plans is None:
+        plans = plans_for(year=year, region=region).values("pk")
     ranked = (
         Actual.objects.filter(
-            plan__in=plans_for(year=year, region=region).values("pk"),
+            plan__in=plans,
             end__gte=fy.start,
             end__lte=fy.end,
         )
@@ -221,14 +233,15 @@ class MetricCounts:
 
 
 def metric_counts(
-    actuals: QuerySet[Actual], metrics: list[MetricDefinition], areas: int
+    statuses: list[dict[str, str]], metrics: list[MetricDefinition], areas: int
 ) -> list[MetricCounts]:
-    """For each metric, how many areas met their target, did not, or cannot be judged: one
-    query, grouped by metric and status in the database."""
-    counts: dict[tuple[int, str], int] = {
-        (row["metric_id"], row["status"]): row["areas"]
-        for row in actuals.order_by().values("metric_id", "status").annotate(areas=Count("pk"))
-    }
+    """For each metric, how many areas met their target, did not, or cannot be judged,
+    from each area's statuses (`{"<metric id>": status}`, as the summaries keep them)."""
+    counts: dict[tuple[int, str], int] = {}
+    for of_area in statuses:
+        for metric_id, status in of_area.items():
+            key = (int(metric_id), status)
+            counts[key] = counts.get(key, 0) + 1
     return [
         MetricCounts(
             metric=metric,
@@ -238,3 +251,112 @@ def metric_counts(
         )
         for metric in metrics
     ]
+
+
+# Summaries -------------------------------------------------------------------------------
+
+_SUMMARY_FIELDS = (
+    "area_name",
+    "region",
+    "status",
+    "agreed_total",
+    "minimum_required",
+    "protected_stated",
+    "scheme_total",
+    "protected_total",
+    "return_pk",
+    "return_quarter",
+    "return_version",
+    "return_status",
+    "assurance_outcome",
+    "assurance_open",
+)
+
+
+def summaries_computed(*, year: int, plans: dict[int, str]) -> list[PlanSummary]:
+    """Summary rows of these plans (`{plan id: the version of the data}`) for the year,
+    computed from their sources, not saved: three queries whatever their number."""
+    statuses: dict[int, dict[str, str]] = {}
+    actuals = latest_actuals(year=year, plans=list(plans))
+    for plan_id, metric_id, status in actuals.values_list("plan_id", "metric_id", "status"):
+        statuses.setdefault(plan_id, {})[str(metric_id)] = status
+    rows = area_rows(year=year).filter(pk__in=list(plans))
+    return [
+        PlanSummary(
+            plan_id=row.pk,
+            year=year,
+            version=plans[row.pk],
+            statuses=statuses.get(row.pk, {}),
+            **{name: getattr(row, name) for name in _SUMMARY_FIELDS},
+        )
+        for row in rows
+    ]
+
+
+def summaries_refresh(*, year: int, plans: dict[int, str]) -> int:
+    """Compute and save the summaries of these plans for the year (`{plan id: the version
+    of the data read before computing}`); how many were saved. One statement (an insert
+    that updates the rows already there), so one transaction. Two requests refreshing the
+    same plan at once both write a row computed from data at least as new as its version."""
+    rows = summaries_computed(year=year, plans=plans)
+    PlanSummary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["plan", "year"],
+        update_fields=["version", "statuses", "computed_at", *_SUMMARY_FIELDS],
+    )
+    return len(rows)
+
+
+def _up_to_date(*, year: int, region: str = "") -> tuple[list[int], int]:
+    """The plans shown for the year and region, with their summaries brought up to date;
+    how many had to be computed again."""
+    plans = dict(plans_for(year=year, region=region).values_list("pk", "area_id"))
+    current = freshness.versions(plans=plans)
+    held = dict(
+        PlanSummary.objects.filter(year=year, plan__in=list(plans)).values_list(
+            "plan_id", "version"
+        )
+    )
+    stale = {plan: version for plan, version in current.items() if held.get(plan) != version}
+    if stale:
+        summaries_refresh(year=year, plans=stale)
+    return list(plans), len(stale)
+
+
+def summaries(*, year: int, region: str = "") -> QuerySet[PlanSummary]:
+    """One row per area: its latest plan for the year, summarised (see the module note).
+    Rows of plans changed since they were computed are computed again first; when none
+    has, two queries and one round trip to the cache before the rows are read."""
+    plans, _ = _up_to_date(year=year, region=region)
+    return PlanSummary.objects.filter(year=year, plan__in=plans).order_by("area_name")
+
+
+def summaries_bring_up_to_date() -> dict[str, int]:
+    """Every year's summaries brought up to date (the background job, so that the
+    national view rarely has any to compute): how many were computed, per year."""
+    return {fy.label: _up_to_date(year=fy.start_year)[1] for fy in years()}
+
+
+def summaries_check() -> list[str]:
+    """Every kept summary that claims to be current compared with one computed now from
+    its sources: a line per difference (none when they agree)."""
+    problems = []
+    for fy in years():
+        year = fy.start_year
+        plans = dict(plans_for(year=year).values_list("pk", "area_id"))
+        current = freshness.versions(plans=plans)
+        kept = {
+            s.plan_id: s
+            for s in PlanSummary.objects.filter(year=year, plan__in=list(plans))
+            if s.version == current[s.plan_id]
+        }
+        for fresh in summaries_computed(year=year, plans={p: current[p] for p in kept}):
+            held = kept[fresh.plan_id]
+            for name in (*_SUMMARY_FIELDS, "statuses"):
+                if getattr(held, name) != getattr(fresh, name):
+                    problems.append(
+                        f"{held.area_name} {fy.label} {name}: kept {getattr(held, name)!r}, "
+                        f"computed {getattr(fresh, name)!r}"
+                    )
+    return problems

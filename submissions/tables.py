@@ -49,6 +49,8 @@ class MoneyColumn(tables.Column):
 
 
 class AreaTable(tables.Table):
+    """Rows are plans' summaries (submissions.national.summaries)."""
+
     area_name = tables.Column(verbose_name="Area", footer="Total of the areas shown")
     region = tables.Column(verbose_name="Region")
     status = tables.Column(verbose_name="Plan status")
@@ -79,7 +81,7 @@ class AreaTable(tables.Table):
         super().__init__(data, **kwargs)
 
     def render_area_name(self, record, value):
-        url = reverse("plans:plan_detail", args=[record.pk])
+        url = reverse("plans:plan_detail", args=[record.plan_id])
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_area_name(self, value):
@@ -95,7 +97,7 @@ class AreaTable(tables.Table):
         text = self.value_assurance(record)
         if record.status not in ("submitted", "assured"):
             return text
-        url = reverse("submissions:assurance", args=[record.pk])
+        url = reverse("submissions:assurance", args=[record.plan_id])
         return format_html('<a href="{}">{}</a>', url, text)
 
     def value_assurance(self, record):

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from submissions import national
 from submissions.jobs import job_run
 from submissions.models import Job
 from submissions.services import drafts_recompute, reminders_send
@@ -46,3 +47,10 @@ def recompute_draft_returns() -> int:
 def remind_returns_due() -> int:
     """Daily: email officers about returns due within 14 days with no approval scheduled."""
     return reminders_send()
+
+
+@shared_task
+def refresh_plan_summaries() -> dict[str, int]:
+    """Every minute: the national view's summaries of plans changed since they were
+    computed are computed again, so that the view itself rarely has any to compute."""
+    return national.summaries_bring_up_to_date()

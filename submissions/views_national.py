@@ -42,15 +42,11 @@ class NationalFilterForm(NhsForm):
         self.fields["region"].choices = [("", "All regions"), *((r, r) for r in regions)]
 
 
-def _status_rows(rows, actuals) -> list[dict]:
-    """The areas table's plans with each metric's status: one dict per area (a pivot of the
-    judged actuals for display; the judging was done in the database)."""
-    statuses: dict[int, dict[str, str]] = {}
-    for plan_id, metric_id, status in actuals.values_list("plan_id", "metric_id", "status"):
-        statuses.setdefault(plan_id, {})[f"metric_{metric_id}"] = status
+def _status_rows(rows) -> list[dict]:
+    """The areas with each metric's status: one dict per area, from their summaries."""
     return [
-        {"area": row.area_name, "region": row.region, "plan": row.pk, **statuses.get(row.pk, {})}
-        for row in rows
+        {"area": area, "region": region, "plan": plan, **{f"metric_{k}": v for k, v in of.items()}}
+        for plan, area, region, of in rows.values_list("plan_id", "area_name", "region", "statuses")
     ]
 
 
@@ -70,7 +66,7 @@ def _filters(request) -> tuple[NationalFilterForm, list, int | None, str]:
 
 
 def _area_table(request, year: int, region: str) -> AreaTable:
-    rows = national.area_rows(year=year, region=region)
+    rows = national.summaries(year=year, region=region)
     table = AreaTable(rows, totals=national.totals(rows), prefix="areas-")
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return table
@@ -81,11 +77,13 @@ def _body(request, form, years, year: int | None, region: str) -> str:
     if year is not None:
         areas = _area_table(request, year, region)
         metrics = national.metrics_for(year)
-        actuals = national.latest_actuals(year=year, region=region)
-        counts = national.metric_counts(actuals, metrics, areas.totals["areas"])
-        statuses = MetricStatusTable(
-            _status_rows(areas.data.data, actuals), metrics=metrics, prefix="metrics-"
+        rows = _status_rows(areas.data.data)
+        counts = national.metric_counts(
+            [{k[7:]: v for k, v in row.items() if k.startswith("metric_")} for row in rows],
+            metrics,
+            areas.totals["areas"],
         )
+        statuses = MetricStatusTable(rows, metrics=metrics, prefix="metrics-")
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(statuses)
         context |= {
             "areas": areas,

@@ -20,7 +20,7 @@ from metrics import services as metric_services
 from metrics.models import MetricDefinition
 from metrics.periods import Granularity
 from metrics.selectors import metrics_overview
-from plans import permissions
+from plans import freshness, permissions
 from plans.models import Area, Plan
 from plans.services import plan_create
 from plans.templatetags.bcf_format import pounds
@@ -88,7 +88,8 @@ def test_metric_statuses_agree_with_each_plans_metrics_overview(areas):
 
 def test_metric_counts_add_up_to_the_areas(areas):
     metrics = national.metrics_for(YEAR)
-    counts = national.metric_counts(national.latest_actuals(year=YEAR), metrics, len(areas))
+    statuses = [row.statuses for row in national.summaries(year=YEAR)]
+    counts = national.metric_counts(statuses, metrics, len(areas))
     judged = list(national.latest_actuals(year=YEAR))
     assert [c.metric for c in counts] == metrics
     for count in counts:
@@ -232,7 +233,7 @@ def test_a_region_alone_shows_the_latest_year_there(areas, assurer_client):
     page = assurer_client.get(URL, {"region": areas[2].region})
     assert not page.context["form"].errors
     assert page.context["year"] == YEAR
-    assert [row.record.area_id for row in page.context["areas"].rows] == [areas[2].pk]
+    assert [row.record.area_name for row in page.context["areas"].rows] == [areas[2].name]
 
 
 def test_a_bad_filter_is_named_and_the_latest_year_shown(areas, assurer_client):
@@ -262,6 +263,9 @@ def test_queries_do_not_grow_with_the_number_of_areas(
     with django_assert_num_queries(QUERIES):
         assurer_client.get(URL)
     with django_assert_num_queries(REUSED):
+        assurer_client.get(URL)
+    freshness._replace({freshness.NATIONAL})  # the page computed again, its summaries current
+    with django_assert_num_queries(QUERIES - SUMMARIES_COMPUTED):
         assurer_client.get(URL)
     metrics, conditions = reference_data()
     for index in range(4, 8):
@@ -312,10 +316,13 @@ def _main(response) -> str:
     return html[html.index("<main") : html.index("</main>")]
 
 
-# Session, user, roles; years and regions; area rows (counted, a page of them, all of them
-# for the status table) with totals; metric definitions; latest actuals ranked, counted by
-# status, and judged.
-QUERIES = 13
+# Session, user, roles; years and regions; the plans shown and their summaries' versions;
+# summaries computed again (below); the summaries (counted, a page of them, all of them for
+# the statuses) with their totals; metric definitions.
+QUERIES = 16
+# Summaries of plans changed since: latest actuals ranked and judged, the plans' figures,
+# saved.
+SUMMARIES_COMPUTED = 4
 # Reused: session, user, roles; years and regions (the filters make the page's key).
 REUSED = 5
 
@@ -334,3 +341,67 @@ def test_an_area_with_no_return_this_year_says_so_and_exports_blank(areas, assur
     rows = {r[0]: r for r in csv.reader(io.StringIO(exported))}
     assert rows[areas[0].name][-1] == ""
     assert rows[areas[1].name][-1].startswith("Q2 v1: ")
+
+
+# Summaries kept for the national view -----------------------------------------------------
+
+
+def test_each_summary_holds_what_its_plan_computes_to(areas):
+    summaries = {s.plan_id: s for s in national.summaries(year=YEAR)}
+    rows = list(national.area_rows(year=YEAR))
+    assert sorted(summaries) == sorted(row.pk for row in rows)
+    for row in rows:
+        kept = summaries[row.pk]
+        assert (kept.area_name, kept.agreed_total, kept.scheme_total, kept.return_status) == (
+            row.area_name,
+            row.agreed_total,
+            row.scheme_total,
+            row.return_status,
+        )
+    judged = {(a.plan_id, str(a.metric_id)): a.status for a in national.latest_actuals(year=YEAR)}
+    assert {(p, m): st for p, s in summaries.items() for m, st in s.statuses.items()} == judged
+    assert national.summaries_check() == []
+
+
+def test_a_change_in_one_area_computes_only_that_areas_summary_again(
+    areas, django_capture_on_commit_callbacks
+):
+    assert national.summaries_bring_up_to_date() == {"2022/23": 4}
+    assert national.summaries_bring_up_to_date() == {"2022/23": 0}
+    before = {s.plan_id: s.computed_at for s in national.summaries(year=YEAR)}
+    with django_capture_on_commit_callbacks(execute=True):
+        later = plan_create(
+            area=areas[0],
+            title="A later version",
+            first_year=YEAR,
+            last_year=YEAR,
+            version_kind=Plan.VersionKind.REFRESH,
+            version_date=datetime.date(YEAR, 9, 1),
+        )
+    assert national.summaries_bring_up_to_date() == {"2022/23": 1}
+    after = {s.plan_id: s for s in national.summaries(year=YEAR)}
+    assert after[later.pk].status == Plan.Status.DRAFT and after[later.pk].agreed_total is None
+    unchanged = {p: s.computed_at for p, s in after.items() if p != later.pk}
+    assert unchanged == {p: t for p, t in before.items() if p in unchanged}
+    assert len(unchanged) == 3
+
+
+def test_the_check_names_a_summary_that_disagrees_with_its_sources(areas):
+    from django.core.management import CommandError, call_command
+
+    from submissions.models import PlanSummary
+
+    call_command("check_plan_summaries", "--refresh", stdout=io.StringIO())
+    kept = PlanSummary.objects.order_by("area_name").first()
+    PlanSummary.objects.filter(pk=kept.pk).update(scheme_total=Decimal("1.00"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 differences"):
+        call_command("check_plan_summaries", stdout=io.StringIO(), stderr=err)
+    assert f"{kept.area_name} 2022/23 scheme_total: kept Decimal('1.00')" in err.getvalue()
+
+
+def test_the_background_job_brings_the_summaries_up_to_date(areas):
+    from submissions.tasks import refresh_plan_summaries
+
+    assert refresh_plan_summaries.delay().get() == {"2022/23": 4}
+    assert national.summaries_check() == []
