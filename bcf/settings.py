@@ -200,6 +200,11 @@ CACHES = {
     )
 }
 CELERY_TASK_EAGER_PROPAGATES = True
+# Jobs go to Celery's default queue, but documents (PDFs and workbooks) render on their own,
+# consumed by a worker of their own (docker-compose.yml), so that a quarter's returns are
+# prepared at once whatever is being exported. A worker for both: `-Q celery,documents`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+DOCUMENTS_QUEUE = "documents"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {

@@ -14,8 +14,11 @@ class SubmissionsConfig(AppConfig):
         from submissions.approvals import register_all
         from submissions.documents.checklist import failing_items
 
-        # The background jobs: their handlers by kind, and the Celery task that runs one.
-        jobs.configure(handlers=handlers.job_handlers(), task=tasks.run_job)
+        # The background jobs: their handlers by kind, the Celery task that runs one, and
+        # the kinds with a queue of their own.
+        jobs.configure(
+            handlers=handlers.job_handlers(), task=tasks.run_job, queues=handlers.job_queues()
+        )
         # What a board's decision approves, and what approving each does (governance).
         register_all()
         # A plan version is not marked submitted until NHS England's template checks pass.

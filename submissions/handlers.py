@@ -3,6 +3,8 @@ SubmissionsConfig.ready()."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from submissions import returns, services
 from submissions.documents import handlers as documents
 from submissions.jobs import Handler
@@ -16,3 +18,10 @@ def job_handlers() -> dict[str, Handler]:
         "render-return-pdf": documents.render_return_pdf,
         "render-return-xlsx": documents.render_return_xlsx,
     }
+
+
+def job_queues() -> dict[str, str]:
+    """Documents render on their own queue (and worker): a PDF takes seconds of CPU, and
+    a quarter's returns must not wait behind every area's exports."""
+    kinds = ("render-part1", "render-part2", "render-return-pdf", "render-return-xlsx")
+    return dict.fromkeys(kinds, settings.DOCUMENTS_QUEUE)

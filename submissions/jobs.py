@@ -28,6 +28,9 @@ Handler = Callable[[Job, Callable[[int, str], None]], dict]
 HANDLERS: dict[str, Handler] = {}
 # The Celery task that runs a job by id (submissions.tasks.run_job), given by configure().
 _task = None
+# The queue of each kind that has its own (documents render on theirs, so that returns are
+# prepared at once whatever is being exported); the others go to Celery's default queue.
+QUEUES: dict[str, str] = {}
 
 
 UNAVAILABLE = (
@@ -42,11 +45,20 @@ class JobFailed(Exception):
     """A failure worth showing to the person who started the job, in their words."""
 
 
-def configure(*, handlers: dict[str, Handler], task) -> None:
-    """Register the job handlers by kind and the task that runs a job (from ready())."""
+def configure(*, handlers: dict[str, Handler], task, queues: dict[str, str] = None) -> None:
+    """Register the job handlers by kind, the task that runs a job and the kinds that have
+    their own queue (from ready())."""
     global _task
     HANDLERS.update(handlers)
+    QUEUES.update(queues or {})
     _task = task
+
+
+def queue_of(kind: str) -> str:
+    """The Celery queue a job of this kind is sent to."""
+    from django.conf import settings
+
+    return QUEUES.get(kind, settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 @transaction.atomic
@@ -67,7 +79,7 @@ def _enqueue(job: Job) -> None:
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
     try:
-        _task.delay(job.pk)
+        _task.apply_async((job.pk,), queue=queue_of(job.kind))
     except (BrokerError, RedisConnectionError, RedisTimeoutError, ConnectionError) as error:
         logger.warning("Job %s not queued: %s", job.pk, error)
         now = timezone.now()

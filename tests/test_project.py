@@ -69,14 +69,15 @@ def command_line(service: dict) -> str:
 
 
 def test_compose_describes_web_worker_beat_db_and_redis():
-    assert set(compose_services()) >= {"web", "worker", "beat", "db", "redis"}
+    assert set(compose_services()) >= {"web", "worker", "documents", "beat", "db", "redis"}
 
 
 @pytest.mark.parametrize(
     ("service", "expected"),
     [
         ("web", "gunicorn bcf.wsgi"),
-        ("worker", "celery -A bcf worker"),
+        ("worker", "celery -A bcf worker --queues celery"),
+        ("documents", "celery -A bcf worker --queues documents"),
         ("beat", "celery -A bcf beat"),
     ],
 )

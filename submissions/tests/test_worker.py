@@ -25,10 +25,14 @@ def redis_worker():
 
     from bcf.celery import app
 
-    # The test settings run tasks eagerly; this test sends them through Redis to a worker.
+    # The test settings run tasks eagerly; this test sends them through Redis to a worker,
+    # which consumes both queues: jobs', and documents' own.
     app.conf.task_always_eager = False
+    queues = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.DOCUMENTS_QUEUE]
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=queues
+        ):
             yield app
     finally:
         app.conf.task_always_eager = True
@@ -57,3 +61,27 @@ def test_a_real_worker_prepares_a_return_started_through_the_api(
     assert ret.checksum == services.checksum_of(ret.snapshot)
     assert ret.snapshot == services.compute_snapshot(ret)
     assert ret.snapshot["period"]["label"] == "2015/16 Q2"
+
+
+def _finished(job: Job, seconds: float = 90) -> Job:
+    deadline = time.monotonic() + seconds
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_render_on_their_own_queue_which_the_worker_consumes(
+    transactional_db, plan, officer, redis_worker
+):
+    from submissions.documents.services import document_render_start
+    from submissions.jobs import queue_of
+    from submissions.models import Document
+    from tests.pdf import pdf_text
+
+    assert queue_of("render-part1") == settings.DOCUMENTS_QUEUE != queue_of(services.PREPARE)
+    job = _finished(document_render_start(plan=plan, kind="part1-pdf", user=officer))
+    assert job.state == Job.State.SUCCESS, (job.state, job.error)
+    document = Document.objects.get(job=job)
+    assert plan.title in pdf_text(document.file.read())
