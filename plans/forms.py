@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from plans import money
 from plans.models import NarrativeSection
@@ -147,3 +148,23 @@ def plan_year_forms(plan, data=None) -> list[tuple[object, PlanYearForm]]:
             (year, PlanYearForm(data, prefix=f"year-{year.start_year}", initial=initial))
         )
     return forms_by_year
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in with the NHS.UK inputs: the user name and password boxes styled and
+    sized as the design system's, with the autocomplete hints password managers read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"class": "nhsuk-input nhsuk-input--width-20", "spellcheck": "false"}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"class": "nhsuk-input nhsuk-input--width-20", "autocomplete": "current-password"}
+        )
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors:  # a failed sign-in marks both boxes, as the summary names no one field
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs["class"] += " nhsuk-input--error"

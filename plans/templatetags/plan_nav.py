@@ -1,4 +1,5 @@
-"""The plan's own navigation, under the breadcrumbs of every page of a plan."""
+"""The plan's own navigation, under the breadcrumbs of every page of a plan: every part of
+the plan in four groups, the part the page belongs to marked."""
 
 from django import template
 from django.urls import reverse
@@ -7,80 +8,223 @@ from plans import permissions
 
 register = template.Library()
 
-# (label, url name, the permission the page needs, how it is checked, url names it covers)
-_LINKS = (
-    ("Overview", "plans:plan_detail", permissions.VIEW, "plan", ("plan_detail", "plan_edit")),
+PLAN, AREA = "plan", "area"
+# Groups of (label, url name, the permission the page needs, checked on the plan or its
+# area, the views — namespace:name — that belong to that part).
+_GROUPS = (
     (
-        "Partners",
-        "plans:contributions",
-        permissions.VIEW,
-        "plan",
-        ("contributions", "partners_edit"),
+        "Plan",
+        (
+            (
+                "Overview",
+                "plans:plan_detail",
+                permissions.VIEW,
+                PLAN,
+                ("plans:plan_detail", "plans:plan_edit"),
+            ),
+            (
+                "Partners",
+                "plans:contributions",
+                permissions.VIEW,
+                PLAN,
+                ("plans:contributions", "plans:partners_edit"),
+            ),
+            (
+                "Narrative",
+                "plans:section_list",
+                permissions.VIEW,
+                PLAN,
+                ("plans:section_list", "plans:section_edit"),
+            ),
+            (
+                "National conditions",
+                "plans:condition_list",
+                permissions.VIEW,
+                PLAN,
+                ("plans:condition_list", "plans:condition_edit"),
+            ),
+            (
+                "Sign-off",
+                "plans:sign_off_list",
+                permissions.EDIT_PLAN,
+                PLAN,
+                ("plans:sign_off_list", "plans:sign_off_edit"),
+            ),
+            (
+                "Template checks",
+                "submissions:checklist",
+                permissions.VIEW,
+                PLAN,
+                ("submissions:checklist",),
+            ),
+            (
+                "Versions",
+                "submissions:version_list",
+                permissions.VIEW,
+                PLAN,
+                ("submissions:version_list", "submissions:version_diff", "submissions:assurance"),
+            ),
+            ("History", "plans:plan_history", permissions.VIEW, PLAN, ("plans:plan_history",)),
+        ),
     ),
-    ("Themes", "schemes:theme_list", permissions.EDIT_SCHEMES, "plan", ("theme_list",)),
     (
-        "Schemes",
-        "schemes:scheme_list",
-        permissions.VIEW,
-        "plan",
-        ("scheme_list", "scheme_detail", "scheme_edit", "scheme_create", "scheme_import"),
+        "Money",
+        (
+            (
+                "Themes",
+                "schemes:theme_list",
+                permissions.EDIT_SCHEMES,
+                PLAN,
+                ("schemes:theme_list",),
+            ),
+            (
+                "Schemes",
+                "schemes:scheme_list",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "schemes:scheme_list",
+                    "schemes:scheme_detail",
+                    "schemes:scheme_edit",
+                    "schemes:scheme_create",
+                    "schemes:scheme_import",
+                    "schemes:scheme_history",
+                    "schemes:scheme_history_all",
+                    "schemes:scheme_delete",
+                ),
+            ),
+            ("Budgets", "schemes:budget_grid", permissions.VIEW, PLAN, ("schemes:budget_grid",)),
+            (
+                "Quarterly spend",
+                "schemes:spend_index",
+                permissions.EDIT_SCHEMES,
+                AREA,
+                ("schemes:spend_index", "schemes:spend_edit", "schemes:spend_import"),
+            ),
+            (
+                "Funds",
+                "risks:fund_list",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "risks:fund_list",
+                    "risks:fund_create",
+                    "risks:fund_history",
+                    "risks:fund_release",
+                ),
+            ),
+        ),
     ),
-    ("Budgets", "schemes:budget_grid", permissions.VIEW, "plan", ("budget_grid",)),
     (
-        "Quarterly spend",
-        "schemes:spend_index",
-        permissions.EDIT_SCHEMES,
-        "area",
-        ("spend_edit", "spend_import"),
+        "Delivery",
+        (
+            (
+                "Metrics",
+                "metrics:metrics_overview",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "metrics:metrics_overview",
+                    "metrics:metric_detail",
+                    "metrics:metric_history",
+                    "metrics:actual_import",
+                    "metrics:baseline_edit",
+                    "metrics:target_create",
+                    "metrics:target_edit",
+                    "metrics:actual_create",
+                    "metrics:actual_edit",
+                    "metrics:spc_rebase_create",
+                    "metrics:spc_rebase_delete",
+                ),
+            ),
+            (
+                "Milestones",
+                "schemes:milestone_list",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "schemes:milestone_list",
+                    "schemes:milestone_edit",
+                    "schemes:milestone_create",
+                    "schemes:milestone_delete",
+                ),
+            ),
+            (
+                "Risks",
+                "risks:register",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "risks:register",
+                    "risks:register_edit",
+                    "risks:risk_create",
+                    "risks:risk_import",
+                    "risks:heat_map",
+                    "risks:risk_history",
+                    "risks:risk_detail",
+                    "risks:risk_edit",
+                    "risks:risk_review",
+                    "risks:scenario_list",
+                    "risks:scenario_create",
+                    "risks:scenario_edit",
+                ),
+            ),
+        ),
     ),
     (
-        "Metrics",
-        "metrics:metrics_overview",
-        permissions.VIEW,
-        "plan",
-        ("metrics_overview", "metric_detail"),
+        "Reporting",
+        (
+            (
+                "Dashboard",
+                "submissions:dashboard",
+                permissions.VIEW,
+                PLAN,
+                ("submissions:dashboard",),
+            ),
+            (
+                "Quarterly returns",
+                "submissions:return_list",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "submissions:return_list",
+                    "submissions:return_detail",
+                    "submissions:return_narrative",
+                    "submissions:return_diff",
+                    "submissions:return_approve",
+                ),
+            ),
+            (
+                "Documents",
+                "submissions:document_list",
+                permissions.VIEW,
+                PLAN,
+                ("submissions:document_list", "submissions:workbook_import"),
+            ),
+        ),
     ),
-    ("Risks", "risks:register", permissions.VIEW, "plan", ("register", "risk_detail", "risk_edit")),
-    ("Narrative", "plans:section_list", permissions.VIEW, "plan", ("section_list", "section_edit")),
-    (
-        "Milestones",
-        "schemes:milestone_list",
-        permissions.VIEW,
-        "plan",
-        ("milestone_list", "milestone_edit", "milestone_create"),
-    ),
-    (
-        "Sign-off",
-        "plans:sign_off_list",
-        permissions.EDIT_PLAN,
-        "plan",
-        ("sign_off_list", "sign_off_edit"),
-    ),
-    (
-        "National conditions",
-        "plans:condition_list",
-        permissions.VIEW,
-        "plan",
-        ("condition_list", "condition_edit"),
-    ),
-    ("Template checks", "submissions:checklist", permissions.VIEW, "plan", ("checklist",)),
 )
+
+
+def _allowed(user, action: str, scope: str, plan) -> bool:
+    if scope == AREA:
+        return permissions.can_in_area(user, action, plan.area_id)
+    return permissions.can(user, action, plan)
 
 
 @register.inclusion_tag("plans/_plan_tabs.html", takes_context=True)
 def plan_tabs(context, plan):
+    """The groups of links the user may follow, each link (label, url, is the current part)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    current = getattr(getattr(request, "resolver_match", None), "url_name", None)
-    links = []
-    for label, name, action, scope, covers in _LINKS:
-        if user is None:
-            continue
-        allowed = (
-            permissions.can_in_area(user, action, plan.area_id)
-            if scope == "area"
-            else permissions.can(user, action, plan)
-        )
+    current = getattr(getattr(request, "resolver_match", None), "view_name", None)
+    groups = []
+    for title, links in _GROUPS:
+        allowed = [
+            (label, reverse(name, args=[plan.pk]), current in covers)
+            for label, name, action, scope, covers in links
+            if user is not None and _allowed(user, action, scope, plan)
+        ]
         if allowed:
-            links.append((label, reverse(name, args=[plan.pk]), current in covers))
-    return {"links": links, "plan": plan}
+            groups.append((title, allowed))
+    return {"groups": groups, "plan": plan}
