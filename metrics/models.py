@@ -18,6 +18,18 @@ from plans.models import Plan
 FIGURE: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
+class MetricDefinitionQuerySet(models.QuerySet):
+    def applying_to(self, first_year: int, last_year: int | None = None):
+        """The metrics whose policy years overlap the financial years `first_year` to
+        `last_year` (one year without it): the SQL of `MetricDefinition.applies_to`, which
+        must say the same (metrics/tests/test_applies_to.py checks that they do)."""
+        last_year = first_year if last_year is None else last_year
+        return self.filter(
+            models.Q(first_policy_year__isnull=True) | models.Q(first_policy_year__lte=last_year),
+            models.Q(last_policy_year__isnull=True) | models.Q(last_policy_year__gte=first_year),
+        )
+
+
 class MetricDefinition(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", "National"
@@ -65,6 +77,8 @@ class MetricDefinition(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = MetricDefinitionQuerySet.as_manager()
+
     class Meta:
         ordering = ["number", "code"]
 
@@ -72,7 +86,8 @@ class MetricDefinition(models.Model):
         return self.short_name or self.name
 
     def applies_to(self, plan: Plan) -> bool:
-        """Whether its policy years overlap the plan's financial years."""
+        """Whether its policy years overlap the plan's financial years (the rule of
+        `MetricDefinition.objects.applying_to`, for a definition in hand)."""
         starts_in_time = self.first_policy_year is None or self.first_policy_year <= plan.last_year
         ends_in_time = self.last_policy_year is None or self.last_policy_year >= plan.first_year
         return starts_in_time and ends_in_time

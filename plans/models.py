@@ -316,6 +316,17 @@ class Contribution(models.Model):
             raise ValidationError({"year": "This year is outside the plan."})
 
 
+class NationalConditionQuerySet(models.QuerySet):
+    def applying_to(self, start_year: int):
+        """The conditions of the planning year `start_year`: the SQL of
+        `NationalCondition.applies_to`, which must say the same (plans/tests/test_applies_to.py
+        checks that they do)."""
+        return self.filter(
+            models.Q(last_year__isnull=True) | models.Q(last_year__gte=start_year),
+            first_year__lte=start_year,
+        )
+
+
 class NationalCondition(models.Model):
     """A requirement every BCF plan must meet; the set changes by planning year."""
 
@@ -327,6 +338,8 @@ class NationalCondition(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
+    objects = NationalConditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["first_year", "order", "code"]
 
@@ -334,6 +347,7 @@ class NationalCondition(models.Model):
         return self.title
 
     def applies_to(self, start_year: int) -> bool:
+        """The rule of `NationalCondition.objects.applying_to`, for a condition in hand."""
         return self.first_year <= start_year and (
             self.last_year is None or start_year <= self.last_year
         )

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -58,11 +57,7 @@ def condition_edit(request, pk, year, quarter):
     permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
     if not plan.covers(year) or quarter not in (1, 2, 3, 4):
         raise Http404("No such quarter in this plan.")
-    conditions = list(
-        NationalCondition.objects.filter(
-            Q(last_year__isnull=True) | Q(last_year__gte=year), first_year__lte=year
-        ).order_by("order", "code")
-    )
+    conditions = list(NationalCondition.objects.applying_to(year).order_by("order", "code"))
     existing = {
         s.condition_id: s
         for s in ConditionStatus.objects.filter(plan=plan, year=year, quarter=quarter)

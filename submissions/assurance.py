@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -47,10 +46,7 @@ def requirements(plan: Plan) -> list[Requirement]:
     """What a plan version is assured against, in order: each national condition of its
     first year, then each group of template checks with how many of its items pass."""
     found = []
-    conditions = NationalCondition.objects.filter(
-        Q(last_year__isnull=True) | Q(last_year__gte=plan.first_year),
-        first_year__lte=plan.first_year,
-    ).order_by("order", "code")
+    conditions = NationalCondition.objects.applying_to(plan.first_year).order_by("order", "code")
     for condition in conditions:
         found.append(
             Requirement(

@@ -141,12 +141,7 @@ def totals(rows: QuerySet[Plan]) -> dict:
 
 def metrics_for(year: int) -> list[MetricDefinition]:
     """The metrics whose policy years include the year."""
-    return list(
-        MetricDefinition.objects.filter(
-            Q(first_policy_year__isnull=True) | Q(first_policy_year__lte=year),
-            Q(last_policy_year__isnull=True) | Q(last_policy_year__gte=year),
-        ).order_by("number", "code")
-    )
+    return list(MetricDefinition.objects.applying_to(year).order_by("number", "code"))
 
 
 def _target(year: int):

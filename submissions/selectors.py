@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.urls import reverse
 
 from governance.models import Action, ItemLink, Meeting
@@ -286,10 +286,7 @@ def _conditions(plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
     }
     url = reverse("plans:condition_edit", args=[plan.pk, fy.start_year, quarter.number])
     rows = []
-    for condition in NationalCondition.objects.filter(
-        Q(last_year__isnull=True) | Q(last_year__gte=fy.start_year),
-        first_year__lte=fy.start_year,
-    ).order_by("order", "code"):
+    for condition in NationalCondition.objects.applying_to(fy.start_year).order_by("order", "code"):
         status = statuses.get(condition.pk)
         rows.append(
             {
