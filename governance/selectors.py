@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Prefetch, Q
+from django.urls import reverse
 
 from governance.models import (
     Action,
@@ -355,3 +356,30 @@ def decision_places(*, obj, boards, today: datetime.date, ratify: bool) -> list[
             )
         places.append((f"{meeting.pk}-new", f"{when}: a new agenda item for it", (meeting, None)))
     return places
+
+
+def actions_due(*, area_id: int, day: datetime.date, ahead_days: int = 14) -> list[dict]:
+    """Open actions of the area due by `ahead_days` after `day`, overdue first, as the
+    quarterly dashboard and a return show them (1 query)."""
+    actions = (
+        Action.objects.open()
+        .filter(area_id=area_id, due_on__lte=day + datetime.timedelta(ahead_days))
+        .select_related("owner", "board")
+        .order_by("due_on", "pk")
+    )
+    return [
+        {
+            "id": action.pk,
+            "description": action.description,
+            "owner": action.owner_label,
+            "board": action.board.name,
+            "due_on": action.due_on,
+            "overdue": action.is_overdue(day),
+            "url": (
+                reverse("governance:meeting_detail", args=[action.meeting_id])
+                if action.meeting_id
+                else reverse("governance:board_detail", args=[action.board_id])
+            ),
+        }
+        for action in actions
+    ]

@@ -3,12 +3,14 @@ constant number of queries whatever the number of baselines, targets and actuals
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 
 from metrics import calculations as calc
 from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
@@ -16,7 +18,7 @@ from metrics.periods import Granularity
 from metrics.spc import SpcVerdict, spc_verdict
 from metrics.spc import point_label as spc_point_label
 from plans.models import Plan
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 
 
 @dataclass
@@ -303,3 +305,93 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
 def metric_for_plan(*, plan: Plan, code: str) -> MetricSummary | None:
     """One metric's summary (the same computation as the overview)."""
     return metrics_overview(plan=plan, with_matrix=False).get(code)
+
+
+def _in_quarter(quarter: Quarter, day: datetime.date) -> bool:
+    return quarter.start <= day <= quarter.end
+
+
+def _figure(row, plan: Plan) -> dict | None:
+    if row is None:
+        return None
+    actual = row.actual
+    return {
+        "period": actual.period_label,
+        "start": actual.start,
+        "end": actual.end,
+        "value": actual.value,
+        "target": row.target.value if row.target else None,
+        "status": row.status,
+        "status_label": row.status_label,
+    }
+
+
+def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
+    """Every metric against its target for the quarter and the year to date, as the
+    quarterly dashboard and a return show them (four queries).
+
+    Only actuals up to the end of the quarter count, so a past quarter's figures, forecast
+    and SPC read as they did then.
+    """
+    overview = metrics_overview(plan=plan, with_matrix=False)
+    rows = []
+    for summary in overview.summaries:
+        known = [r for r in summary.actuals if r.actual.end <= quarter.end]
+        in_quarter = [
+            r
+            for r in known
+            if r.actual.granularity in (Granularity.QUARTER, Granularity.MONTH)
+            and _in_quarter(quarter, r.actual.end)
+        ]
+        quarter_row = next(
+            (r for r in reversed(in_quarter) if r.actual.granularity == Granularity.QUARTER),
+            in_quarter[-1] if in_quarter else None,
+        )
+        to_date = [
+            r
+            for r in known
+            if r.actual.granularity in (Granularity.YEAR_TO_DATE, Granularity.YEAR)
+            and fy.start <= r.actual.start
+            and r.actual.end <= fy.end
+        ]
+        ytd_row = to_date[-1] if to_date else None
+        forecast = summary.forecast if known and known == summary.actuals else None
+        if summary.forecast is not None and summary.forecast.year != fy:
+            forecast = None
+        metric = summary.metric
+        # The SPC of the actuals known at the quarter's end, as the metric page computes it.
+        if known == summary.actuals:
+            verdict, applied = summary.spc, summary.rebases
+        else:
+            verdict, applied = spc_for(metric=metric, rows=known, rebases=summary.recorded_rebases)
+        assert verdict is not None  # every summary of the overview has its SPC
+        rows.append(
+            {
+                "code": metric.code,
+                "name": metric.name,
+                "number": metric.number,
+                "unit": metric.unit,
+                "direction": metric.direction,
+                "url": reverse("metrics:metric_detail", args=[plan.pk, metric.code]),
+                "quarter": _figure(quarter_row, plan),
+                "year_to_date": _figure(ytd_row, plan),
+                "annual_target": summary.annual_target,
+                "forecast": (
+                    None if forecast is None else {"count": forecast.count, "value": forecast.value}
+                ),
+                "variation": verdict.variation,
+                "variation_label": verdict.variation_label,
+                "assurance": verdict.assurance,
+                "assurance_label": verdict.assurance_label,
+                "spc_run_length": verdict.chart.run_length,
+                "spc_rebases": [
+                    {
+                        "period": rebase.period_label,
+                        "reason": rebase.reason,
+                        "recorded_by": rebase.recorded_by_name,
+                    }
+                    for _, rebase in applied
+                ],
+            }
+        )
+    return rows

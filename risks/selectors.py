@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 
 from plans.models import MONEY, Plan
 from risks import calculations
@@ -88,3 +90,70 @@ def fund_detail(*, plan: Plan, pk) -> Fund:
 def fund_balance(fund: Fund) -> Decimal:
     """Pounds left in a fund from `fund_list` (which sums its releases as `released`)."""
     return calculations.fund_balance(fund.amount, fund.released)
+
+
+# The quarterly dashboard's parts that are risks' (submissions/selectors.py composes them).
+
+
+def fund_summaries(*, plan: Plan, year: int) -> list[dict]:
+    """The plan's contingency, risk-pool and reserve funds of the year with their releases
+    and balances (pounds), as the quarterly dashboard and a return show them (two queries)."""
+    funds = []
+    for fund in fund_list(plan=plan).filter(year=year):
+        funds.append(
+            {
+                "id": fund.pk,
+                "name": fund.name,
+                "kind": fund.get_kind_display(),
+                "amount": fund.amount,
+                "released": fund.released,
+                "balance": fund_balance(fund),
+                "url": reverse("risks:fund_list", args=[plan.pk]) + f"#fund-{fund.pk}",
+                "releases": [
+                    {
+                        "id": release.pk,
+                        "amount": release.amount,
+                        "released_on": release.released_on,
+                        "when": release.when_as_written,
+                        "to": release.released_to,
+                        "decision": release.decision_reference,
+                    }
+                    for release in fund.releases.all()
+                ],
+            }
+        )
+    return funds
+
+
+def _risk_row(plan: Plan, risk: Risk, day: datetime.date) -> dict:
+    return {
+        "id": risk.pk,
+        "description": str(risk),
+        "category": risk.category.name,
+        "residual_score": risk.score_after,
+        "residual_band": risk.band_after,
+        "rating_after": risk.rating_after,
+        "owner": risk.owner,
+        "next_review": risk.next_review,
+        "overdue": risk.is_overdue(day),
+        "url": reverse("risks:risk_detail", args=[plan.pk, risk.pk]),
+    }
+
+
+def risks_to_watch(*, plan: Plan, day: datetime.date, top: int = 5) -> dict:
+    """The top open risks by residual rating, and those overdue for review (two queries)."""
+    risks = Risk.objects.filter(register__plan=plan).select_related("category")
+    top = risks.filter(status=Risk.Status.OPEN).order_by(
+        models_desc("score_after"), models_desc("score_before"), "pk"
+    )[:top]
+    overdue = risks.overdue(day).order_by("next_review", "pk")
+    return {
+        "top": [_risk_row(plan, r, day) for r in top],
+        "overdue": [_risk_row(plan, r, day) for r in overdue],
+    }
+
+
+def models_desc(field: str):
+    from django.db.models import F
+
+    return F(field).desc(nulls_last=True)

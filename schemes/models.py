@@ -106,6 +106,20 @@ class Scheme(models.Model):
                 raise ValidationError({"name": "This plan already has a scheme with this name."})
 
 
+class SchemeBudgetQuerySet(models.QuerySet):
+    def protecting_social_care(self):
+        """The budgets of schemes flagged as protecting adult social care."""
+        return self.filter(scheme__protection=Scheme.Protection.SOCIAL_CARE)
+
+    def totals_per_year(self, *by: str):
+        """The budgets summed per financial year (pounds), and per each of `by`
+        ("scheme__plan", "scheme__theme_id", "scheme__protection"): rows of `year`, the
+        fields `by` and `total`. The one sum of scheme budgets: the plan's budget summary
+        (its page, Part 1, the API), the schemes list's totals and the national view (as a
+        subquery, schemes.selectors.scheme_total_subquery) all come down to it."""
+        return self.order_by().values("year", *by).annotate(total=models.Sum("amount"))
+
+
 class SchemeBudget(models.Model):
     """What the plan puts into a scheme in one financial year, in pounds."""
 
@@ -113,6 +127,8 @@ class SchemeBudget(models.Model):
     year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
     history = HistoricalRecords()
+
+    objects = SchemeBudgetQuerySet.as_manager()
 
     class Meta:
         ordering = ["scheme", "year"]

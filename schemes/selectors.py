@@ -6,16 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 
 from metrics.models import MetricDefinition
 from plans.models import Plan
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 from schemes.calculations import YearReconciliation, reconcile_year
 from schemes.models import (
     AreaOfSpend,
+    PlanQuarterSpend,
     Scheme,
     SchemeBudget,
+    SchemeImpact,
+    SchemeQuarterSpend,
     SchemeSubType,
     SchemeType,
     Theme,
@@ -31,11 +35,8 @@ def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
     themes = list(
         Theme.objects.filter(plan=plan).order_by("order", "name").values_list("id", "name")
     )
-    rows = (
-        SchemeBudget.objects.filter(scheme__plan=plan)
-        .values("year", "scheme__theme_id", "scheme__protection")
-        .annotate(total=Sum("amount"))
-        .order_by()
+    rows = SchemeBudget.objects.filter(scheme__plan=plan).totals_per_year(
+        "scheme__theme_id", "scheme__protection"
     )
     totals: dict[int, dict[tuple[int, bool], Decimal]] = defaultdict(dict)
     for row in rows:
@@ -162,14 +163,20 @@ def scheme_list(*, plan: Plan, with_budgets: bool = True):
     )
 
 
+def scheme_total_subquery(*, year: int, social_care_only: bool = False) -> Subquery:
+    """For a query over plans: the sum of the plan's scheme budgets for the year (pounds;
+    NULL when it has none), or of those protecting adult social care. The national view's
+    one query uses it."""
+    budgets = SchemeBudget.objects.filter(scheme__plan=OuterRef("pk"), year=year)
+    if social_care_only:
+        budgets = budgets.protecting_social_care()
+    total = budgets.totals_per_year("scheme__plan").values("total")[:1]
+    return Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
 def scheme_totals(*, plan: Plan, schemes) -> dict[int, Decimal]:
     """Sum per plan year of the given (possibly filtered) schemes, in one query."""
-    rows = (
-        SchemeBudget.objects.filter(scheme__in=schemes.order_by().values("pk"))
-        .values("year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
+    rows = SchemeBudget.objects.filter(scheme__in=schemes.order_by().values("pk")).totals_per_year()
     found = {row["year"]: row["total"] for row in rows}
     return {year.start_year: found.get(year.start_year, Decimal("0.00")) for year in plan.years}
 
@@ -271,3 +278,154 @@ def spend_grid_data(*, plan: Plan, year: int, quarter: int) -> SpendGridData:
         stored,
         {k: v for k, v in actual_before.items() if v is not None},
     )
+
+
+# The quarterly dashboard's parts that are schemes' (submissions/selectors.py composes them).
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+def plan_spend_summary(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> dict:
+    """Plan, forecast outturn, actual to date and variance per theme and scheme (pounds),
+    as the quarterly dashboard and a return show them.
+
+    Forecast is the latest forecast given up to the quarter; actual is the sum of the
+    quarters' actuals so far; variance is plan − forecast (positive: an underspend).
+    Four queries: plan year, themes, schemes with their budget and spend (the database sums
+    them), plan spend.
+    """
+    year = fy.start_year
+    plan_year = plan.plan_years.filter(year=year).first()
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name").values("pk", "name"))
+    spend = SchemeQuarterSpend.objects.filter(
+        scheme=OuterRef("pk"), year=year, quarter__lte=quarter.number
+    )
+    schemes = (
+        plan.schemes.order_by("theme__order", "order")
+        .annotate(
+            planned=Subquery(
+                SchemeBudget.objects.filter(scheme=OuterRef("pk"), year=year).values("amount")
+            ),
+            forecast=Subquery(
+                spend.exclude(forecast=None).order_by("-quarter").values("forecast")[:1]
+            ),
+            actual_to_date=Subquery(
+                spend.exclude(actual=None)
+                .order_by()
+                .values("scheme")
+                .annotate(total=Sum("actual"))
+                .values("total")
+            ),
+        )
+        .values("pk", "name", "theme_id", "planned", "forecast", "actual_to_date")
+    )
+    spend_url = reverse("schemes:spend_edit", args=[plan.pk, year, quarter.number])
+    by_theme: dict[int, list[dict]] = {t["pk"]: [] for t in themes}
+    for scheme in schemes:
+        forecast, planned = scheme["forecast"], scheme["planned"]
+        by_theme.setdefault(scheme["theme_id"], []).append(
+            {
+                "id": scheme["pk"],
+                "name": scheme["name"],
+                "url": reverse("schemes:scheme_detail", args=[plan.pk, scheme["pk"]]),
+                "spend_url": spend_url,
+                "plan": planned,
+                "forecast": forecast,
+                "actual_to_date": scheme["actual_to_date"],
+                "variance": None if planned is None or forecast is None else planned - forecast,
+            }
+        )
+    theme_rows = []
+    totals = {"plan": None, "forecast": None, "actual_to_date": None}
+    for theme in themes:
+        rows = by_theme.get(theme["pk"], [])
+        sums = dict.fromkeys(totals)
+        for row in rows:
+            for key in sums:
+                sums[key] = _add(sums[key], row[key])
+        for key in totals:
+            totals[key] = _add(totals[key], sums[key])
+        theme_rows.append(
+            {
+                "id": theme["pk"],
+                "name": theme["name"],
+                "url": reverse("schemes:scheme_list", args=[plan.pk]) + f"?theme={theme['pk']}",
+                **sums,
+                "variance": (
+                    None
+                    if sums["plan"] is None or sums["forecast"] is None
+                    else sums["plan"] - sums["forecast"]
+                ),
+                "schemes": rows,
+            }
+        )
+    plan_level = (
+        PlanQuarterSpend.objects.filter(plan=plan, year=year, quarter__lte=quarter.number)
+        .order_by("-quarter")
+        .first()
+    )
+    not_by_scheme = None
+    if plan_level is not None:
+        not_by_scheme = {
+            "quarter": plan_level.quarter,
+            "forecast": plan_level.forecast,
+            "actual_to_date": plan_level.actual_to_date,
+            "note": plan_level.note,
+            "url": spend_url,
+        }
+        totals["forecast"] = _add(totals["forecast"], plan_level.forecast)
+        totals["actual_to_date"] = _add(totals["actual_to_date"], plan_level.actual_to_date)
+    pooled = plan_year.agreed_total if plan_year else None
+    return {
+        "pooled_budget": {
+            "minimum_required": plan_year.minimum_required if plan_year else None,
+            "agreed_total": pooled,
+            "url": reverse("plans:plan_detail", args=[plan.pk]),
+        },
+        "schemes_plan": totals["plan"],
+        "forecast": totals["forecast"],
+        "actual_to_date": totals["actual_to_date"],
+        "variance": None
+        if pooled is None or totals["forecast"] is None
+        else pooled - totals["forecast"],
+        "themes": theme_rows,
+        "not_by_scheme": not_by_scheme,
+    }
+
+
+def scheme_impacts(*, plan: Plan, fy: FinancialYear) -> dict:
+    """What the schemes were to change in a metric's count this year and did (1 query)."""
+    impacts = (
+        SchemeImpact.objects.filter(scheme__plan=plan, year=fy.start_year)
+        .select_related("scheme", "metric")
+        .order_by("metric__number", "metric__code", "scheme__name")
+    )
+    by_metric: dict[str, dict] = {}
+    for impact in impacts:
+        entry = by_metric.setdefault(
+            impact.metric.code,
+            {
+                "metric": impact.metric.name,
+                "code": impact.metric.code,
+                "url": reverse("metrics:metric_detail", args=[plan.pk, impact.metric.code]),
+                "target": None,
+                "actual": None,
+                "schemes": [],
+            },
+        )
+        entry["target"] = _add(entry["target"], impact.target)
+        entry["actual"] = _add(entry["actual"], impact.actual)
+        entry["schemes"].append(
+            {
+                "scheme": impact.scheme.name,
+                "url": reverse("schemes:scheme_detail", args=[plan.pk, impact.scheme_id]),
+                "description": impact.description,
+                "target": impact.target,
+                "actual": impact.actual,
+            }
+        )
+    return {"by_metric": list(by_metric.values())}

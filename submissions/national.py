@@ -44,10 +44,8 @@ from metrics.periods import Granularity
 from plans import freshness
 from plans.models import Area, Plan
 from plans.periods import FinancialYear
-from schemes.models import Scheme, SchemeBudget
+from schemes.selectors import scheme_total_subquery
 from submissions.models import AssuranceCondition, PlanSummary, QuarterlyReturn
-
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def regions() -> list[str]:
@@ -76,16 +74,6 @@ def plans_for(*, year: int, region: str = "") -> QuerySet[Plan]:
     return plans
 
 
-def _sum_of_budgets(year: int, **scheme_filter):
-    budgets = SchemeBudget.objects.filter(
-        scheme__plan=OuterRef("pk"),
-        year=year,
-        **{f"scheme__{k}": v for k, v in scheme_filter.items()},
-    )
-    total = budgets.order_by().values("scheme__plan").annotate(total=Sum("amount"))
-    return Subquery(total.values("total")[:1], output_field=MONEY)
-
-
 def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
     """One row per area: its plan for the year with the pooled budget as agreed, the sum of
     its schemes' budgets, protected social care (flagged schemes and as stated), and its
@@ -105,8 +93,8 @@ def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
             agreed_total=F("pooled__agreed_total"),
             minimum_required=F("pooled__minimum_required"),
             protected_stated=F("pooled__protected_social_care_stated"),
-            scheme_total=_sum_of_budgets(year),
-            protected_total=_sum_of_budgets(year, protection=Scheme.Protection.SOCIAL_CARE),
+            scheme_total=scheme_total_subquery(year=year),
+            protected_total=scheme_total_subquery(year=year, social_care_only=True),
             return_pk=Subquery(latest_return.values("pk")[:1]),
             return_quarter=Subquery(latest_return.values("quarter")[:1]),
             return_version=Subquery(latest_return.values("version")[:1]),

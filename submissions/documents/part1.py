@@ -14,6 +14,7 @@ from metrics.charts import metric_chart
 from metrics.selectors import metrics_overview
 from plans.models import ConditionStatus, NarrativeSection, NationalCondition, Plan
 from risks.selectors import register_for, risk_list
+from schemes.calculations import YearReconciliation
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 
 
@@ -22,7 +23,10 @@ def source_version(plan: Plan) -> str:
     return f"{plan.get_version_kind_display().lower()}, {plan.version_date:%-d %B %Y}"
 
 
-def _themes(plan: Plan, years) -> list[dict]:
+def _themes(plan: Plan, years, budget: list[YearReconciliation]) -> list[dict]:
+    """Each theme with its schemes, their metrics, and its total per year (the plan's
+    budget summary's, not summed again here)."""
+    per_year = [{t.theme_id: t.total for t in year.themes} for year in budget]
     themes: dict[int, dict] = {}
     for theme in plan.themes.order_by("order", "name"):
         themes[theme.pk] = {"theme": theme, "schemes": [], "metrics": {}}
@@ -35,9 +39,7 @@ def _themes(plan: Plan, years) -> list[dict]:
     result = []
     for entry in themes.values():
         entry["metrics"] = sorted(entry["metrics"].values(), key=lambda m: (m.number or 99, m.code))
-        entry["totals"] = [
-            sum((s.year_amounts[i] or 0 for s in entry["schemes"]), 0) for i in range(len(years))
-        ]
+        entry["totals"] = [totals[entry["theme"].pk] for totals in per_year]
         result.append(entry)
     return result
 
@@ -70,6 +72,8 @@ def part1_context(plan: Plan) -> dict:
             categories.append({"category": risk.category, "risks": []})
         categories[-1]["risks"].append(risk)
 
+    budget = plan_budget_summary(plan=plan)
+
     def text(key):
         section = sections.get(key)
         return section.body if section else ""
@@ -78,12 +82,12 @@ def part1_context(plan: Plan) -> dict:
         "plan": plan,
         "version": source_version(plan),
         "years": years,
-        "budget": plan_budget_summary(plan=plan),
+        "budget": budget,
         "sign_offs": list(plan.sign_offs.all()),
         "ccgs": list(plan.ccgs.all()),
         "text": {key: text(key) for key in NarrativeSection.ORDER},
         "metrics": metrics,
-        "themes": _themes(plan, years),
+        "themes": _themes(plan, years, budget),
         "conditions": _conditions(plan),
         "register": register,
         "risk_categories": categories,
