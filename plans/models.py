@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plans.periods import FinancialYear, year_range
+from plans.periods import FinancialYear, Quarter, year_range
 from plans.roles import sees_all_areas
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -387,7 +387,7 @@ class ConditionStatus(models.Model):
         return f"{self.condition} {FinancialYear(self.year).quarter(self.quarter)}: {self.status}"
 
     def clean(self):
-        if self.quarter not in (1, 2, 3, 4):
+        if not Quarter.valid_number(self.quarter):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})

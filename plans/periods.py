@@ -66,8 +66,14 @@ class Quarter:
     number: int
 
     def __post_init__(self):
-        if self.number not in (1, 2, 3, 4):
+        if not Quarter.valid_number(self.number):
             raise ValueError("A quarter is numbered 1 to 4.")
+
+    @staticmethod
+    def valid_number(number) -> bool:
+        """Whether `number` numbers a quarter (1 to 4): the one place that says so, for the
+        URLs, services and model checks that meet a bare number."""
+        return number in (1, 2, 3, 4)
 
     @classmethod
     def containing(cls, day: datetime.date) -> Quarter:

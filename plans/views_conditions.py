@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from plans import permissions, services
 from plans.forms import NhsForm
 from plans.models import ConditionStatus, NationalCondition
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 
 
 class ConditionStatusForm(NhsForm):
@@ -55,7 +55,7 @@ class ConditionStatusForm(NhsForm):
 def condition_edit(request, pk, year, quarter):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
-    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+    if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise Http404("No such quarter in this plan.")
     conditions = list(NationalCondition.objects.applying_to(year).order_by("order", "code"))
     existing = {

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from metrics.models import MetricDefinition
 from plans.models import MONEY, Plan
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 
 
 class Theme(models.Model):
@@ -247,7 +247,7 @@ class SchemeQuarterSpend(models.Model):
         return f"{self.scheme} {FinancialYear(self.year).quarter(self.quarter)}"
 
     def clean(self):
-        if self.quarter not in (1, 2, 3, 4):
+        if not Quarter.valid_number(self.quarter):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.scheme_id and not self.scheme.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
@@ -318,7 +318,7 @@ class PlanQuarterSpend(models.Model):
         return f"{self.plan} {FinancialYear(self.year).quarter(self.quarter)}"
 
     def clean(self):
-        if self.quarter not in (1, 2, 3, 4):
+        if not Quarter.valid_number(self.quarter):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})

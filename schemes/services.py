@@ -13,7 +13,7 @@ from metrics.models import MetricDefinition
 from plans import permissions
 from plans.models import Plan
 from plans.money import format_pounds
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 from plans.services import (
     EditConflict,
     check_version,
@@ -384,7 +384,7 @@ def quarter_spend_set(
     """
     from schemes.models import SchemeQuarterSpend
 
-    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+    if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise ValidationError("Choose a quarter of one of the plan's years.")
     schemes = {s.pk: s for s in plan.schemes.filter(pk__in=list(rows))}
     if len(schemes) != len(rows):
@@ -448,7 +448,7 @@ def spend_grid_save(
     Returns the number of schemes changed."""
     from schemes.models import SchemeQuarterSpend
 
-    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+    if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise ValidationError("Choose a quarter of one of the plan's years.")
     changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
     if any(column not in ("forecast", "actual") for _, column in changed):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import grids, permissions
 from plans.forms import NhsForm
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from schemes import services
 from schemes.calculations import ZERO, SpendLine, spend_total
@@ -39,7 +39,7 @@ class SpendImportForm(NhsForm):
 def _plan_and_period(request, pk, year, quarter):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     permissions.check_in_area(request.user, permissions.EDIT_SCHEMES, plan.area_id)
-    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+    if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise Http404("No such quarter in this plan.")
     return plan, FinancialYear(year).quarter(quarter)
 

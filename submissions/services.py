@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from plans import permissions
 from plans.models import Plan
-from plans.periods import FinancialYear
+from plans.periods import FinancialYear, Quarter
 from plans.services import check_version, locked, save_with_history
 from submissions import selectors
 from submissions.jobs import job_start
@@ -59,7 +59,7 @@ def compute_snapshot(ret: QuarterlyReturn, today: datetime.date | None = None) -
 
 
 def _check_period(plan: Plan, year: int, quarter: int) -> None:
-    if not plan.covers(year) or quarter not in (1, 2, 3, 4):
+    if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise ValidationError(
             f"Choose a quarter (1 to 4) of one of the plan's years ({plan.years_label})."
         )

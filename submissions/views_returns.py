@@ -34,7 +34,7 @@ def _period(plan, data) -> tuple[int, int]:
     try:
         year = FinancialYear.parse(data.get("year", "")).start_year
         quarter = int(data.get("quarter", ""))
-        if plan.covers(year) and quarter in (1, 2, 3, 4):
+        if plan.covers(year) and Quarter.valid_number(quarter):
             return year, quarter
     except ValueError:
         pass

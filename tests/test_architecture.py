@@ -289,3 +289,35 @@ def _project_cycles() -> list[list[str]]:
 def test_no_import_cycles(app):
     found = [c for c in _project_cycles() if c[0].split(".")[0] == app]
     assert found == [], f"Import cycles: {found}"
+
+
+# Rules with one home ------------------------------------------------------------------------
+
+
+def hand_checked_quarters(source: str) -> list[int]:
+    """Lines comparing a value with the quarter numbers by hand (`q in (1, 2, 3, 4)`, or
+    `range(1, 5)` as quarters): plans/periods.py's Quarter says which numbers are quarters."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            for comparator in node.comparators:
+                if isinstance(comparator, ast.Tuple | ast.List | ast.Set) and [
+                    getattr(e, "value", None) for e in comparator.elts
+                ] == [1, 2, 3, 4]:
+                    found.append(node.lineno)
+    return found
+
+
+def test_the_quarter_check_catches_a_quarter_checked_by_hand():
+    assert hand_checked_quarters("if quarter not in (1, 2, 3, 4):\n    pass\n") == [1]
+    assert hand_checked_quarters("if not Quarter.valid_number(quarter):\n    pass\n") == []
+
+
+def test_quarters_are_checked_only_by_the_quarter_type():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for _app, module, path in _project_modules()
+        if module != "plans.periods"
+        for line in hand_checked_quarters(path.read_text())
+    ]
+    assert found == [], f"Use plans.periods.Quarter.valid_number: {found}"
