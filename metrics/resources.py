@@ -132,7 +132,8 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
             errors.extend(row_errors)
         else:
             # No problem on the row: each of these was found.
-            assert metric and granularity and start and end and stage
+            if not (metric and granularity and start and end and stage):
+                raise ValueError(f"Row {index} was read without a problem but is incomplete.")
             rows.append(
                 ActualRow(
                     index,

@@ -364,7 +364,8 @@ def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
             verdict, applied = summary.spc, summary.rebases
         else:
             verdict, applied = spc_for(metric=metric, rows=known, rebases=summary.recorded_rebases)
-        assert verdict is not None  # every summary of the overview has its SPC
+        if verdict is None:  # every summary of the overview has its SPC
+            raise ValueError(f"No SPC for {metric.code}.")
         rows.append(
             {
                 "code": metric.code,

@@ -131,7 +131,8 @@ class SpcSegment:
 
     def two_sigma(self, side: int) -> Decimal:
         """The line two thirds of the way from the mean to the limit on `side`."""
-        assert self.mean is not None and self.mean_moving_range is not None  # has_limits
+        if self.mean is None or self.mean_moving_range is None:
+            raise ValueError("A segment without limits has no two-sigma line.")
         return self.mean + side * LIMIT_FACTOR * self.mean_moving_range * 2 / 3
 
 
@@ -187,7 +188,8 @@ Signals = list[set[int]]
 def rule_outside_limits(values: Sequence[Decimal], segment: SpcSegment, run_length: int):
     """A point above the upper process limit (HIGH) or below the lower (LOW)."""
     upper, lower = segment.upper_limit, segment.lower_limit
-    assert upper is not None and lower is not None  # rules run on segments with limits
+    if upper is None or lower is None:
+        raise ValueError("SPC rules run on segments with limits.")
     return [{HIGH} if v > upper else {LOW} if v < lower else set() for v in values]
 
 
@@ -208,7 +210,8 @@ def rule_shift(values: Sequence[Decimal], segment: SpcSegment, run_length: int) 
     """`run_length` or more points in a row on one side of the mean (a point on the mean
     breaks the run)."""
     mean = segment.mean
-    assert mean is not None  # rules run on segments with limits
+    if mean is None:
+        raise ValueError("SPC rules run on segments with limits.")
     return _runs([_side(v, mean) for v in values], run_length)
 
 
@@ -230,7 +233,8 @@ def rule_two_of_three(values: Sequence[Decimal], segment: SpcSegment, run_length
     that side of the mean; the points beyond two sigma are flagged."""
     flags: Signals = [set() for _ in values]
     mean = segment.mean
-    assert mean is not None  # rules run on segments with limits
+    if mean is None:
+        raise ValueError("SPC rules run on segments with limits.")
     for side in (HIGH, LOW):
         line = segment.two_sigma(side)
         for i in range(len(values) - 2):
@@ -360,7 +364,8 @@ def assurance(chart: Spc, *, target: Decimal | None, direction: str) -> str:
         return NO_TARGET
     target = Decimal(target)
     lower, upper = chart.lower_limit, chart.upper_limit
-    assert lower is not None and upper is not None  # enough points: limits
+    if lower is None or upper is None:  # enough points means limits
+        raise ValueError("A chart with enough points has limits.")
     if lower <= target <= upper:
         return INCONSISTENT
     target_above = target > upper

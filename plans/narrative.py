@@ -121,7 +121,8 @@ def _word_lists(soup) -> None:
         levels: list = []  # (Word's level, the list element) from the outermost in
         for item in run:
             found = _MSO_LIST.search(item.get("style", ""))
-            assert found is not None  # the run is of paragraphs _MSO_LIST matched
+            if found is None:  # the run is of paragraphs _MSO_LIST matched
+                continue
             level = int(found[2])
             marker = ""
             for ignored in item.find_all("span", style=re.compile("mso-list:\\s*ignore", re.I)):

@@ -126,6 +126,7 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]
             errors.extend(row_errors)
         else:
             # No problem on the row: each of these was found.
-            assert theme is not None and status is not None and protection is not None
+            if theme is None or status is None or protection is None:
+                raise ValueError(f"Row {index} was read without a problem but is incomplete.")
             rows.append(SchemeRow(index, name, theme, status, protection, chosen, budgets))
     return rows, errors

@@ -58,6 +58,7 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[dict[int, tuple], list[CellError
         if row_errors:
             errors.extend(row_errors)
         else:
-            assert scheme is not None  # no problem on the row: it names a scheme
+            if scheme is None:  # no problem on the row: it names a scheme
+                raise ValueError(f"Row {index} names no scheme.")
             rows[scheme.pk] = (forecast, actual)
     return rows, errors
