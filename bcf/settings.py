@@ -188,13 +188,40 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# A job's state, progress and result are in the database (submissions.Job): Celery keeps no
+# result, so sending a task touches only the broker.
+CELERY_TASK_IGNORE_RESULT = True
+# With Redis unreachable, starting a job fails within about a second (the job is recorded
+# as failed, to be tried again) rather than holding the page while Celery retries.
+REDIS_CONNECT_TIMEOUT = 1.0  # seconds
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": 5,
+    # An unacknowledged job goes back to the queue if its worker vanished this long ago;
+    # longer than any job takes (the job's own heartbeat tells people sooner).
+    "visibility_timeout": 30 * 60,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# A worker records every JOB_HEARTBEAT_SECONDS that the job it runs is alive; a running job
+# silent for JOB_LOST_AFTER_SECONDS has lost its worker and may be tried again.
+JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LOST_AFTER_SECONDS = float(env_str("JOB_LOST_AFTER_SECONDS", "60"))
 # Pages kept for reuse (plans/freshness.py) are shared by every process through Redis
 # (REDIS_CACHE_URL, else REDIS_URL); the embedded setup is one process and keeps them in its
 # memory.
 REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or REDIS_URL
+# Unreachable, the cache is skipped at once and pages computed (plans/freshness.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 1}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
         if REDIS_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

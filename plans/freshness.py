@@ -19,20 +19,30 @@ every web process and worker sees the same ones.
 
 Only one request computes a page at a time (`reused`): the others are served the copy
 computed before, marked as being brought up to date, or, when there is none, wait for it.
+
+When the cache cannot be reached (Redis down), pages are computed rather than reused and
+saves go on: nothing here raises for it. A process that could not replace a token after a
+change (or reach the cache at all) replaces the global token as soon as it reaches the
+cache again, so no page computed before the outage is shown for data changed during it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from django.core.cache import cache
+from django.core.cache import cache as _django_cache
 from django.db import models, transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 KEY = "bcf:data-token"  # the global token: reference data, and anything of unknown scope
 NATIONAL = "bcf:data-token:national"
@@ -41,6 +51,38 @@ STATS = "bcf:reuse:"  # counters of how pages were served: hit, computed, previo
 LOCK_SECONDS = 60
 # How long a request with no earlier copy to show waits for another to compute the page.
 WAIT_SECONDS = 15.0
+
+
+class _Unreachable(Exception):
+    """The cache could not be reached; the caller goes on without it."""
+
+
+class _TolerantCache:
+    """The default cache, whose connection failures raise _Unreachable (logged once per
+    call) for the callers here to go on without it. After a failure, this process replaces
+    the global token at its next access that succeeds: a change it made meanwhile could not
+    replace its own tokens."""
+
+    missed = False
+
+    def __getattr__(self, name: str):
+        operation = getattr(_django_cache, name)
+
+        def call(*args, **kwargs):
+            try:
+                if _TolerantCache.missed:
+                    _django_cache.set(KEY, uuid.uuid4().hex, timeout=None)
+                    _TolerantCache.missed = False
+                return operation(*args, **kwargs)
+            except (RedisError, OSError) as error:
+                _TolerantCache.missed = True
+                logger.warning("Cache unreachable (%s): pages are computed, not reused.", error)
+                raise _Unreachable from error
+
+        return call
+
+
+cache = _TolerantCache()
 
 
 def plan_key(plan_id: int) -> str:
@@ -52,7 +94,16 @@ def area_key(area_id: int) -> str:
 
 
 def _tokens(keys: list[str]) -> list[str]:
-    """The tokens of these keys, in one round trip (new ones for those the cache lacks)."""
+    """The tokens of these keys, in one round trip (new ones for those the cache lacks).
+    With the cache unreachable, new ones that match nothing kept: what depends on them is
+    computed again, and what is kept with them is computed again once the cache is back."""
+    try:
+        return _cached_tokens(keys)
+    except _Unreachable:
+        return [f"unreachable-{uuid.uuid4().hex}" for _ in keys]
+
+
+def _cached_tokens(keys: list[str]) -> list[str]:
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -168,10 +219,16 @@ def record_change(instance: models.Model) -> None:
     """Note that `instance` changed: its plan's or area's tokens (or the global one) are
     replaced when the current transaction commits (at once outside one), never when it is
     rolled back. No query before the commit: an owner not loaded is looked up after it."""
-    transaction.on_commit(functools.partial(_replace_for, _change(instance)))
+    transaction.on_commit(functools.partial(_replace_for, _change(instance)), robust=True)
 
 
 def _replace_for(change: tuple) -> None:
+    # Unreachable: replaced when the cache is reached again (_TolerantCache.missed).
+    with contextlib.suppress(_Unreachable):
+        _replace_tokens(change)
+
+
+def _replace_tokens(change: tuple) -> None:
     if change[0] == "global":
         _replace({KEY})
         return
@@ -188,7 +245,7 @@ def _replace_for(change: tuple) -> None:
 
 def data_changed() -> None:
     """Something of unknown scope changed: every page is computed again after the commit."""
-    transaction.on_commit(functools.partial(_replace_for, ("global",)))
+    transaction.on_commit(functools.partial(_replace_for, ("global",)), robust=True)
 
 
 def on_change(sender, **kwargs) -> None:
@@ -213,10 +270,11 @@ class Reused:
 
 
 def _count(outcome: str) -> None:
-    try:
-        cache.incr(STATS + outcome)
-    except ValueError:
-        cache.add(STATS + outcome, 1, timeout=None)
+    with contextlib.suppress(_Unreachable):
+        try:
+            cache.incr(STATS + outcome)
+        except ValueError:
+            cache.add(STATS + outcome, 1, timeout=None)
 
 
 def reuse_stats() -> dict[str, int]:
@@ -247,7 +305,21 @@ def reused(
 
     Only one request computes it at a time: while one does, the others get the copy from
     before the change (`refreshing`), or wait for the new one when there is none. Only for
-    what is the same for everyone allowed to see it: check permissions before asking."""
+    what is the same for everyone allowed to see it: check permissions before asking.
+    With the cache unreachable, it is computed."""
+    computed: list[str] = []
+
+    def compute_once() -> str:
+        computed.append(compute())
+        return computed[-1]
+
+    try:
+        return _reused(name, parts, compute_once, plans, areas, national, seconds)
+    except _Unreachable:
+        return Reused(computed[-1] if computed else compute())
+
+
+def _reused(name, parts, compute, plans, areas, national, seconds) -> Reused:
     # Hashed: parts are any text (a region's name has spaces), keys must be plain.
     digest = hashlib.sha256(repr((name, parts)).encode()).hexdigest()
     key = f"bcf:page:{name}:{digest}"

@@ -11,15 +11,15 @@ made). It must be idempotent: running it twice for the same job makes nothing tw
 
 from __future__ import annotations
 
-import datetime
 import logging
+import threading
 from collections.abc import Callable
 
-from django.db import transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from submissions.models import Job
+from submissions.models import QUEUE_GRACE, STALE_AFTER, Job  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,14 @@ QUEUES: dict[str, str] = {}
 UNAVAILABLE = (
     "Background work is unavailable just now (the job queue cannot be reached). Try again later."
 )
-# A job still "running" this long after it started has lost its worker (killed, machine
-# gone): it may be tried again. Longer than any job takes.
-STALE_AFTER = datetime.timedelta(minutes=30)
+
+# A job not sent to the queue this long after it was recorded, or waiting in the queue this
+# long, may be tried again (Job.stalled, with QUEUE_GRACE and STALE_AFTER from the model).
+
+
+def _heartbeat_every() -> float:
+    """Seconds between a running job's signs of life (settings.JOB_HEARTBEAT_SECONDS)."""
+    return float(getattr(settings, "JOB_HEARTBEAT_SECONDS", 10))
 
 
 class JobFailed(Exception):
@@ -67,42 +72,49 @@ def job_start(*, kind: str, area, plan=None, params: dict | None = None, user=No
     if kind not in HANDLERS:
         raise ValueError(f"No job handler for {kind!r}.")
     job = Job.objects.create(kind=kind, area=area, plan=plan, params=params or {}, created_by=user)
-    transaction.on_commit(lambda: _enqueue(job))
+    # Robust: whatever another commit callback raises, the job is sent, or marked failed.
+    transaction.on_commit(lambda: _enqueue(job), robust=True)
     return job
 
 
 def _enqueue(job: Job) -> None:
     """Send the job to the queue; if the queue (Redis) cannot be reached, the job fails
-    saying so, and the page that started it goes on (no 500): the person tries again later."""
+    saying so, and the page that started it goes on (no 500): the person tries again later.
+    The connection timeouts in settings make that answer come within about a second."""
     from kombu.exceptions import OperationalError as BrokerError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.exceptions import RedisError
 
     try:
         _task.apply_async((job.pk,), queue=queue_of(job.kind))
-    except (BrokerError, RedisConnectionError, RedisTimeoutError, ConnectionError) as error:
+    except (BrokerError, RedisError, ConnectionError, TimeoutError) as error:
         logger.warning("Job %s not queued: %s", job.pk, error)
         now = timezone.now()
         _set(job.pk, state=Job.State.FAILURE, error=UNAVAILABLE, finished_at=now)
         job.state, job.error, job.finished_at = Job.State.FAILURE, UNAVAILABLE, now
+    else:
+        Job.objects.filter(pk=job.pk, queued_at__isnull=True).update(queued_at=timezone.now())
 
 
 @transaction.atomic
 def job_retry(*, job: Job) -> Job:
-    """Queue a failed job again; refused for one that has not failed.
-
-    A job "running" for longer than STALE_AFTER has lost its worker (killed mid-job; its
-    transaction was rolled back, so it wrote nothing half-way) and counts as failed.
-    """
-    failed = Q(state=Job.State.FAILURE) | Q(
-        state=Job.State.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    """Queue a job again: one that failed, or one that will not finish by itself
+    (`Job.stalled`: its worker was lost mid-job, or it never reached the queue). A lost
+    worker's transaction was rolled back, so it wrote nothing half-way."""
+    current = Job.objects.select_for_update().get(pk=job.pk)
+    if current.state != Job.State.FAILURE and not current.stalled:
+        raise JobFailed("Only a failed or stopped job can be tried again.")
+    _set(
+        job.pk,
+        state=Job.State.PENDING,
+        progress=0,
+        error="",
+        message="",
+        queued_at=None,
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
     )
-    claimed = Job.objects.filter(failed, pk=job.pk).update(
-        state=Job.State.PENDING, progress=0, error="", message="", finished_at=None
-    )
-    if not claimed:
-        raise JobFailed("Only a failed job can be tried again.")
-    transaction.on_commit(lambda: _enqueue(job))
+    transaction.on_commit(lambda: _enqueue(job), robust=True)
     job.refresh_from_db()
     return job
 
@@ -111,14 +123,48 @@ def _set(job_id: int, **fields) -> None:
     Job.objects.filter(pk=job_id).update(**fields)  # job bookkeeping: Job keeps no history
 
 
-def job_run(job_id: int) -> Job:
+class _Heartbeat(threading.Thread):
+    """Records, every few seconds while a worker runs a job, that the worker is alive: a
+    worker killed mid-job falls silent, and the job may be tried again within a minute
+    rather than when the queue's visibility timeout redelivers it."""
+
+    def __init__(self, job_id: int):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.done.wait(_heartbeat_every()):
+                try:
+                    _beat(self.job_id)
+                except DatabaseError as error:  # the next beat may get through
+                    logger.warning("Job %s heartbeat not recorded: %s", self.job_id, error)
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def _beat(job_id: int) -> None:
+    with transaction.atomic():
+        # Skip a beat rather than wait while the job's own transaction holds its row.
+        row = Job.objects.select_for_update(skip_locked=True).filter(
+            pk=job_id, state=Job.State.RUNNING
+        )
+        if row.exists():
+            row.update(heartbeat_at=timezone.now())
+
+
+def job_run(job_id: int, *, heartbeat: bool = False) -> Job:
     """Run a pending job: claim it (only one worker can), call its handler, record the end.
 
     The claim is a conditional update whose row count says whether this worker won it, so
-    a task delivered twice runs the handler once.
+    a task delivered twice runs the handler once. With `heartbeat` (a worker process, not
+    in-process), a thread records every few seconds that the job is alive; handlers call
+    `progress` outside their own transactions, so that it is seen at once.
     """
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.PENDING).update(
-        state=Job.State.RUNNING, started_at=timezone.now()
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
     )
     job = Job.objects.get(pk=job_id)
     if not claimed:
@@ -126,8 +172,16 @@ def job_run(job_id: int) -> Job:
     _set(job_id, attempts=job.attempts + 1)
 
     def progress(percent: int, message: str = "") -> None:
-        _set(job_id, progress=max(0, min(100, int(percent))), message=message[:250])
+        _set(
+            job_id,
+            progress=max(0, min(100, int(percent))),
+            message=message[:250],
+            heartbeat_at=timezone.now(),
+        )
 
+    beating = _Heartbeat(job_id) if heartbeat else None
+    if beating is not None:
+        beating.start()
     try:
         result = HANDLERS[job.kind](job, progress)
     except JobFailed as failure:
@@ -149,5 +203,9 @@ def job_run(job_id: int) -> Job:
             result=result or {},
             finished_at=timezone.now(),
         )
+    finally:
+        if beating is not None:
+            beating.done.set()
+            beating.join()
     job.refresh_from_db()
     return job

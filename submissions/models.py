@@ -1,12 +1,22 @@
 """Background jobs, quarterly returns and their frozen snapshots, rendered documents."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plans.models import Area, Plan
 from plans.periods import FinancialYear
+
+# A job not sent to the queue this long after it was recorded never will be (the process
+# that recorded it stopped first): it may be tried again.
+QUEUE_GRACE = datetime.timedelta(seconds=30)
+# A job waiting in the queue this long was lost with it (Redis emptied): it may be sent again.
+# Longer than any queue of jobs takes; sending twice is harmless (only one run claims it).
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 class Job(models.Model):
@@ -40,7 +50,13 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it reached the queue (empty: not, or not yet)."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last sign of life of the worker running it."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -48,6 +64,33 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.get_state_display().lower()})"
+
+    @property
+    def stalled(self) -> str:
+        """Why this unfinished job will not finish by itself, for the person who started it
+        ("" while it may): its worker stopped answering (a running job whose heartbeat is
+        older than JOB_LOST_AFTER_SECONDS), or it never reached the queue. Such a job, like
+        a failed one, may be tried again (submissions.jobs.job_retry)."""
+        now = timezone.now()
+        if self.state == self.State.RUNNING:
+            alive = self.heartbeat_at or self.started_at
+            lost_after = datetime.timedelta(seconds=settings.JOB_LOST_AFTER_SECONDS)
+            if alive is not None and alive < now - lost_after:
+                return (
+                    "The worker running this job stopped answering at "
+                    f"{timezone.localtime(alive):%H:%M} (it was stopped or restarted). "
+                    "Nothing it did half-way was kept. Try again."
+                )
+        elif self.state == self.State.PENDING:
+            if self.queued_at is None and self.created_at and self.created_at < now - QUEUE_GRACE:
+                return "This job never reached the queue. Try again."
+            if self.queued_at is not None and self.queued_at < now - STALE_AFTER:
+                return "This job has waited in the queue for over 30 minutes. Try again."
+        return ""
+
+    @property
+    def may_retry(self) -> bool:
+        return self.state == self.State.FAILURE or bool(self.stalled)
 
     @property
     def is_finished(self) -> bool:

@@ -5,9 +5,16 @@ from submissions.models import Job, QuarterlyReturn
 
 
 class JobSerializer(serializers.ModelSerializer):
+    stalled = serializers.CharField(
+        read_only=True,
+        help_text="Why an unfinished job will not finish by itself (its worker stopped, or it "
+        "never reached the queue); empty while it may. Such a job, like a failed one, may be "
+        "tried again.",
+    )
+
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "message", "error", "result"]
+        fields = ["id", "kind", "state", "progress", "message", "error", "stalled", "result"]
         read_only_fields = fields
 
 

@@ -46,6 +46,7 @@ def test_job_api_and_page_show_state_to_the_area_only(
         "progress": 100,
         "message": "Half way",
         "error": "",
+        "stalled": "",
         "result": {"echo": 1},
     }
     page = client_for(officer).get(reverse("submissions:job_detail", kwargs={"pk": job.pk}))
