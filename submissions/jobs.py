@@ -61,7 +61,6 @@ def configure(*, handlers: dict[str, Handler], task, queues: dict[str, str] = No
 
 def queue_of(kind: str) -> str:
     """The Celery queue a job of this kind is sent to."""
-    from django.conf import settings
 
     return QUEUES.get(kind, settings.CELERY_TASK_DEFAULT_QUEUE)
 
