@@ -5,9 +5,12 @@ local disk. Production sets DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL and
 ALLOWED_HOSTS; without a SECRET_KEY it refuses to start.
 """
 
+import datetime
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from bcf.env import env_bool, env_choice, env_list, env_required, env_str
 
@@ -49,8 +52,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
+    "accounts",
     "plans",
     "metrics",
     "schemes",
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing shown to a signed-in user is kept in a browser's or a proxy's cache.
+    "bcf.middleware.NoStoreWhenSignedIn",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,10 +87,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one user from one address lock that pair out for 15 minutes.
+# Five wrong passwords for one user from one address lock that pair out for 15 minutes:
+# the same user signs in from elsewhere meanwhile. The address is the client's, read by
+# accounts/client_address.py: behind a proxy, set TRUSTED_PROXIES to its addresses (or
+# networks) so that its X-Forwarded-For is believed, and only then. Without it every
+# request is judged by the connection's own address (everyone behind the proxy alike).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES holds {_proxy!r}, which is not an address or network."
+        ) from _error
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -237,13 +256,21 @@ CELERY_TIMEZONE = TIME_ZONE
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# API tokens (django-rest-knox): kept only as a SHA-512 digest, each expiring after
+# API_TOKEN_DAYS; users make, see and revoke theirs on their account page (accounts/).
+_token_days = env_str("API_TOKEN_DAYS", "90").strip() or "90"
+API_TOKEN_DAYS = int(_token_days) if _token_days.isdigit() else 0
+if not 1 <= API_TOKEN_DAYS <= 366:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be a whole number of days from 1 to 366.")
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # nosec B105: a model, not a password
+REST_KNOX = {"TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Better Care Fund planner API",
     "DESCRIPTION": "Read access to Better Care Fund plans, budgets and schemes.",

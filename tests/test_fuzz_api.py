@@ -21,7 +21,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -30,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.services import token_create
 from governance.services import board_create
 
 MAX_EXAMPLES = 15
@@ -48,7 +48,7 @@ RAN: list[tuple[str, int]] = []
 def known(plan, officer, area):
     board = board_create(area=area, name="Integration Executive")
     return {
-        "token": Token.objects.create(user=officer).key,
+        "token": token_create(user=officer, name="Fuzzing")[1],
         "ids": {"/api/boards/{id}/meetings/": board.pk},
         "plan": plan.pk,
         "metric": "non-elective-admissions",

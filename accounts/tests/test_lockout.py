@@ -1,0 +1,71 @@
+"""Sign-in lockouts are by user name and client address; a proxy's X-Forwarded-For counts
+only when the request came through a proxy named in TRUSTED_PROXIES."""
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.client_address import client_address
+
+PROXY = "10.0.0.5"
+RIGHT = "correct horse battery staple"
+
+
+def _sign_in(password, *, forwarded=None, remote=PROXY):
+    headers = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return Client().post(reverse("login"), {"username": "officer", "password": password}, **headers)
+
+
+def _lock_out(**where):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in("wrong", **where)
+    assert _sign_in(RIGHT, **where).status_code == 429
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_behind_the_proxy_an_attacker_locks_out_only_their_own_address(officer):
+    _lock_out(forwarded="203.0.113.9")
+
+    # The officer, elsewhere, through the same proxy, signs in.
+    assert _sign_in(RIGHT, forwarded="198.51.100.7").status_code == 302
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_an_address_the_client_writes_itself_is_not_believed(officer):
+    # The proxy appends the real address; what the client put before it is ignored, so
+    # changing it every time does not escape the lockout.
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in("wrong", forwarded=f"192.0.2.{number}, 203.0.113.9")
+    assert _sign_in(RIGHT, forwarded="192.0.2.200, 203.0.113.9").status_code == 429
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_without_trusted_proxies_forwarded_addresses_are_ignored(officer):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in("wrong", forwarded=f"192.0.2.{number}", remote="203.0.113.9")
+    assert _sign_in(RIGHT, forwarded="198.51.100.7", remote="203.0.113.9").status_code == 429
+    # Another address (directly connected) is not locked out.
+    assert _sign_in(RIGHT, remote="198.51.100.7").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "expected"),
+    [
+        ("10.0.0.5", "203.0.113.9", ["10.0.0.0/24"], "203.0.113.9"),
+        # Two proxies of ours: skip both.
+        ("10.0.0.5", "203.0.113.9, 10.0.0.7", ["10.0.0.0/24"], "203.0.113.9"),
+        # Reaching the app directly: the header is the client's own and not believed.
+        ("198.51.100.1", "203.0.113.9", ["10.0.0.0/24"], "198.51.100.1"),
+        ("10.0.0.5", "", ["10.0.0.0/24"], "10.0.0.5"),
+        ("10.0.0.5", "not-an-address", ["10.0.0.0/24"], "10.0.0.5"),
+        ("10.0.0.5", "203.0.113.9", [], "10.0.0.5"),
+        ("::1", "2001:db8::1", ["::1"], "2001:db8::1"),
+    ],
+)
+def test_client_address(rf, remote, forwarded, trusted, expected):
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(TRUSTED_PROXIES=trusted):
+        assert client_address(request) == expected
