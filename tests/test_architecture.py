@@ -25,10 +25,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Who may import whom (DESIGN.md, "Layout"): plans ← metrics ← schemes; plans ← risks;
-# plans ← governance; submissions depends on all of them; the sample data (fixtures) and
+# plans ← governance; plans ← accounts; submissions depends on all of them; the sample
+# data (fixtures) and
 # the project package (bcf: URLs, settings, Celery) sit on top. Nothing imports upward.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "plans": frozenset(),
+    "accounts": frozenset({"plans"}),
     "metrics": frozenset({"plans"}),
     "schemes": frozenset({"plans", "metrics"}),
     "risks": frozenset({"plans"}),
@@ -36,7 +38,16 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "submissions": frozenset({"plans", "metrics", "schemes", "risks", "governance"}),
     "fixtures": frozenset({"plans", "metrics", "schemes", "risks", "governance", "submissions"}),
     "bcf": frozenset(
-        {"plans", "metrics", "schemes", "risks", "governance", "submissions", "fixtures"}
+        {
+            "plans",
+            "accounts",
+            "metrics",
+            "schemes",
+            "risks",
+            "governance",
+            "submissions",
+            "fixtures",
+        }
     ),
 }
 APPS = frozenset(MAY_IMPORT)
