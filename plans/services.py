@@ -337,6 +337,27 @@ def condition_status_set(
 
 
 @transaction.atomic
+def condition_statuses_set(
+    *, plan: Plan, year: int, quarter: int, statuses: list[dict], user=None
+) -> None:
+    """Several conditions' statuses in one quarter (`condition_status_set`'s arguments for
+    each), saved together or not at all."""
+    for fields in statuses:
+        condition_status_set(plan=plan, year=year, quarter=quarter, user=user, **fields)
+
+
+@transaction.atomic
+def plan_details_save(
+    *, plan: Plan, expected_version: int | None, details: dict, years: dict[int, dict], user=None
+) -> None:
+    """A plan's details (`plan_update`) and the pooled budget of each year (`plan_year_set`,
+    by start year), saved together or not at all, as the plan's details page sends them."""
+    plan_update(plan=plan, expected_version=expected_version, user=user, **details)
+    for year, fields in years.items():
+        plan_year_set(plan=plan, year=year, user=user, **fields)
+
+
+@transaction.atomic
 def national_condition_get_or_create(
     *, code: str, title: str, first_year: int, last_year=None, order: int = 0, description=""
 ):

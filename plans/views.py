@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -153,17 +152,13 @@ def plan_edit(request, pk):
     year_forms = plan_year_forms(plan, request.POST or None)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for _, f in year_forms):
         try:
-            with transaction.atomic():
-                services.plan_update(
-                    plan=plan,
-                    expected_version=form.cleaned_data["lock_version"],
-                    user=request.user,
-                    **{name: form.cleaned_data[name] for name in _DETAILS},
-                )
-                for year, year_form in year_forms:
-                    services.plan_year_set(
-                        plan=plan, year=year.start_year, user=request.user, **year_form.cleaned_data
-                    )
+            services.plan_details_save(
+                plan=plan,
+                expected_version=form.cleaned_data["lock_version"],
+                details={name: form.cleaned_data[name] for name in _DETAILS},
+                years={year.start_year: f.cleaned_data for year, f in year_forms},
+                user=request.user,
+            )
         except services.EditConflict as conflict:
             form.add_error(None, conflict)
         else:

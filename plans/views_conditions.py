@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -79,22 +78,23 @@ def condition_edit(request, pk, year, quarter):
         forms_by_condition.append((condition, form))
     if request.method == "POST" and all(form.is_valid() for _, form in forms_by_condition):
         try:
-            with transaction.atomic():
-                for condition, form in forms_by_condition:
-                    data = form.cleaned_data
-                    if not data["status"]:
-                        continue
-                    services.condition_status_set(
-                        plan=plan,
-                        condition=condition,
-                        year=year,
-                        quarter=quarter,
-                        status=data["status"],
-                        expected_date=data["expected_date"],
-                        narrative=data["narrative"],
-                        expected_version=data["lock_version"],
-                        user=request.user,
-                    )
+            services.condition_statuses_set(
+                plan=plan,
+                year=year,
+                quarter=quarter,
+                statuses=[
+                    {
+                        "condition": condition,
+                        "status": form.cleaned_data["status"],
+                        "expected_date": form.cleaned_data["expected_date"],
+                        "narrative": form.cleaned_data["narrative"],
+                        "expected_version": form.cleaned_data["lock_version"],
+                    }
+                    for condition, form in forms_by_condition
+                    if form.cleaned_data["status"]
+                ],
+                user=request.user,
+            )
         except ValidationError as error:
             forms_by_condition[0][1].add_error(None, error)
         else:

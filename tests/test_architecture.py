@@ -332,3 +332,33 @@ def test_quarters_are_checked_only_by_the_quarter_type():
         for line in hand_checked_quarters(path.read_text())
     ]
     assert found == [], f"Use plans.periods.Quarter.valid_number: {found}"
+
+
+def opened_transactions(source: str) -> list[int]:
+    """Lines where `source` opens a transaction (`transaction.atomic`, as a decorator or a
+    `with`): in a view, several services called in one transaction belong in one composite
+    service instead."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "atomic"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "transaction"
+    )
+
+
+def test_the_transaction_check_catches_a_view_that_opens_one():
+    view = "def view(request):\n    with transaction.atomic():\n        a()\n        b()\n"
+    assert opened_transactions(view) == [2]
+    assert opened_transactions("def view(request):\n    services.a_and_b()\n") == []
+
+
+def test_views_open_no_transaction_of_their_own():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for _app, _module, path in _project_modules()
+        if _is_view_module(path) or path.name == "api.py"
+        for line in opened_transactions(path.read_text())
+    ]
+    assert found == [], f"Call one composite service instead: {found}"

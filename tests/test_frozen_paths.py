@@ -27,8 +27,8 @@ from risks.models import RiskRegister
 from schemes import services as scheme_services
 from schemes.models import Scheme, SchemeBudget, Theme
 from submissions import services
-from submissions.documents.part2 import part2_import, part2_workbook
-from submissions.documents.versions import plan_roll_forward
+from submissions.documents.part2 import part2_workbook
+from submissions.documents.services import part2_import, plan_roll_forward
 from submissions.jobs import job_start
 from submissions.models import Job, QuarterlyReturn
 from submissions.tests.conftest import RETURN_QUARTER, RETURN_YEAR, add_quarter_data

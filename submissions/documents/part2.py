@@ -4,9 +4,10 @@ Sheets: Cover, Summary, Funding Sources, Expenditure Plan, Metrics. Cells a plan
 in are styled as inputs; numbers are numbers, money is formatted in pounds, and text is
 written through `plans.exports.safe_cell`, so no cell is read as a formula.
 
-The same workbook comes back: `part2_import` checks every cell of the Expenditure Plan
-first (errors by sheet, row and column; nothing is written when any is wrong), then
-changes only the schemes whose cells changed, through `schemes.services.scheme_update`.
+The same workbook comes back: `part2_import` (submissions/documents/services.py) checks
+every cell of the Expenditure Plan first (errors by sheet, row and column; nothing is written
+when any is wrong), then changes only the schemes whose cells changed, through
+`schemes.services.scheme_update`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,17 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
 from metrics.selectors import metrics_overview
-from plans import permissions
 from plans.exports import cell_text, safe_cell
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
 from plans.spreadsheets import SpreadsheetError, read_xlsx
 from schemes.models import AreaOfSpend, Scheme, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
-from schemes.services import scheme_update
 from submissions.documents.part1 import source_version
 
 MONEY_FORMAT = '"£"#,##0.00'
@@ -352,7 +350,7 @@ def _read_rows(plan: Plan, content: bytes, errors: list[CellError]):
     return records, letters
 
 
-def _changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], list[CellError]]:
+def part2_changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], list[CellError]]:
     """Check every cell; return each scheme with the fields that differ, and every error."""
     errors: list[CellError] = []
     records, letters = _read_rows(plan, content, errors)
@@ -439,20 +437,3 @@ def _changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], lis
         if fields:
             changes.append((scheme, fields))
     return changes, errors
-
-
-@transaction.atomic
-def part2_import(*, plan: Plan, content: bytes, user=None) -> ImportResult:
-    """Bring a Part 2 workbook's Expenditure Plan back into the plan; all or nothing.
-
-    Only schemes whose cells differ are changed (through `scheme_update`, so each change is
-    audited); an unchanged workbook changes nothing and records nothing. Refused whole for
-    an agreed plan version.
-    """
-    permissions.check_changeable(plan)
-    changes, errors = _changes(plan, content)
-    if errors:
-        return ImportResult(errors=errors)
-    for scheme, fields in changes:
-        scheme_update(scheme=scheme, expected_version=None, user=user, **fields)
-    return ImportResult(changed=[scheme.name for scheme, _ in changes])

@@ -1,159 +1,16 @@
-"""Plan versions: roll a plan forward into a new version (draft → final, or a refresh for
-the next year), and what differs between two versions.
-
-The roll-forward copies through each app's services, so every copied row is validated and
-has its history record; it lives here because it touches every app.
-"""
+"""Plan versions: what differs between two versions. Rolling a plan forward into a new
+version is a service (submissions/documents/services.py: plan_roll_forward)."""
 
 from __future__ import annotations
 
-import datetime
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-
-from metrics import services as metric_services
-from metrics.models import Baseline, TrajectoryPoint
-from plans import services as plan_services
 from plans.models import Plan
 from plans.periods import FinancialYear
-from risks import services as risk_services
-from risks.models import Risk, RiskRegister
-from schemes import services as scheme_services
 from schemes.models import Scheme
 from schemes.selectors import budget_column, scheme_list
-
-_SCHEME_FIELDS = (
-    "reference",
-    "description",
-    "scheme_type",
-    "sub_type",
-    "area_of_spend",
-    "commissioner",
-    "nhs_share_percent",
-    "provider",
-    "source_of_funding",
-    "no_metric_reason",
-)
-
-
-def _figure(record) -> dict:
-    return {
-        "granularity": record.granularity,
-        "start": record.start,
-        "end": record.end,
-        "value": None if record.entered_as == record.EnteredAs.COUNTS else record.value,
-        "numerator": record.numerator if record.entered_as == record.EnteredAs.COUNTS else None,
-        "denominator": record.denominator,
-        "note": record.note,
-    }
-
-
-@transaction.atomic
-def plan_roll_forward(
-    *,
-    plan: Plan,
-    version_kind: str,
-    version_date: datetime.date,
-    title: str | None = None,
-    years_ahead: int = 0,
-    user=None,
-) -> Plan:
-    """A new draft version of `plan` with its sections, pooled budget, sign-offs (for a
-    final of the same years), themes, schemes with budgets and metric links, baselines,
-    trajectories and risk register.
-
-    `years_ahead` shifts the years for a refresh (1: 2014/15–2015/16 becomes 2015/16–
-    2016/17); budgets and targets of years the new version no longer covers are dropped.
-    """
-    first, last = plan.first_year + years_ahead, plan.last_year + years_ahead
-    new = plan_services.plan_create(
-        area=plan.area,
-        title=title or plan.title,
-        first_year=first,
-        last_year=last,
-        version_kind=version_kind,
-        version_date=version_date,
-        local_authority=plan.local_authority,
-        ccgs=list(plan.ccgs.all()),
-        boundary_differences=plan.boundary_differences,
-        dates_agreed="" if years_ahead else plan.dates_agreed,
-        dates_submitted="",
-        user=user,
-    )
-    for section in plan.sections.all():
-        target = new.sections.get(key=section.key)
-        if section.body:
-            plan_services.section_update(
-                section=target, body=section.body, expected_version=None, user=user
-            )
-    for plan_year in plan.plan_years.all():
-        if new.covers(plan_year.year):
-            plan_services.plan_year_set(
-                plan=new,
-                year=plan_year.year,
-                minimum_required=plan_year.minimum_required,
-                agreed_total=plan_year.agreed_total,
-                protected_social_care_stated=plan_year.protected_social_care_stated,
-                user=user,
-            )
-    themes = {}
-    for theme in plan.themes.all():
-        themes[theme.pk] = scheme_services.theme_create(
-            plan=new, name=theme.name, order=theme.order, user=user
-        )
-    for scheme in scheme_list(plan=plan):
-        budgets = {b.year: b.amount for b in scheme.budgets.all() if new.covers(b.year)}
-        copy = scheme_services.scheme_create(
-            plan=new,
-            theme=themes[scheme.theme_id],
-            name=scheme.name,
-            status=scheme.status,
-            protection=scheme.protection,
-            metrics=list(scheme.metrics.all()),
-            budgets=budgets,
-            order=scheme.order,
-            user=user,
-        )
-        extra = {name: getattr(scheme, name) for name in _SCHEME_FIELDS}
-        if any(value not in ("", None) for value in extra.values()):
-            scheme_services.scheme_update(scheme=copy, expected_version=None, user=user, **extra)
-    for baseline in Baseline.objects.filter(plan=plan).select_related("metric"):
-        metric_services.baseline_set(
-            plan=new, metric=baseline.metric, user=user, **_figure(baseline)
-        )
-    for point in TrajectoryPoint.objects.filter(plan=plan).select_related("metric"):
-        if first <= point.end.year - (point.end.month < 4) <= last:
-            metric_services.target_create(
-                plan=new, metric=point.metric, user=user, **_figure(point)
-            )
-    register = RiskRegister.objects.filter(plan=plan).first()
-    if register is not None:
-        new_register = risk_services.register_create(
-            plan=new, scale=register.scale, source=register.source, user=user
-        )
-        categories = {
-            category.pk: risk_services.category_create(
-                register=new_register, name=category.name, order=category.order, user=user
-            )
-            for category in register.categories.all()
-        }
-        for risk in Risk.objects.filter(register=register).order_by("category__order", "order"):
-            risk_services.risk_create(
-                register=new_register,
-                category=categories[risk.category_id],
-                user=user,
-                order=risk.order,
-                **{
-                    name: getattr(risk, name)
-                    for name in risk_services.RISK_FIELDS
-                    if name != "category"
-                },
-            )
-    return new
-
 
 # --- Differences ------------------------------------------------------------------------
 

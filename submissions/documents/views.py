@@ -14,11 +14,15 @@ from plans.models import Plan
 from plans.spreadsheets import SpreadsheetError, upload_content
 from submissions.documents.checklist import all_passed, plan_checks
 from submissions.documents.forms import RollForwardForm, WorkbookImportForm
-from submissions.documents.part2 import part2_import
 from submissions.documents.returns import JOB_KINDS as RETURN_JOB_KINDS
 from submissions.documents.returns import return_render_start
-from submissions.documents.services import JOB_KINDS, document_render_start
-from submissions.documents.versions import plan_diff, plan_roll_forward
+from submissions.documents.services import (
+    JOB_KINDS,
+    document_render_start,
+    part2_import,
+    plan_roll_forward,
+)
+from submissions.documents.versions import plan_diff
 from submissions.models import Document
 
 

@@ -16,9 +16,9 @@ from submissions.documents.part2 import (
     HEADER_ROW,
     MONEY_FORMAT,
     SHEET_EXPENDITURE,
-    part2_import,
     part2_workbook,
 )
+from submissions.documents.services import part2_import
 
 pytestmark = pytest.mark.django_db
 

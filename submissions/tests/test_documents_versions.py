@@ -15,7 +15,8 @@ from risks import services as risk_services
 from risks.models import Risk
 from schemes import services as scheme_services
 from schemes.models import SchemeBudget
-from submissions.documents.versions import plan_diff, plan_roll_forward
+from submissions.documents.services import plan_roll_forward
+from submissions.documents.versions import plan_diff
 
 pytestmark = pytest.mark.django_db
 

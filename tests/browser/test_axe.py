@@ -21,7 +21,7 @@ from governance.models import Meeting
 from metrics.models import Actual
 from plans.models import Plan
 from risks.models import RiskRegister
-from submissions.documents.versions import plan_roll_forward
+from submissions.documents.services import plan_roll_forward
 from submissions.models import QuarterlyReturn
 from tests.cycle import hwb_board, put_forward
 
