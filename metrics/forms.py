@@ -116,17 +116,6 @@ class ActualForm(FigureForm):
         }
 
 
-class ActualImportForm(NhsForm):
-    file = forms.FileField(
-        label="Spreadsheet (.csv or .xlsx)",
-        help_text="Columns: Metric (code), Kind of period, Period, Value, Numerator, "
-        "Population, Provisional or final, Source.",
-        widget=forms.ClearableFileInput(
-            attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
-        ),
-    )
-
-
 class SpcRebaseForm(NhsForm):
     """Recalculate the SPC limits from a chosen point of the charted series, with a reason."""
 

@@ -1,5 +1,7 @@
 """Spreadsheets of actuals: every row is checked like the form before anything is saved;
-one bad cell means nothing is imported, and each problem is reported by row and column."""
+one bad cell means nothing is imported, and each problem is reported by row and column.
+An actual is matched by metric and period: a blank cell keeps what it holds, "none" clears
+its source (plans/imports.py; the comparison is metrics/imports.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from metrics import periods
 from metrics.models import Actual, MetricDefinition
+from plans.imports import clears
 from plans.models import Plan
 from plans.spreadsheets import CellError, Sheet, header_errors
 
@@ -36,8 +39,8 @@ class ActualRow:
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
-    stage: str
-    source: str
+    stage: str | None  # None: as it is (provisional for a new actual)
+    source: str | None  # None: as it is; "" cleared
 
 
 def _text(value) -> str:
@@ -48,25 +51,31 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _source(text: str) -> str | None:
+    if not text:
+        return None
+    return "" if clears(text) else text[:250]
+
+
 def _kinds() -> dict[str, str]:
     kinds = {label.lower(): value for value, label in periods.Granularity.choices}
     kinds.update({value: value for value in periods.Granularity.values})
     return kinds
 
 
-def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]]:
-    """Check every row; return the rows ready to save and every problem found."""
+def validate(plan: Plan, sheet: Sheet, *, existing=frozenset()) -> tuple[list, list[CellError]]:
+    """Check every row; return the rows ready to compare and every problem found.
+
+    `existing` are the plan's actuals' (metric code, kind of period, start, end): a row for
+    one of them may leave its figures blank (kept as they are)."""
     headers = [_text(h) for h in (sheet.headers or [])]
     errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
         return [], errors
     metrics = {m.code: m for m in MetricDefinition.objects.all()}
     kinds = _kinds()
-    stages = {label.lower(): value for value, label in Actual.Stage.choices}
-    stages.update({"": Actual.Stage.PROVISIONAL})
-    existing = set(
-        Actual.objects.filter(plan=plan).values_list("metric__code", "granularity", "start", "end")
-    )
+    stages: dict[str, str | None] = {label.lower(): v for v, label in Actual.Stage.choices}
+    stages[""] = None  # as the actual is (provisional for a new one)
     rows: list[ActualRow] = []
     seen: dict[tuple, int] = {}
     for index, record in sheet.records:
@@ -112,20 +121,21 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
                 continue
             numbers[column] = number
         value, numerator, population = (numbers.get(c) for c in (VALUE, NUMERATOR, POPULATION))
+        known = metric is not None and (metric.code, granularity, start, end) in existing
         if value is not None and numerator is not None and population is not None:
             bad(VALUE, "Enter the value, or the numerator and population, not both.")
+        elif value is None and numerator is None and known:
+            pass  # the figures stay as they are
         elif value is None and numerator is None and VALUE not in {e.column for e in row_errors}:
             bad(VALUE, "Enter the value, or the numerator and population.")
         elif value is None and population is None and metric and metric.unit != "count":
             bad(POPULATION, "Enter the population to compute the value.")
-        stage = stages.get(values.get(STAGE, "").lower())
-        if stage is None:
+        stage = stages.get(values.get(STAGE, "").lower(), "")
+        if stage == "":
             bad(STAGE, "Use Provisional or Final.")
         if metric is not None and start is not None:
             key = (metric.code, granularity, start, end)
-            if key in existing:
-                bad(PERIOD, "This plan already has an actual for this metric and period.")
-            elif key in seen:
+            if key in seen:
                 bad(PERIOD, f"The same metric and period are on row {seen[key]}.")
             seen.setdefault(key, index)
         if row_errors:
@@ -145,7 +155,7 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[ActualRow], list[CellError]
                     numerator,
                     population,
                     stage,
-                    values.get(SOURCE, "")[:250],
+                    _source(values.get(SOURCE, "")),
                 )
             )
     return rows, errors

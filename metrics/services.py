@@ -242,26 +242,6 @@ def actual_update(
 
 
 @transaction.atomic
-def actuals_import(*, plan: Plan, rows, user=None) -> int:
-    """Add every checked row (metrics.resources.ActualRow) as an actual; all or nothing."""
-    for row in rows:
-        actual_create(
-            plan=plan,
-            metric=row.metric,
-            granularity=row.granularity,
-            start=row.start,
-            end=row.end,
-            value=row.value,
-            numerator=row.numerator,
-            denominator=row.denominator,
-            stage=row.stage,
-            source=row.source,
-            user=user,
-        )
-    return len(rows)
-
-
-@transaction.atomic
 def definition_set(*, code: str, user=None, **fields) -> MetricDefinition:
     """Create or update a metric definition (reference data) by its code."""
     definition = MetricDefinition.objects.filter(code=code).first() or MetricDefinition(code=code)

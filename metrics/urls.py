@@ -1,11 +1,18 @@
 from django.urls import path
 
 from metrics import views
+from metrics.imports import ActualImport
+from plans.imports import import_page
 
 app_name = "metrics"
 urlpatterns = [
     path("<int:pk>/metrics/", views.metrics_overview, name="metrics_overview"),
-    path("<int:pk>/metrics/import/", views.actual_import, name="actual_import"),
+    path(
+        "<int:pk>/metrics/import/",
+        import_page,
+        {"importer": ActualImport()},
+        name="actual_import",
+    ),
     path("<int:pk>/metrics/history/", views.metric_history, name="metric_history"),
     path("<int:pk>/metrics/<slug:code>/", views.metric_detail, name="metric_detail"),
     path("<int:pk>/metrics/<slug:code>/baseline/", views.baseline_edit, name="baseline_edit"),

@@ -8,18 +8,15 @@ from django.views.decorators.http import require_http_methods
 from metrics import charts, periods, selectors, services
 from metrics.forms import (
     ActualForm,
-    ActualImportForm,
     FigureForm,
     SpcRebaseForm,
     SpcRebaseWithdrawForm,
 )
 from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
-from metrics.resources import validate
 from metrics.tables import ActualTable
 from plans import permissions
 from plans.history import entries_for
 from plans.services import EditConflict
-from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 
 
 def _metric(code) -> MetricDefinition:
@@ -213,41 +210,6 @@ def actual_edit(request, pk, code, actual_pk=None):
             return redirect("metrics:metric_detail", pk=plan.pk, code=metric.code)
     title = "Change an actual" if actual else "Add an actual"
     return _form_page(request, plan, metric, form, title=title, button="Save actual")
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def actual_import(request, pk):
-    """Upload a spreadsheet of actuals; any bad cell is reported and nothing is imported."""
-    plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
-    form = ActualImportForm(request.POST or None, request.FILES or None)
-    cell_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows, cell_errors = validate(plan, read_spreadsheet(form.cleaned_data["file"]))
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            if not cell_errors:
-                try:
-                    count = services.actuals_import(plan=plan, rows=rows, user=request.user)
-                except ValidationError as error:
-                    form.add_error("file", error.messages)
-                else:
-                    messages.success(
-                        request, f"Imported {count} actual{'s' if count != 1 else ''}."
-                    )
-                    return redirect("metrics:metrics_overview", pk=plan.pk)
-    return render(
-        request,
-        "metrics/actual_import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "cell_errors": cell_errors,
-            "forms_with_errors": [form] if form.errors else [],
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -88,10 +88,12 @@ def problems_listed(problems: list, limit: int = PROBLEMS_LISTED) -> Problems:
 
 def read_spreadsheet(upload, *, extensions: Iterable[str] = EXTENSIONS) -> Sheet:
     """The first sheet of an uploaded .csv or .xlsx file, header in row 1."""
-    content = upload_content(upload, extensions=extensions)
-    if _extension(upload) == "csv":
-        return read_csv(content)
-    return read_xlsx(content)
+    return read_content(upload_content(upload, extensions=extensions), _extension(upload))
+
+
+def read_content(content: bytes, extension: str) -> Sheet:
+    """The first sheet of a file's bytes already taken by `upload_content`, by its type."""
+    return read_csv(content) if extension == "csv" else read_xlsx(content)
 
 
 def upload_content(upload, *, extensions: Iterable[str] = EXTENSIONS) -> bytes:
@@ -129,7 +131,8 @@ def read_csv(content: bytes) -> Sheet:
 
 
 def read_xlsx(content: bytes, *, sheet: str | None = None, header_row: int = 1) -> Sheet:
-    """A sheet of an .xlsx file (`sheet` by name, else the first), its header in `header_row`."""
+    """A sheet of an .xlsx file (`sheet` by name, else the first), its header in `header_row`
+    (0: no header; every row's cells are keyed by column letter, "A", "B", …)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -237,10 +240,13 @@ def _sheet(rows: Iterable[tuple[int, dict[int, object]]], *, header_row: int) ->
         if number == header_row:
             headers = [_text(value) for value in values]
             continue
-        if headers is None:  # rows below an empty header row: there is no header
-            headers = []
+        if headers is None:  # no header row: columns by letter; else rows below an empty one
+            headers = [] if header_row else _LETTERS
         records.append((number, dict(zip(headers, values, strict=False))))
     return Sheet(headers=headers or [], records=records)
+
+
+_LETTERS = [get_column_letter(column) for column in range(1, MAX_COLUMNS + 1)]
 
 
 def _blank(value) -> bool:

@@ -214,13 +214,3 @@ class ReleaseForm(NhsForm):
         help_text="e.g. Integration Executive, 23 May 2017, minute 5(b)",
         widget=forms.TextInput(attrs=_INPUT),
     )
-
-
-class RiskImportForm(NhsForm):
-    file = forms.FileField(
-        label="Spreadsheet (.csv or .xlsx)",
-        help_text="The same columns as the register download.",
-        widget=forms.ClearableFileInput(
-            attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
-        ),
-    )

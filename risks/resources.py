@@ -1,7 +1,8 @@
 """Risk register spreadsheets: the same columns as the register's CSV/XLSX download.
 
 Every row is checked like a form before anything is written; one bad cell means nothing is
-imported, and each problem is reported by spreadsheet row and column.
+imported, and each problem is reported by spreadsheet row and column. A blank cell keeps
+the risk's value; "none" clears it (plans/imports.py; the comparison is risks/imports.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from plans.exports import cell_text
+from plans.imports import NONE, clears
 from plans.spreadsheets import CellError, Sheet, header_errors
 from risks import calculations
 from risks.models import Risk, RiskRegister, Scale
@@ -68,8 +70,14 @@ def _date(text: str) -> datetime.date | None:
     return None
 
 
-def validate(register: RiskRegister, sheet: Sheet) -> tuple[list[RiskRow], list[CellError]]:
-    """Check every row; return the rows ready to save and every problem found."""
+def validate(
+    register: RiskRegister, sheet: Sheet, *, existing: set[str] = frozenset()
+) -> tuple[list[RiskRow], list[CellError]]:
+    """Check every row; return the rows ready to compare and every problem found.
+
+    A row's `fields` hold only the cells that say something ("" or None where a cell says
+    "none"): a blank cell keeps the risk's value. `existing` are the lower-cased
+    descriptions of the register's risks; a new risk needs its category."""
     headers = [_text(h) for h in (sheet.headers or [])]
     errors = header_errors(headers, required=REQUIRED, known=COLUMNS)
     if errors:
@@ -88,12 +96,17 @@ def validate(register: RiskRegister, sheet: Sheet) -> tuple[list[RiskRow], list[
         def bad(column, message, row_errors=row_errors, index=index):
             row_errors.append(CellError(index, column, message))
 
-        fields = {COLUMNS[h]: values.get(h, "") for h in headers if h in COLUMNS}
-        category = categories.get(values.get("Category", "").lower())
-        if category is None:
-            bad("Category", "Use the name of one of this register's categories.")
-        fields["category"] = category
+        fields = {
+            COLUMNS[h]: "" if clears(values[h]) else values[h]
+            for h in headers
+            if h in COLUMNS and values.get(h)
+        }
         description = values.get("Description", "")
+        if values.get("Category") or description.lower() not in existing:
+            category = categories.get(values.get("Category", "").lower())
+            if category is None:
+                bad("Category", "Use the name of one of this register's categories.")
+            fields["category"] = category
         if not description:
             bad("Description", "Enter the risk's description.")
         elif description.lower() in seen:
@@ -120,7 +133,7 @@ def validate(register: RiskRegister, sheet: Sheet) -> tuple[list[RiskRow], list[
             text = fields["next_review"]
             fields["next_review"] = _date(text) if text else None
             if text and fields["next_review"] is None:
-                bad("Next review", "Enter a date, like 31/03/2017.")
+                bad("Next review", f"Enter a date, like 31/03/2017, or {NONE} to clear it.")
         if "status" in fields:
             status = statuses.get(fields["status"].lower() or "open")
             if status is None:

@@ -192,25 +192,6 @@ def risk_review(
     return review
 
 
-@transaction.atomic
-def risks_import(*, register: RiskRegister, rows, user=None) -> tuple[int, int]:
-    """Create or update (matched by description) every checked row; all or nothing.
-
-    Returns (created, updated).
-    """
-    existing = {r.description.strip().lower(): r for r in register.risks.all()}
-    created = updated = 0
-    for row in rows:
-        risk = existing.get(row.fields["description"].strip().lower())
-        if risk is None:
-            risk_create(register=register, user=user, **row.fields)
-            created += 1
-        else:
-            risk_update(risk=risk, expected_version=None, user=user, **row.fields)
-            updated += 1
-    return created, updated
-
-
 # Risk-sharing scenarios -------------------------------------------------------------------
 
 

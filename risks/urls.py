@@ -1,13 +1,15 @@
 from django.urls import path
 
+from plans.imports import import_page
 from risks import views
+from risks.imports import RiskImport
 
 app_name = "risks"
 urlpatterns = [
     path("<int:pk>/risks/", views.register, name="register"),
     path("<int:pk>/risks/register/", views.register_edit, name="register_edit"),
     path("<int:pk>/risks/add/", views.risk_edit, name="risk_create"),
-    path("<int:pk>/risks/import/", views.risk_import, name="risk_import"),
+    path("<int:pk>/risks/import/", import_page, {"importer": RiskImport()}, name="risk_import"),
     path("<int:pk>/risks/heat-map/", views.heat_map, name="heat_map"),
     path("<int:pk>/risks/history/", views.risk_history, name="risk_history"),
     path("<int:pk>/risks/<int:risk_pk>/", views.risk_detail, name="risk_detail"),

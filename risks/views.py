@@ -14,7 +14,6 @@ from plans.history import entries_for
 from plans.money import format_pounds
 from plans.periods import FinancialYear
 from plans.services import EditConflict
-from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from risks import charts, selectors, services
 from risks.filters import RiskFilter
 from risks.forms import (
@@ -23,7 +22,6 @@ from risks.forms import (
     ReleaseForm,
     ReviewForm,
     RiskForm,
-    RiskImportForm,
     ScenarioForm,
     scale_hint,
 )
@@ -36,7 +34,6 @@ from risks.models import (
     RiskSharingScenario,
     RiskWorkshopOutput,
 )
-from risks.resources import validate
 from risks.tables import RiskTable
 
 
@@ -305,40 +302,6 @@ def risk_review(request, pk, risk_pk):
             "risk": risk,
             "form": form,
             "scale_hint": scale_hint(risk.register.scale),
-            "forms_with_errors": [form] if form.errors else [],
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def risk_import(request, pk):
-    """Upload a spreadsheet of risks; any bad cell is reported and nothing is imported."""
-    plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
-    risk_register = selectors.register_for(plan=plan)
-    if risk_register is None:
-        return redirect("risks:register_edit", pk=plan.pk)
-    form = RiskImportForm(request.POST or None, request.FILES or None)
-    cell_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows, cell_errors = validate(risk_register, read_spreadsheet(form.cleaned_data["file"]))
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            if not cell_errors:
-                created, updated = services.risks_import(
-                    register=risk_register, rows=rows, user=request.user
-                )
-                messages.success(request, f"Imported {created} new and {updated} changed risks.")
-                return redirect("risks:register", pk=plan.pk)
-    return render(
-        request,
-        "risks/risk_import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "cell_errors": cell_errors,
             "forms_with_errors": [form] if form.errors else [],
         },
     )

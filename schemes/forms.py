@@ -275,14 +275,3 @@ def budget_initial(plan, scheme=None) -> list[dict]:
         }
         for y in years
     ]
-
-
-class SchemeImportForm(NhsForm):
-    file = forms.FileField(
-        label="Spreadsheet (.csv or .xlsx)",
-        help_text="The same columns as the schemes download: Scheme, Theme, New or existing, "
-        "Protection of services, one column per financial year in pounds, Metrics.",
-        widget=forms.ClearableFileInput(
-            attrs={"class": "nhsuk-file-upload", "accept": ".csv,.xlsx"}
-        ),
-    )

@@ -1,22 +1,26 @@
 """Scheme spreadsheets: the same columns as the schemes table's CSV/XLSX download.
 
 Every row is checked like a form before anything is written; one bad cell means nothing
-is imported, and each problem is reported by spreadsheet row and column.
+is imported, and each problem is reported by spreadsheet row and column. A blank cell keeps
+what the scheme holds; "none" clears it (plans/imports.py). The comparison and the preview
+are in schemes/imports.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from metrics.models import MetricDefinition
 from plans.exports import cell_text
+from plans.imports import NONE, clears
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
 from plans.periods import FinancialYear
 from plans.spreadsheets import CellError, Sheet
-from schemes.models import Scheme, Theme
+from schemes.models import Scheme
 
 NAME, THEME, STATUS, PROTECTION, METRICS = (
     "Scheme",
@@ -32,13 +36,14 @@ _YEAR_HEADER = re.compile(r"^\s*(\d{4}\s*/\s*\d{2,4})\s*(\(£\))?\s*$")
 
 @dataclass
 class SchemeRow:
+    """A checked row. `fields` holds only the cells that say something (theme, status,
+    protection, metrics): a blank cell keeps the scheme's value. `budgets` likewise holds
+    only the years filled in, None for a year cleared ("none")."""
+
     row: int
     name: str
-    theme: Theme
-    status: str
-    protection: str
-    metrics: list[MetricDefinition]
-    budgets: dict[int, Decimal | None]
+    fields: dict = field(default_factory=dict)
+    budgets: dict[int, Decimal | None] = field(default_factory=dict)
 
 
 def _text(value) -> str:
@@ -68,8 +73,13 @@ def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:
     return years
 
 
-def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]]:
-    """Check every row; return the rows ready to save and every problem found."""
+def validate(
+    plan: Plan, sheet: Sheet, *, existing: Collection[str] = ()
+) -> tuple[list[SchemeRow], list[CellError]]:
+    """Check every row; return the rows ready to compare and every problem found.
+
+    `existing` are the lower-cased names of the plan's schemes: a row naming one changes
+    it, and may leave any cell blank; a new scheme needs its theme and status."""
     headers = sheet.headers
     errors: list[CellError] = [
         CellError(1, column, "This column is missing.")
@@ -101,32 +111,47 @@ def validate(plan: Plan, sheet: Sheet) -> tuple[list[SchemeRow], list[CellError]
         elif name.lower() in seen:
             bad(NAME, f"The same name is on row {seen[name.lower()]}.")
         seen.setdefault(name.lower(), index)
-        theme = themes.get(values.get(THEME, "").lower())
-        if theme is None:
-            bad(THEME, "Use the name of one of this plan's themes.")
-        status = statuses.get(values.get(STATUS, "").lower())
-        if status is None:
-            bad(STATUS, "Use New, Existing, Expanding or Existing & New.")
-        protection = PROTECTION_LABELS.get(values.get(PROTECTION, "").lower())
-        if protection is None:
-            bad(PROTECTION, "Use Adult social care, NHS, or leave it empty.")
-        chosen = []
-        for code in filter(None, re.split(r"[,;\s]+", values.get(METRICS, ""))):
-            if code in metrics:
-                chosen.append(metrics[code])
-            else:
-                bad(METRICS, f"“{code}” is not a metric code.")
-        budgets = {}
+        new = name.lower() not in existing
+        row = SchemeRow(index, name)
+        text = values.get(THEME, "")
+        if text or new:
+            theme = themes.get(text.lower())
+            if theme is None:
+                bad(THEME, "Use the name of one of this plan's themes.")
+            row.fields["theme"] = theme
+        text = values.get(STATUS, "")
+        if text or new:
+            status = statuses.get(text.lower())
+            if status is None:
+                bad(STATUS, "Use New, Existing, Expanding or Existing & New.")
+            row.fields["status"] = status
+        text = values.get(PROTECTION, "")
+        if text:
+            protection = "" if clears(text) else PROTECTION_LABELS.get(text.lower())
+            if protection is None:
+                bad(PROTECTION, f"Use Adult social care or NHS, or {NONE} to clear it.")
+            row.fields["protection"] = protection
+        text = values.get(METRICS, "")
+        if text:
+            chosen = []
+            for code in [] if clears(text) else filter(None, re.split(r"[,;\s]+", text)):
+                if code in metrics:
+                    chosen.append(metrics[code])
+                else:
+                    bad(METRICS, f"“{code}” is not a metric code.")
+            row.fields["metrics"] = chosen
         for header, year in year_columns.items():
+            text = values.get(header, "")
+            if not text:
+                continue
             try:
-                budgets[year] = parse_money(values.get(header, ""), allow_negative=False)
+                row.budgets[year] = (
+                    None if clears(text) else parse_money(text, allow_negative=False)
+                )
             except MoneyError as error:
                 bad(header, str(error))
         if row_errors:
             errors.extend(row_errors)
         else:
-            # No problem on the row: each of these was found.
-            if theme is None or status is None or protection is None:
-                raise ValueError(f"Row {index} was read without a problem but is incomplete.")
-            rows.append(SchemeRow(index, name, theme, status, protection, chosen, budgets))
+            rows.append(row)
     return rows, errors

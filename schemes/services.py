@@ -231,35 +231,6 @@ def scheme_delete(*, scheme: Scheme, expected_version: int | None = None, user=N
     delete_with_history(current, user=user)
 
 
-@transaction.atomic
-def schemes_import(*, plan: Plan, rows, user=None) -> tuple[int, int]:
-    """Create or update (matched by name) every checked row; all or nothing.
-
-    Returns (created, updated).
-    """
-    permissions.check_changeable(plan)
-    existing = {s.name.lower(): s for s in plan.schemes.all()}
-    created = updated = 0
-    for row in rows:
-        fields = {
-            "theme": row.theme,
-            "name": row.name,
-            "status": row.status,
-            "protection": row.protection,
-            "metrics": row.metrics,
-            "budgets": row.budgets,
-            "user": user,
-        }
-        scheme = existing.get(row.name.lower())
-        if scheme is None:
-            scheme_create(plan=plan, **fields)
-            created += 1
-        else:
-            scheme_update(scheme=scheme, expected_version=None, **fields)
-            updated += 1
-    return created, updated
-
-
 # The budget grid -------------------------------------------------------------------------
 
 

@@ -1,12 +1,19 @@
 from django.urls import path
 
+from plans.imports import import_page
 from schemes import views
+from schemes.imports import SchemeImport, SpendImport
 
 app_name = "schemes"
 urlpatterns = [
     path("<int:pk>/schemes/", views.scheme_list, name="scheme_list"),
     path("<int:pk>/schemes/add/", views.scheme_edit, name="scheme_create"),
-    path("<int:pk>/schemes/import/", views.scheme_import, name="scheme_import"),
+    path(
+        "<int:pk>/schemes/import/",
+        import_page,
+        {"importer": SchemeImport()},
+        name="scheme_import",
+    ),
     path("<int:pk>/schemes/history/", views.scheme_history, name="scheme_history_all"),
     path("<int:pk>/schemes/sub-types/", views.sub_type_options, name="sub_type_options"),
     path("<int:pk>/schemes/<int:scheme_pk>/", views.scheme_detail, name="scheme_detail"),
@@ -28,7 +35,8 @@ urlpatterns += [
     ),
     path(
         "<int:pk>/spend/<int:year>/<int:quarter>/import/",
-        views_spend.spend_import,
+        import_page,
+        {"importer": SpendImport()},
         name="spend_import",
     ),
 ]

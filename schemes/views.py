@@ -11,12 +11,10 @@ from plans import permissions
 from plans.exports import SafeTableExport
 from plans.history import entries_for
 from plans.services import EditConflict
-from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from schemes import selectors, services
 from schemes.filters import SchemeFilter
-from schemes.forms import BudgetFormSet, SchemeForm, SchemeImportForm, budget_initial
+from schemes.forms import BudgetFormSet, SchemeForm, budget_initial
 from schemes.models import Scheme, SchemeBudget
-from schemes.resources import validate
 from schemes.tables import SchemeTable
 
 
@@ -198,35 +196,6 @@ def scheme_history(request, pk, scheme_pk=None):
         request,
         "plans/history.html",
         {"plan": plan, "entries": entries, "record_name": record_name},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def scheme_import(request, pk):
-    """Upload a spreadsheet of schemes; any bad cell is reported and nothing is imported."""
-    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
-    form = SchemeImportForm(request.POST or None, request.FILES or None)
-    cell_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows, cell_errors = validate(plan, read_spreadsheet(form.cleaned_data["file"]))
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            if not cell_errors:
-                created, updated = services.schemes_import(plan=plan, rows=rows, user=request.user)
-                messages.success(request, f"Imported {created} new and {updated} changed schemes.")
-                return redirect("schemes:scheme_list", pk=plan.pk)
-    return render(
-        request,
-        "schemes/scheme_import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "cell_errors": cell_errors,
-            "forms_with_errors": [form] if form.errors else [],
-        },
     )
 
 

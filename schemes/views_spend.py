@@ -1,7 +1,7 @@
 """Quarterly forecast and actual spend per scheme: a grid with a row per scheme for the
 chosen quarter (the year's budget, forecast outturn, actual spend, actual to date and
 variance, with totals by theme and for the plan, following the typing as the budget grid
-does), and a spreadsheet import (nothing imported if any cell is wrong).
+does). Its spreadsheet import is schemes/imports.py's SpendImport.
 
 Needs EDIT_SCHEMES in the plan's area: spend is reported each quarter after the plan has
 been submitted, so it is checked in the area rather than against the frozen plan.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,24 +18,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import grids, permissions
-from plans.forms import NhsForm
 from plans.periods import FinancialYear, Quarter
-from plans.spreadsheets import SpreadsheetError, read_spreadsheet
 from schemes import services
 from schemes.calculations import ZERO, SpendLine, spend_total
 from schemes.selectors import spend_grid_data
-from schemes.spend_resources import COLUMNS, validate
 
 
-class SpendImportForm(NhsForm):
-    file = forms.FileField(
-        label="Spreadsheet (.csv or .xlsx)",
-        help_text="Columns: " + ", ".join(COLUMNS) + ".",
-        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload"}),
-    )
-
-
-def _plan_and_period(request, pk, year, quarter):
+def plan_and_period(request, pk, year, quarter):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     permissions.check_in_area(request.user, permissions.EDIT_SCHEMES, plan.area_id)
     if not plan.covers(year) or not Quarter.valid_number(quarter):
@@ -101,7 +89,7 @@ def spend_index(request, pk):
 def spend_edit(request, pk, year, quarter):
     """The spend grid of one quarter: forecast outturn and actual spend per scheme, with
     the year's budget, actual to date and variance, and totals by theme and for the plan."""
-    plan, period = _plan_and_period(request, pk, year, quarter)
+    plan, period = plan_and_period(request, pk, year, quarter)
     post = request.POST if request.method == "POST" else None
     data, cells = _spend_cells(plan, year, quarter, post)
     problems, conflicts = grids.errors(cells), []
@@ -135,42 +123,8 @@ def spend_edit(request, pk, year, quarter):
 def spend_totals(request, pk, year, quarter):
     """The spend grid's computed cells and totals for what is typed now (htmx; saves
     nothing)."""
-    plan, period = _plan_and_period(request, pk, year, quarter)
+    plan, period = plan_and_period(request, pk, year, quarter)
     data, cells = _spend_cells(plan, year, quarter, request.POST)
     context = _spend_context(plan, period, data, cells)
     context["recalculated"] = True
     return render(request, "schemes/_spend_totals.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def spend_import(request, pk, year, quarter):
-    plan, period = _plan_and_period(request, pk, year, quarter)
-    form = SpendImportForm(request.POST or None, request.FILES or None)
-    cell_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows, cell_errors = validate(plan, read_spreadsheet(form.cleaned_data["file"]))
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            if not cell_errors:
-                changed = services.quarter_spend_set(
-                    plan=plan, year=year, quarter=quarter, rows=rows, user=request.user
-                )
-                messages.success(
-                    request, f"Imported the {period.label} spend of {changed} scheme(s)."
-                )
-                return redirect("schemes:spend_edit", pk=plan.pk, year=year, quarter=quarter)
-    return render(
-        request,
-        "schemes/spend_import.html",
-        {
-            "plan": plan,
-            "period": period,
-            "form": form,
-            "columns": COLUMNS,
-            "cell_errors": cell_errors,
-            "forms_with_errors": [form] if form.errors else [],
-        },
-    )

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import services as plan_services
 from schemes import services as scheme_services
 from schemes.models import Scheme, SchemeBudget
+from tests.imports import upload
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("plans", "metrics", "schemes", "risks", "governance", "submissions", "fixtures")
@@ -66,10 +66,8 @@ def test_spreadsheet_import_records_the_user(client_for, finance, plan):
     content = (
         f"Scheme,Theme,New or existing,2014/15 (£)\nHandy person service,{theme},New,5000\n"
     ).encode()
-    client_for(finance).post(
-        reverse("schemes:scheme_import", kwargs={"pk": plan.pk}),
-        {"file": SimpleUploadedFile("schemes.csv", content)},
-    )
+    url = reverse("schemes:scheme_import", kwargs={"pk": plan.pk})
+    assert upload(client_for(finance), url, "schemes.csv", content).status_code == 302
     scheme = plan.schemes.get(name="Handy person service")
     assert _latest(scheme.history).history_user == finance
     assert _latest(SchemeBudget.history.filter(scheme_id=scheme.pk)).history_user == finance

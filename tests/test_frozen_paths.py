@@ -21,10 +21,12 @@ from metrics import services as metric_services
 from metrics.models import Actual, Baseline, MetricDefinition, TrajectoryPoint
 from plans import permissions
 from plans import services as plan_services
+from plans.imports import Target, import_apply
 from plans.models import NarrativeSection, Plan, PlanYear, SignOff
 from plans.permissions import Frozen, frozen_owner
 from risks.models import RiskRegister
 from schemes import services as scheme_services
+from schemes.imports import SchemeImport
 from schemes.models import Scheme, SchemeBudget, Theme
 from submissions import services
 from submissions.documents.part2 import part2_workbook
@@ -34,6 +36,20 @@ from submissions.models import Job, QuarterlyReturn
 from submissions.tests.conftest import RETURN_QUARTER, RETURN_YEAR, add_quarter_data
 from tests.cycle import agree_plan
 from tests.factories import PlanFactory
+
+
+def _import(importer, plan, content: bytes):
+    """An import through its service, as confirming its preview does."""
+    target = Target(plan=plan, back_url="", done_url="")
+    shown = importer.preview(target, content, "csv")
+    return import_apply(
+        importer=importer,
+        target=target,
+        content=content,
+        extension="csv",
+        fingerprint=shown.fingerprint(),
+        user=None,
+    )
 
 
 def content_of(plan: Plan) -> tuple:
@@ -207,7 +223,7 @@ SERVICE_CALLS = {
         scheme=_scheme(plan), expected_version=None, budgets=_budgets(plan)
     ),
     "scheme_delete": lambda plan: scheme_services.scheme_delete(scheme=_scheme(plan)),
-    "schemes_import": lambda plan: scheme_services.schemes_import(plan=plan, rows=[]),
+    "schemes import": lambda plan: _import(SchemeImport(), plan, b"Scheme,Theme,New or existing\n"),
     "part2_import": lambda plan: part2_import(plan=plan, content=part2_workbook(plan)),
     "baseline_set": lambda plan: metric_services.baseline_set(
         plan=plan,

@@ -31,6 +31,7 @@ from risks import services as risk_services
 from risks.models import Risk
 from schemes.models import Scheme, SchemeQuarterSpend
 from submissions.documents.part2 import SHEET_EXPENDITURE, part2_workbook
+from tests.imports import confirm
 from tests.spreadsheet_files import WHOLE_SHEET, declare_dimension, xlsx_bytes, xlsx_unpacking_to
 
 # Reading a small file takes a few hundredths of a second and well under a megabyte; the
@@ -117,7 +118,8 @@ def test_what_a_sheet_declares_is_ignored_and_its_real_rows_are_imported(client_
     response, seconds, peak = _post_measured(
         client_for(officer), _import_url("schemes", plan), "s.xlsx", content
     )
-    assert response.status_code == 302
+    assert [row.label for row in response.context["preview"].added] == ["Scheme “Falls service”"]
+    assert confirm(client_for(officer), _import_url("schemes", plan), response).status_code == 302
     assert plan.schemes.filter(name="Falls service").exists()
     assert seconds < CPU_SECONDS
     assert peak < PEAK_BYTES
@@ -128,7 +130,7 @@ def test_a_part2_workbook_declaring_a_whole_sheet_still_imports(client_for, fina
     response, seconds, peak = _post_measured(
         client_for(finance), _import_url("part2", plan), "p.xlsx", content
     )
-    assert response.status_code == 302
+    assert response.context["preview"].nothing_to_do, response.context.get("cell_errors")
     assert seconds < CPU_SECONDS
     assert peak < PEAK_BYTES
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from metrics.models import Actual
 from metrics.tests.conftest import add_months
+from tests.imports import upload as import_file
 
 
 def _overview_url(plan):
@@ -206,5 +207,5 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(
     assert not Actual.objects.exists()
     good = io.BytesIO(sheet.splitlines()[0].encode() + b"\n" + sheet.splitlines()[1].encode())
     good.name = "actuals.csv"
-    assert client_for(finance).post(url, {"file": good}).status_code == 302
+    assert import_file(client_for(finance), url, "actuals.csv", good.read()).status_code == 302
     assert Actual.objects.get().value == 700

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from risks.models import FundRelease, Risk
 from risks.tests.conftest import TODAY, add_risks
+from tests.imports import preview
+from tests.imports import upload as upload_file
 
 
 @pytest.fixture
@@ -217,9 +219,8 @@ def test_a_good_import_adds_new_risks_and_updates_those_it_matches(client_for, o
         "Risks to plan delivery,Workforce plans not integrated,4,4,LLR,2017-09-30\n"
         "Risks to plan preparation,Lack of agreement to the metrics,2,2,HWB,\n"
     )
-    response = client_for(officer).post(
-        reverse("risks:risk_import", kwargs={"pk": register.plan.pk}), {"file": upload}
-    )
+    url = reverse("risks:risk_import", kwargs={"pk": register.plan.pk})
+    response = upload_file(client_for(officer), url, "risks.csv", upload.read())
     assert response.status_code == 302
     assert register.risks.count() == 4
     assert register.risks.get(description="Lack of agreement to the metrics").score_before == 4
@@ -229,11 +230,11 @@ def test_the_export_reads_back_through_the_import(client_for, officer, register)
     client = client_for(officer)
     exported = client.get(_register_url(register.plan, _export="csv"))
     assert exported.status_code == 200
-    upload = SimpleUploadedFile("risks.csv", exported.content, content_type="text/csv")
-    response = client.post(
-        reverse("risks:risk_import", kwargs={"pk": register.plan.pk}), {"file": upload}
-    )
-    assert response.status_code == 302, response.context and response.context["cell_errors"]
+    url = reverse("risks:risk_import", kwargs={"pk": register.plan.pk})
+    response = preview(client, url, "risks.csv", exported.content)
+    assert not response.context.get("cell_errors"), response.context["cell_errors"]
+    shown = response.context["preview"]
+    assert (len(shown.added), len(shown.changed), len(shown.unchanged)) == (0, 0, 3)
     assert register.risks.count() == 3
 
 

@@ -9,6 +9,7 @@ from plans.money import format_money_input, format_pounds
 from schemes import services
 from schemes.models import SchemeBudget, SchemeQuarterSpend
 from schemes.selectors import spend_grid_data
+from tests.imports import upload as import_file
 
 
 def _url(name, plan):
@@ -112,6 +113,6 @@ def test_a_spend_spreadsheet_with_a_bad_cell_imports_nothing(plan, officer, clie
     assert "Use the name of one of this plan" in text
     assert "Enter an amount in pounds, like £1,234" in text
     assert not SchemeQuarterSpend.objects.exists()
-    upload = SimpleUploadedFile("spend.csv", good.encode(), content_type="text/csv")
-    assert client_for(officer).post(_url("spend_import", plan), {"file": upload}).status_code == 302
+    page = import_file(client_for(officer), _url("spend_import", plan), "spend.csv", good.encode())
+    assert page.status_code == 302
     assert SchemeQuarterSpend.objects.count() == 2

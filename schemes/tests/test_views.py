@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.urls import reverse
 from schemes import services
 from schemes.models import Scheme
 from schemes.selectors import plan_budget_summary
+from tests.imports import upload
 
 
 def _list_url(plan, **query):
@@ -216,8 +216,7 @@ def test_officer_deletes_a_scheme(client_for, officer, plan):
 
 
 def _upload(client, plan, name, content):
-    url = reverse("schemes:scheme_import", kwargs={"pk": plan.pk})
-    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+    return upload(client, reverse("schemes:scheme_import", kwargs={"pk": plan.pk}), name, content)
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
@@ -226,7 +225,10 @@ def test_exported_spreadsheet_imports_back_unchanged(client_for, officer, plan, 
     before = {(s.name, b.year, b.amount) for s in plan.schemes.all() for b in s.budgets.all()}
     content = client.get(_list_url(plan, _export=export_format)).content
     response = _upload(client, plan, f"schemes.{export_format}", content)
-    assert response.status_code == 302
+    shown = response.context["preview"]
+    assert (len(shown.added), len(shown.changed)) == (0, 0)
+    assert len(shown.unchanged) == plan.schemes.count()
+    assert "0 changed: the file matches the plan" in response.content.decode()
     after = {(s.name, b.year, b.amount) for s in plan.schemes.all() for b in s.budgets.all()}
     assert after == before
 

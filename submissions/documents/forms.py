@@ -4,14 +4,6 @@ from plans.forms import NhsForm
 from plans.models import Plan
 
 
-class WorkbookImportForm(NhsForm):
-    file = forms.FileField(
-        label="Part 2 workbook (.xlsx)",
-        help_text="A workbook exported from this plan, with the yellow cells changed.",
-        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload", "accept": ".xlsx"}),
-    )
-
-
 class RollForwardForm(NhsForm):
     version_kind = forms.ChoiceField(
         label="New version",

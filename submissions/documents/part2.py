@@ -4,28 +4,21 @@ Sheets: Cover, Summary, Funding Sources, Expenditure Plan, Metrics. Cells a plan
 in are styled as inputs; numbers are numbers, money is formatted in pounds, and text is
 written through `plans.exports.safe_cell`, so no cell is read as a formula.
 
-The same workbook comes back: `part2_import` (submissions/documents/services.py) checks
-every cell of the Expenditure Plan first (errors by sheet, row and column; nothing is written
-when any is wrong), then changes only the schemes whose cells changed, through
-`schemes.services.scheme_update`.
+The same workbook comes back, every sheet: submissions/documents/part2_import.py.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
 from metrics.selectors import metrics_overview
-from plans.exports import cell_text, safe_cell
+from plans.exports import safe_cell
 from plans.models import Plan
-from plans.money import MoneyError, parse_money
-from plans.spreadsheets import SpreadsheetError, read_xlsx
-from schemes.models import AreaOfSpend, Scheme, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 from submissions.documents.part1 import source_version
 
@@ -264,176 +257,3 @@ def part2_workbook(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# --- Import -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int
-    column: str  # the column's letter and header: "M (2014/15 (£))"
-    message: str
-
-    def __str__(self):
-        return f"{self.sheet}, row {self.row}, column {self.column}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    errors: list[CellError] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)  # names of the schemes changed
-
-
-def _text(value) -> str:
-    """A cell as text, without the quotes `safe_cell` put before a formula-like start."""
-    return cell_text(value)
-
-
-def _cell(value):
-    """A cell's number as it is, or its text without the quote `safe_cell` added."""
-    return _text(value) if isinstance(value, str) else value
-
-
-def _percent(value) -> Decimal | None:
-    """A share from 0 to 100 (a number, or text such as "40" or "40%")."""
-    if value is None or isinstance(value, bool):
-        if value is None:
-            return None
-        raise ValueError
-    text = _text(value).rstrip("%").strip() if isinstance(value, str) else str(value)
-    if not text:
-        return None
-    try:
-        share = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError from error
-    if not share.is_finite() or not 0 <= share <= 100 or share != share.quantize(Decimal("0.01")):
-        raise ValueError
-    return share.quantize(Decimal("0.01"))
-
-
-def _reference(plan: Plan) -> dict[str, dict[str, object]]:
-    types = SchemeType.objects.filter(planning_year=plan.first_year)
-    return {
-        "types": {t.name.lower(): t for t in types},
-        "sub_types": {
-            (s.scheme_type_id, s.name.lower()): s
-            for s in SchemeSubType.objects.filter(scheme_type__in=types)
-        },
-        "areas": {
-            a.name.lower(): a for a in AreaOfSpend.objects.filter(planning_year=plan.first_year)
-        },
-    }
-
-
-def _read_rows(plan: Plan, content: bytes, errors: list[CellError]):
-    """The Expenditure Plan's rows as {header: value} with their row numbers."""
-    try:
-        sheet = read_xlsx(content, sheet=SHEET_EXPENDITURE, header_row=HEADER_ROW)
-    except SpreadsheetError as error:
-        errors.append(CellError(SHEET_EXPENDITURE, 0, "–", str(error)))
-        return [], {}
-    headers = [_text(h) for h in sheet.headers]
-    letters = {h: f"{get_column_letter(i)} ({h})" for i, h in enumerate(headers, 1) if h}
-    for header in expenditure_headers(plan):
-        if header not in headers:
-            errors.append(
-                CellError(SHEET_EXPENDITURE, HEADER_ROW, header, "This column is missing.")
-            )
-    records = []
-    for number, record in sheet.records:
-        record = {_text(h): v for h, v in record.items() if _text(h)}
-        if any(_text(v) for v in record.values()):
-            records.append((number, record))
-    return records, letters
-
-
-def part2_changes(plan: Plan, content: bytes) -> tuple[list[tuple[Scheme, dict]], list[CellError]]:
-    """Check every cell; return each scheme with the fields that differ, and every error."""
-    errors: list[CellError] = []
-    records, letters = _read_rows(plan, content, errors)
-    if errors:
-        return [], errors
-    schemes = {
-        s.name.lower(): s
-        for s in scheme_list(plan=plan).select_related("scheme_type", "sub_type", "area_of_spend")
-    }
-    reference = _reference(plan)
-    commissioners = {label.lower(): value for value, label in COMMISSIONER_LABELS.items()}
-    commissioners[""] = ""
-    changes, seen = [], set()
-    for number, record in records:
-
-        def bad(header, message, number=number):
-            errors.append(CellError(SHEET_EXPENDITURE, number, letters[header], message))
-
-        scheme = schemes.get(_text(record.get(COL_NAME)).lower())
-        if scheme is None:
-            bad(COL_NAME, "This is not the name of one of this plan's schemes.")
-            continue
-        if scheme.pk in seen:
-            bad(COL_NAME, "This scheme is on another row too.")
-            continue
-        seen.add(scheme.pk)
-        fields: dict = {}
-        for header, name in (
-            (COL_ID, "reference"),
-            (COL_DESCRIPTION, "description"),
-            (COL_PROVIDER, "provider"),
-            (COL_SOURCE, "source_of_funding"),
-        ):
-            value = _text(record.get(header))
-            limit = Scheme._meta.get_field(name).max_length
-            if limit and len(value) > limit:
-                bad(header, f"Use at most {limit} characters.")
-            elif value != getattr(scheme, name):
-                fields[name] = value
-        commissioner = commissioners.get(_text(record.get(COL_COMMISSIONER)).lower())
-        if commissioner is None:
-            bad(COL_COMMISSIONER, "Use CCG, Local authority or Joint, or leave it empty.")
-        elif commissioner != scheme.commissioner:
-            fields["commissioner"] = commissioner
-        try:
-            share = _percent(record.get(COL_NHS))
-        except ValueError:
-            bad(COL_NHS, "Enter a percentage from 0 to 100.")
-        else:
-            if share != scheme.nhs_share_percent:
-                fields["nhs_share_percent"] = share
-        chosen = {}
-        for header, name, lookup in (
-            (COL_TYPE, "scheme_type", reference["types"]),
-            (COL_AREA, "area_of_spend", reference["areas"]),
-        ):
-            label = _text(record.get(header))
-            chosen[name] = lookup.get(label.lower()) if label else None
-            if label and chosen[name] is None:
-                bad(header, f"“{label}” is not one of the {header.lower()}s for this year.")
-        label = _text(record.get(COL_SUB_TYPE))
-        sub_type = None
-        if label:
-            type_id = chosen["scheme_type"].pk if chosen["scheme_type"] else None
-            sub_type = reference["sub_types"].get((type_id, label.lower()))
-            if sub_type is None:
-                bad(COL_SUB_TYPE, f"“{label}” is not a sub type of the scheme type.")
-        chosen["sub_type"] = sub_type
-        for name, value in chosen.items():
-            if getattr(scheme, f"{name}_id") != (value.pk if value else None):
-                fields[name] = value
-        budgets = {}
-        for year in plan.years:
-            header = _year_header(year)
-            try:
-                amount = parse_money(_cell(record.get(header)), allow_negative=False)
-            except MoneyError as error:
-                bad(header, str(error))
-                continue
-            if amount != getattr(scheme, budget_column(year.start_year)):
-                budgets[year.start_year] = amount
-        if budgets:
-            fields["budgets"] = budgets
-        if fields:
-            changes.append((scheme, fields))
-    return changes, errors

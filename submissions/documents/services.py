@@ -14,15 +14,14 @@ from django.utils.text import slugify
 
 from metrics import services as metric_services
 from metrics.models import Baseline, TrajectoryPoint
-from plans import permissions
 from plans import services as plan_services
+from plans.imports import Preview, PreviewChanged, Target, import_apply
 from plans.models import Plan
 from risks import services as risk_services
 from risks.models import Risk, RiskRegister
 from schemes import services as scheme_services
 from schemes.selectors import scheme_list
-from schemes.services import scheme_update
-from submissions.documents.part2 import ImportResult, part2_changes
+from submissions.documents.part2_import import Part2Import, part2_preview
 from submissions.jobs import job_start
 from submissions.models import Document, Job
 
@@ -88,21 +87,24 @@ def document_render_start(*, plan: Plan, kind: str, user=None) -> Job:
     return job_start(kind=JOB_KINDS[kind], area=plan.area, plan=plan, user=user)
 
 
-@transaction.atomic
-def part2_import(*, plan: Plan, content: bytes, user=None) -> ImportResult:
-    """Bring a Part 2 workbook's Expenditure Plan back into the plan; all or nothing.
-
-    Only schemes whose cells differ are changed (through `scheme_update`, so each change is
-    audited); an unchanged workbook changes nothing and records nothing. Refused whole for
-    an agreed plan version.
-    """
-    permissions.check_changeable(plan)
-    changes, errors = part2_changes(plan, content)
-    if errors:
-        return ImportResult(errors=errors)
-    for scheme, fields in changes:
-        scheme_update(scheme=scheme, expected_version=None, user=user, **fields)
-    return ImportResult(changed=[scheme.name for scheme, _ in changes])
+def part2_import(*, plan: Plan, content: bytes, user=None) -> Preview:
+    """Preview and apply a Part 2 workbook at once, all or nothing (for loaders and tests;
+    people confirm the preview on the import page, submissions/documents/part2_import.py).
+    The preview returned says what was done, or holds the problems found and nothing was."""
+    preview = part2_preview(plan, content)
+    if preview.errors:
+        return preview
+    try:
+        return import_apply(
+            importer=Part2Import(),
+            target=Target(plan=plan, back_url="", done_url=""),
+            content=content,
+            extension="xlsx",
+            fingerprint=preview.fingerprint(),
+            user=user,
+        )
+    except PreviewChanged as changed:
+        return changed.preview
 
 
 _SCHEME_FIELDS = (

@@ -2,12 +2,19 @@
 
 from django.urls import path
 
+from plans.imports import import_page
 from submissions.documents import views
+from submissions.documents.part2_import import Part2Import
 
 urlpatterns = [
     path("plans/<int:pk>/documents/", views.document_list, name="document_list"),
     path("plans/<int:pk>/documents/render/", views.document_render, name="document_render"),
-    path("plans/<int:pk>/documents/import/", views.workbook_import, name="workbook_import"),
+    path(
+        "plans/<int:pk>/documents/import/",
+        import_page,
+        {"importer": Part2Import()},
+        name="workbook_import",
+    ),
     path("plans/<int:pk>/checklist/", views.checklist, name="checklist"),
     path("plans/<int:pk>/versions/", views.version_list, name="version_list"),
     path("plans/<int:pk>/versions/<int:other>/", views.version_diff, name="version_diff"),

@@ -11,17 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
 from plans.models import Plan
-from plans.spreadsheets import SpreadsheetError, upload_content
 from submissions.documents.checklist import all_passed, plan_checks
-from submissions.documents.forms import RollForwardForm, WorkbookImportForm
+from submissions.documents.forms import RollForwardForm
 from submissions.documents.returns import JOB_KINDS as RETURN_JOB_KINDS
 from submissions.documents.returns import return_render_start
-from submissions.documents.services import (
-    JOB_KINDS,
-    document_render_start,
-    part2_import,
-    plan_roll_forward,
-)
+from submissions.documents.services import JOB_KINDS, document_render_start, plan_roll_forward
 from submissions.documents.versions import plan_diff
 from submissions.models import Document
 
@@ -107,43 +101,6 @@ def checklist(request, pk):
             "checks": checks,
             "all_passed": all_passed(checks),
             "failed": sum(not c.ok for c in checks),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def workbook_import(request, pk):
-    """Upload a Part 2 workbook: changed amounts and fields update the schemes (audited);
-    any bad cell is reported by sheet, row and column, and nothing is imported."""
-    plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
-    form = WorkbookImportForm(request.POST or None, request.FILES or None)
-    cell_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            content = upload_content(form.cleaned_data["file"], extensions=("xlsx",))
-        except SpreadsheetError as error:
-            form.add_error("file", str(error))
-        else:
-            result = part2_import(plan=plan, content=content, user=request.user)
-            cell_errors = result.errors
-            if not cell_errors:
-                if result.changed:
-                    messages.success(
-                        request,
-                        f"Changed {len(result.changed)} scheme(s): {', '.join(result.changed)}.",
-                    )
-                else:
-                    messages.info(request, "The workbook matches the plan: nothing changed.")
-                return redirect("submissions:document_list", pk=plan.pk)
-    return render(
-        request,
-        "submissions/documents/workbook_import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "cell_errors": cell_errors,
-            "forms_with_errors": [form] if form.errors else [],
         },
     )
 

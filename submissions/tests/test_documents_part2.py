@@ -91,7 +91,7 @@ def test_importing_the_workbook_unchanged_records_no_change(plan, officer):
     before = _history_counts()
     result = part2_import(plan=plan, content=part2_workbook(plan), user=officer)
     assert result.errors == []
-    assert result.changed == []
+    assert result.nothing_to_do and result.unchanged
     assert _history_counts() == before
 
 
@@ -101,7 +101,7 @@ def test_one_changed_amount_makes_exactly_one_audited_change(plan, finance):
     scheme_count, budget_count = _history_counts()
     result = part2_import(plan=plan, content=_save(workbook), user=finance)
     assert result.errors == []
-    assert result.changed == ["Integrated care teams"]
+    assert [row.label for row in result.changed] == ["Scheme “Integrated care teams”"]
     budget = SchemeBudget.objects.get(scheme__name="Integrated care teams", year=2015)
     assert budget.amount == Decimal("3100000.00")
     assert SchemeBudget.history.count() == budget_count + 1
@@ -171,7 +171,8 @@ def test_scheme_types_of_the_plans_year_are_read_back_from_the_workbook(plan, of
     row["Commissioner"].value = "Joint"
     row["% NHS (if joint)"].value = 60
     result = part2_import(plan=plan, content=_save(workbook), user=officer)
-    assert result.errors == [] and result.changed == ["Local area coordination"]
+    assert result.errors == []
+    assert [row.label for row in result.changed] == ["Scheme “Local area coordination”"]
     scheme = plan.schemes.get(name="Local area coordination")
     assert (scheme.scheme_type, scheme.sub_type, scheme.area_of_spend) == (kind, sub, area)
     assert (scheme.commissioner, scheme.nhs_share_percent) == ("joint", Decimal("60.00"))
