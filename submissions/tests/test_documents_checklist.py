@@ -221,3 +221,72 @@ def test_every_failing_check_links_to_the_field_that_fixes_it(client_for, office
         response = client.get(page, follow=True)
         assert response.status_code == 200, check
         assert f'id="{check.field}"' in response.content.decode(), check
+
+
+# Every kind of check, each way it can fail, and the page and field its "Fix" link opens.
+FIX_DESTINATIONS = {
+    ("plans:section_edit", "id_body"),
+    ("schemes:scheme_create", "id_name"),
+    ("schemes:scheme_edit", "id_scheme_type"),
+    ("schemes:scheme_edit", "id_budgets-0-amount"),
+    ("schemes:scheme_edit", "id_no_metric_reason"),
+    ("plans:plan_edit", "id_year-2014-minimum_required"),
+    ("plans:plan_edit", "id_year-2015-agreed_total"),
+    ("plans:plan_edit", "id_year-2014-protected_social_care_stated"),
+    ("metrics:baseline_edit", "id_value"),
+    ("metrics:target_create", "id_value"),
+    ("risks:register_edit", "id_new_categories"),
+    ("risks:risk_create", "id_description"),
+    ("risks:risk_edit", "id_mitigations"),
+    ("risks:risk_edit", "id_rating_after"),
+    ("plans:sign_off_list", "id_on_behalf_of"),
+}
+
+
+def _states(plan):
+    """Plans failing their checks in every way: an empty one, one with a register and no
+    risk in it, then the fixture plan made incomplete with a risk mitigated but not rated."""
+    for title, register in (("An empty plan", False), ("A plan with an empty register", True)):
+        empty = plan_services.plan_create(
+            area=plan.area,
+            title=title,
+            first_year=2014,
+            last_year=2015,
+            version_kind="draft",
+            version_date=datetime.date(2014, 1, 6),
+        )
+        if register:
+            risk_services.register_create(plan=empty, categories=["Finance"])
+        yield empty
+    _incomplete(plan)
+    # Typed schemes fail on what they lack next: a budget, then a metric.
+    kind = SchemeType.objects.create(planning_year=plan.first_year, name="Carers' support")
+    for name in ("Carers support", "Assistive technology"):
+        scheme = plan.schemes.get(name=name)
+        scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
+    register = plan.risk_register
+    risk_services.risk_create(
+        register=register,
+        category=register.categories.get(),
+        description="Pool overspent",
+        mitigations="Monthly monitoring",
+    )
+    yield plan
+
+
+def test_every_fix_link_of_every_kind_of_check_opens_its_field(client_for, officer, plan):
+    """Each way a template check can fail is reached, and its "Fix" link followed: the
+    page opens for the officer and holds the very field."""
+    client = client_for(officer)
+    followed = set()
+    for state in _states(plan):
+        for check in plan_checks(plan=state):
+            if check.ok:
+                continue
+            page, fragment = check.url.split("#")
+            assert fragment == check.field
+            response = client.get(page, follow=True)
+            assert response.status_code == 200, check
+            assert f'id="{check.field}"' in response.content.decode(), check
+            followed.add((response.resolver_match.view_name, check.field))
+    assert followed >= FIX_DESTINATIONS, FIX_DESTINATIONS - followed
