@@ -35,9 +35,16 @@ def _env() -> dict:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on loopback: within BENCH_PORTS ("8900-8999") if set, else any."""
+    first, _, last = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"No free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 @pytest.fixture
@@ -171,22 +178,26 @@ def test_dashboard_throughput(gunicorn, session_cookie, django_db_blocker, recor
     assert bare["failed"] == 0 and dashboard["failed"] == 0
 
 
-def _forget_pages_on_gunicorn() -> None:
-    """As if the data had just changed, for gunicorn's processes (their cache is Redis)."""
+def _forget_pages_on_gunicorn(plan) -> None:
+    """As if a save in `plan` had just been committed, for gunicorn's processes (their
+    cache is Redis): its pages, its summary and the national view are computed again."""
+    import uuid
+
     from django.core.cache.backends.redis import RedisCache
 
-    from plans.freshness import KEY
+    from plans import freshness
 
-    RedisCache(settings.REDIS_URL, {}).delete(KEY)
+    keys = (freshness.plan_key(plan.pk), freshness.NATIONAL)
+    RedisCache(settings.REDIS_URL, {}).set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
 
 
-def _time_on_gunicorn(port: int, path: str, cookie: str, *, computed: bool) -> dict:
+def _time_on_gunicorn(port: int, path: str, cookie: str, *, computed=None) -> dict:
     """One client, one request at a time: median and 95th percentile of the time to answer."""
     samples = []
     warm = 2 * WORKERS  # each worker's first requests load what it has not yet
     for n in range(warm + GUNICORN_REQUESTS):
         if computed:
-            _forget_pages_on_gunicorn()
+            _forget_pages_on_gunicorn(computed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         started = time.perf_counter()
         conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
@@ -219,17 +230,18 @@ def test_server_time_on_gunicorn(gunicorn, signed_in, django_db_blocker, record)
     officer, assurer = signed_in("bench-officer"), signed_in("bench-assurer")
     national = reverse("submissions:national")
     pages = {
-        "bare_page": (reverse("bench_bare", urlconf="tests.benchmarks.urls"), False),
-        "plan_page": (reverse("plans:plan_detail", args=[plan.pk]), False),
-        "schemes_table": (reverse("schemes:scheme_list", args=[plan.pk]), False),
-        "metrics_overview": (reverse("metrics:metrics_overview", args=[plan.pk]), False),
-        "risk_register": (reverse("risks:register", args=[plan.pk]), False),
+        "bare_page": (reverse("bench_bare", urlconf="tests.benchmarks.urls"), None),
+        "plan_page": (reverse("plans:plan_detail", args=[plan.pk]), None),
+        "schemes_table": (reverse("schemes:scheme_list", args=[plan.pk]), None),
+        "metrics_overview": (reverse("metrics:metrics_overview", args=[plan.pk]), None),
+        "risk_register": (reverse("risks:register", args=[plan.pk]), None),
     }
+    # Computed: after a save in the plan (its dashboard, its summary, the national view).
     dashboard = reverse("submissions:dashboard", args=[plan.pk]) + f"?year={year}&quarter=2"
-    pages["dashboard_computed"] = (dashboard, True)
-    pages["dashboard"] = (dashboard, False)
-    pages["national_view_computed"] = (national, True)
-    pages["national_view"] = (national, False)
+    pages["dashboard_computed"] = (dashboard, plan)
+    pages["dashboard"] = (dashboard, None)
+    pages["national_view_computed"] = (national, plan)
+    pages["national_view"] = (national, None)
     figures = {}
     for name, (path, computed) in pages.items():
         cookie = assurer if name.startswith("national") else officer
@@ -309,3 +321,98 @@ def test_all_returns_of_a_quarter_with_one_worker(celery_worker_process, django_
     record("all_returns_one_worker", **figures)
     print(f"\nall_returns_one_worker: {figures}")
     assert states.get("success") == len(returns), states
+
+
+def _worker(*queues: str) -> subprocess.Popen:
+    return subprocess.Popen(  # nosec B603
+        [
+            str(BIN / "celery"), "-A", "bcf", "worker", "--pool", "solo", "--queues",
+            ",".join(queues), "--loglevel", "warning", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "--hostname", f"bench-{'-'.join(queues)}@%h",
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def job_and_document_workers():
+    """A worker for jobs and one for documents, as docker-compose runs them."""
+    if not settings.REDIS_URL:
+        pytest.skip("Set REDIS_URL (make bench does) to run real workers.")
+    from bcf.celery import app
+
+    workers = [_worker(settings.CELERY_TASK_DEFAULT_QUEUE), _worker(settings.DOCUMENTS_QUEUE)]
+    app.conf.task_always_eager = False
+    try:
+        yield workers
+    finally:
+        app.conf.task_always_eager = True
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.wait(timeout=120)
+
+
+def _wait(jobs: list[int], seconds: float = 600) -> float:
+    from submissions.models import Job
+
+    started = time.perf_counter()
+    deadline = time.monotonic() + seconds
+    pending = Job.objects.filter(pk__in=jobs).exclude(state__in=["success", "failure"])
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return time.perf_counter() - started
+
+
+def test_a_return_is_prepared_while_20_pdfs_render(
+    job_and_document_workers, django_db_blocker, record
+):
+    """A return prepared alone, then again just after 20 areas asked for their Part 1 PDF:
+    documents have their own queue and worker, so the return does not wait for them."""
+    from plans.models import Plan
+    from submissions import services
+    from submissions.documents.services import document_render_start
+    from submissions.models import Document, Job, QuarterlyReturn
+
+    with django_db_blocker.unblock():
+        latest = Plan.objects.order_by("-first_year").values_list("first_year", flat=True)[0]
+        plans = list(Plan.objects.filter(first_year=latest).order_by("area__code")[:20])
+        ret = QuarterlyReturn.objects.filter(plan=plans[-1], year=latest, quarter=1).first()
+        QuarterlyReturn.objects.filter(pk=ret.pk).update(checksum="")
+        alone_job = services.return_prepare_start(ret=ret).pk
+        alone = _wait([alone_job], 120)
+        QuarterlyReturn.objects.filter(pk=ret.pk).update(checksum="")
+        renders = [document_render_start(plan=p, kind="part1-pdf").pk for p in plans]
+        started = time.perf_counter()
+        prepared_job = services.return_prepare_start(ret=ret).pk
+        prepared = _wait([prepared_job], 300)
+        pdfs_done_then = Job.objects.filter(pk__in=renders, state="success").count()
+        _wait(renders, 900)
+        all_pdfs = time.perf_counter() - started
+        states = dict(
+            Job.objects.filter(pk__in=[alone_job, prepared_job, *renders])
+            .values_list("kind", "state")
+            .order_by()
+        )
+        failed = (
+            Job.objects.filter(pk__in=[alone_job, prepared_job, *renders])
+            .exclude(state="success")
+            .count()
+        )
+        for document in Document.objects.filter(job__in=renders):
+            document.file.delete(save=False)
+        Document.objects.filter(job__in=renders).delete()
+        Job.objects.filter(pk__in=[alone_job, prepared_job, *renders]).delete()
+    figures = {
+        "return_alone_s": round(alone, 2),
+        "return_while_20_pdfs_s": round(prepared, 2),
+        "pdfs_finished_when_return_was": pdfs_done_then,
+        "all_20_pdfs_s": round(all_pdfs, 1),
+        "failed_jobs": failed,
+        "kinds": sorted(states),
+        "return_not_behind_pdfs": pdfs_done_then < len(renders),
+    }
+    record("return_while_20_pdfs", **figures)
+    print(f"\nreturn_while_20_pdfs: {figures}")
+    assert failed == 0
