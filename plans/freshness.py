@@ -105,11 +105,12 @@ def _tokens(keys: list[str]) -> list[str]:
 
 def _cached_tokens(keys: list[str]) -> list[str]:
     found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-        found |= cache.get_many(missing)
+    for key in keys:
+        if key not in found:
+            new = uuid.uuid4().hex
+            # Another process may have just made it; a cache that drops it at once (full)
+            # still gives this request a token, which no page has.
+            found[key] = new if cache.add(key, new, timeout=None) else (cache.get(key) or new)
     return [found[key] for key in keys]
 
 

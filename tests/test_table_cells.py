@@ -1,0 +1,127 @@
+"""The tables' cells computed without django-tables2's per-cell machinery
+(plans/templatetags/bcf_tables.py) give the very page it gave: the schemes table, the risk
+register and the national view, rendered both ways, sorted each way and filtered, are
+the same bytes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from plans import permissions
+from plans.models import Area
+from plans.templatetags import bcf_tables
+from tests.benchmarks.national import generate
+from tests.factories import UserFactory
+
+YEAR = 2022
+
+
+@pytest.fixture
+def generated(db):
+    """Two areas' generated 2022/23 plans: ~50 schemes and ~30 risks each, every status,
+    protection and rating, some reviews overdue."""
+    generate(areas=2, years=1, seed=3, first_year=YEAR, snapshots="none", log=lambda *_: None)
+    return [a.plans.get() for a in Area.objects.order_by("code")]
+
+
+@pytest.fixture
+def reader(client_for):
+    return client_for(UserFactory(username="cells-assurer", roles=[permissions.ASSURER]))
+
+
+def _main(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def _both_ways(client, url, query, monkeypatch) -> tuple[str, str]:
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", False)
+    theirs = _main(client.get(url, query))
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", True)
+    ours = _main(client.get(url, query))
+    return theirs, ours
+
+
+SCHEME_QUERIES = [
+    {},
+    {"sort": "name"},
+    {"sort": "-theme"},
+    {"sort": "status"},
+    {"sort": "-protection"},
+    {"sort": f"-budget_{YEAR}"},
+    {"status": "new"},
+    {"name": "zzz-no-such-scheme"},
+    {"page": "2", "sort": "name"},
+]
+RISK_QUERIES = [
+    {},
+    {"sort": "-rating_before"},
+    {"sort": "rating_after"},
+    {"sort": "next_review"},
+    {"sort": "-status"},
+    {"sort": "category"},
+    {"overdue": "yes"},
+    {"owner": "zzz-nobody"},
+]
+
+
+@pytest.mark.parametrize("query", SCHEME_QUERIES)
+def test_the_schemes_table_is_the_same_page(generated, reader, query, monkeypatch):
+    for plan in generated:
+        url = reverse("schemes:scheme_list", args=[plan.pk])
+        theirs, ours = _both_ways(reader, url, query, monkeypatch)
+        assert ours == theirs
+    assert 'id="schemes-table"' in ours
+
+
+@pytest.mark.parametrize("query", RISK_QUERIES)
+def test_the_risk_register_is_the_same_page(generated, reader, query, monkeypatch):
+    for plan in generated:
+        url = reverse("risks:register", args=[plan.pk])
+        theirs, ours = _both_ways(reader, url, query, monkeypatch)
+        assert ours == theirs
+    assert 'id="risks-table"' in ours
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"areas-sort": "-agreed_total"}, {"areas-sort": "assurance"}]
+)
+def test_the_national_view_is_the_same_page(generated, reader, query, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", False)
+    theirs = _main(reader.get(reverse("submissions:national"), query))
+    cache.clear()
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", True)
+    ours = _main(reader.get(reverse("submissions:national"), query))
+    assert _tables(ours) == _tables(theirs) and 'id="areas-table"' in ours
+
+
+def _tables(html: str) -> tuple[str, str]:
+    """The national view's areas and statuses (its chart's ids are new each time)."""
+    return (
+        html[html.index('id="areas-heading"') : html.index('id="metrics-heading"')],
+        html[html.index('id="status-heading"') :],
+    )
+
+
+def test_the_cells_are_computed_by_the_fast_path(generated, reader, monkeypatch):
+    """The comparison above compares something: the schemes table and risk register take
+    the path without django-tables2's BoundRow.get_cell."""
+    from django_tables2.rows import BoundRow
+
+    calls = []
+    original = BoundRow.get_cell
+    monkeypatch.setattr(
+        BoundRow, "get_cell", lambda self, name: calls.append(name) or original(self, name)
+    )
+    plan = generated[0]
+    reader.get(reverse("schemes:scheme_list", args=[plan.pk]))
+    reader.get(reverse("risks:register", args=[plan.pk]))
+    assert calls == []
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", False)
+    reader.get(reverse("schemes:scheme_list", args=[plan.pk]))
+    assert calls
