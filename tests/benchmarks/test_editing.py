@@ -25,6 +25,21 @@ N = 20
 TARGET_MS = 150
 
 
+@pytest.fixture
+def draft_plans(bench_plan):
+    """The bench plan and the smallest and largest plans of its year as drafts, for this
+    test only (its transaction is rolled back): the generated plans are all agreed, and an
+    agreed plan takes no edits. Bulk updates, as the dataset itself is written."""
+    from plans.models import Plan
+
+    plans = [bench_plan, *_smallest_and_largest(bench_plan.first_year).values()]
+    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(
+        status=Plan.Status.DRAFT, agreed_on=None, submitted_on=None, assured_on=None
+    )
+    bench_plan.refresh_from_db()
+    return bench_plan
+
+
 def _grid_form(plan) -> dict:
     from plans.money import format_money_input
     from schemes.selectors import budget_grid_data
@@ -50,7 +65,8 @@ def _time_post(client, url: str, data: dict) -> tuple[dict, int]:
     return _stats(samples), queries.count
 
 
-def test_budget_grid(bench_plan, record):
+def test_budget_grid(draft_plans, record):
+    bench_plan = draft_plans
     client = _client_for(None)
     client.force_login(_officer_of(bench_plan))
     if not BARE:
@@ -101,3 +117,69 @@ def _officer_of(plan):
     user.groups.set([Group.objects.get_or_create(name=permissions.OFFICER)[0]])
     Membership.objects.get_or_create(user=user, area_id=plan.area_id)
     return user
+
+
+IMPORT_ROWS = 500
+PREVIEW_TARGET_MS = 2000
+
+
+def _schemes_file(plan, rows: int = IMPORT_ROWS) -> bytes:
+    """A schemes spreadsheet of `rows` rows for the plan: every existing scheme with each
+    year's budget changed, then new schemes to make up the number."""
+    import csv
+    import io
+
+    years = plan.years
+    themes = [t.name for t in plan.themes.all()]
+    names = [s.name for s in plan.schemes.all()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Scheme", "Theme", "New or existing", *[f"{y.label} (£)" for y in years]])
+    for number in range(rows):
+        amounts = [f"£{1000 * (number + 1) + year.start_year:,}" for year in years]
+        if number < len(names):
+            writer.writerow([names[number], "", "", *amounts])
+        else:
+            theme = themes[number % len(themes)]
+            writer.writerow([f"Imported scheme {number}", theme, "New", *amounts])
+    return buffer.getvalue().encode()
+
+
+def test_import_preview_of_500_rows(draft_plans, record):
+    """The schemes import's preview (upload, read, check every cell, compare with the plan,
+    keep the file): what a person waits for before confirming. Nothing is applied."""
+    bench_plan = draft_plans
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client_for(None)
+    client.force_login(_officer_of(bench_plan))
+    url = reverse("schemes:scheme_import", args=[bench_plan.pk])
+    content = _schemes_file(bench_plan)
+
+    def post():
+        response = client.post(url, {"file": SimpleUploadedFile("schemes.csv", content)})
+        assert response.status_code == 200
+        return response
+
+    shown = post().context["preview"]
+    assert not shown.errors and len(shown.rows) == IMPORT_ROWS
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
+        post()
+    samples = []
+    for _ in range(N // 2):
+        started = time.perf_counter()
+        post()
+        samples.append(time.perf_counter() - started)
+    figures = _stats(samples)
+    figures.update(
+        rows=IMPORT_ROWS,
+        added=len(shown.added),
+        changed=len(shown.changed),
+        bytes=len(content),
+        queries=queries.count,
+        target_ms=PREVIEW_TARGET_MS,
+        meets_target=figures["median_ms"] < PREVIEW_TARGET_MS,
+    )
+    record("import_preview_500_rows", **figures)
+    print(f"\nimport_preview_500_rows: {figures}")
