@@ -285,12 +285,14 @@ def approval_trail(obj):
 
 
 def meetings_for_api(*, board: Board):
-    """A board's meetings with items and decisions for the API (three queries)."""
+    """A board's meetings with items, their minutes and decisions for the API (four
+    queries)."""
     return board.meetings.order_by("date", "time").prefetch_related(
         Prefetch(
             "items",
             queryset=AgendaItem.objects.order_by("number").prefetch_related(
-                Prefetch("decisions", queryset=Decision.objects.order_by("order"))
+                Prefetch("minutes", queryset=MinutePoint.objects.order_by("order")),
+                Prefetch("decisions", queryset=Decision.objects.order_by("order")),
             ),
         )
     )

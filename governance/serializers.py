@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from governance.models import Action, AgendaItem, Board, Decision, Meeting
+from governance.models import Action, AgendaItem, Board, Decision, Meeting, MinutePoint
 
 
 class BoardSerializer(serializers.ModelSerializer):
@@ -24,10 +24,23 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MinutePointSerializer(serializers.ModelSerializer):
+    numeral = serializers.CharField(read_only=True, help_text="The point's number: i, ii, …")
+
+    class Meta:
+        model = MinutePoint
+        fields = ["numeral", "text"]
+        read_only_fields = fields
+
+
 class AgendaItemSerializer(serializers.ModelSerializer):
+    minutes = MinutePointSerializer(
+        many=True, read_only=True, help_text="The item's minutes, point by point, in order."
+    )
+
     class Meta:
         model = AgendaItem
-        fields = ["id", "number", "title", "presenter"]
+        fields = ["id", "number", "title", "presenter", "summary", "minutes"]
         read_only_fields = fields
 
 
@@ -39,12 +52,15 @@ class MeetingSerializer(serializers.ModelSerializer):
     # Plain strings rather than enums: "status" choice sets differ between apps, and
     # drf-spectacular would otherwise name the enums by a hash.
     status = serializers.CharField(read_only=True, help_text=_one_of(Meeting.Status))
+    title = serializers.CharField(
+        read_only=True, help_text="Empty for an ordinary meeting; e.g. “Extraordinary meeting”."
+    )
     items = AgendaItemSerializer(many=True, read_only=True)
     decisions = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
-        fields = ["id", "date", "time", "venue", "status", "items", "decisions"]
+        fields = ["id", "date", "time", "venue", "title", "status", "items", "decisions"]
         read_only_fields = fields
 
     def get_decisions(self, meeting) -> list[dict]:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from plans.models import MONEY
-from risks.models import Fund, Risk, Scale
+from risks.models import Fund, FundRelease, Risk, Scale
 
 
 class _Money(serializers.DecimalField):
@@ -31,8 +31,17 @@ class RiskSerializer(serializers.ModelSerializer):
         help_text="nhs_5x5: NHS 5×5 matrix; lmh: three levels L, M, H.",
     )
     likelihood = serializers.CharField(read_only=True, help_text="As written on the scale.")
+    impact = serializers.CharField(read_only=True, help_text="As written on the scale.")
     rating_before = serializers.CharField(read_only=True, help_text="As written.")
+    mitigations = serializers.CharField(read_only=True, help_text="What is done to reduce it.")
+    likelihood_after = serializers.CharField(
+        read_only=True, help_text="After mitigation, as written on the scale."
+    )
+    impact_after = serializers.CharField(
+        read_only=True, help_text="After mitigation, as written on the scale."
+    )
     rating_after = serializers.CharField(read_only=True, help_text="As written.")
+    status = serializers.ChoiceField(choices=Risk.Status.choices, read_only=True)
     overdue = serializers.SerializerMethodField(
         help_text="Open and past its next review date today."
     )
@@ -43,10 +52,16 @@ class RiskSerializer(serializers.ModelSerializer):
             "id",
             "category",
             "description",
+            "potential_impact",
             "scale",
             "likelihood",
+            "impact",
             "rating_before",
+            "mitigations",
+            "likelihood_after",
+            "impact_after",
             "rating_after",
+            "status",
             "owner",
             "next_review",
             "overdue",
@@ -67,14 +82,35 @@ class _YearField(serializers.Field):
         return value.label
 
 
+class FundReleaseSerializer(serializers.ModelSerializer):
+    amount = _Money(help_text="Pounds released.")
+    when = serializers.CharField(
+        source="when_as_written",
+        read_only=True,
+        help_text="When the source gives no date (released_on null), what it says.",
+    )
+    to = serializers.CharField(source="released_to", read_only=True, help_text="To whom.")
+    decision = serializers.CharField(
+        source="decision_reference",
+        read_only=True,
+        help_text="The decision that released it, e.g. a board's meeting and minute.",
+    )
+
+    class Meta:
+        model = FundRelease
+        fields = ["id", "amount", "released_on", "when", "to", "purpose", "decision"]
+        read_only_fields = fields
+
+
 class FundSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Fund.Kind.choices, read_only=True)
     year = _YearField(source="financial_year")
     amount = _Money(help_text="Pounds held back.")
     released = _Money(help_text="Pounds released so far.")
     balance = _Money(help_text="Amount less releases (pounds).")
+    releases = FundReleaseSerializer(many=True, read_only=True, help_text="Oldest first.")
 
     class Meta:
         model = Fund
-        fields = ["kind", "year", "amount", "released", "balance"]
+        fields = ["id", "name", "kind", "year", "amount", "released", "balance", "releases"]
         read_only_fields = fields

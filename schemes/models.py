@@ -97,6 +97,10 @@ class Scheme(models.Model):
     def protects_social_care(self) -> bool:
         return self.protection == self.Protection.SOCIAL_CARE
 
+    @property
+    def protects_nhs_services(self) -> bool:
+        return self.protection == self.Protection.NHS
+
     def clean(self):
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
             raise ValidationError({"theme": "Choose a theme of this plan."})

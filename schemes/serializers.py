@@ -116,7 +116,13 @@ class SchemeSerializer(serializers.ModelSerializer):
         + ", ".join(map(str, Scheme.Status.labels))
         + ".",
     )
-    protects_social_care = serializers.BooleanField(read_only=True)
+    protects_social_care = serializers.BooleanField(
+        read_only=True, help_text="A protection of services line protecting adult social care."
+    )
+    protects_nhs_services = serializers.BooleanField(
+        read_only=True,
+        help_text="A protection of services line for an NHS-commissioned out-of-hospital service.",
+    )
     budgets = SchemeBudgetSerializer(many=True, read_only=True)
     metrics = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="code", help_text="Codes of the metrics it moves."
@@ -124,5 +130,14 @@ class SchemeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Scheme
-        fields = ["id", "name", "theme", "status", "protects_social_care", "budgets", "metrics"]
+        fields = [
+            "id",
+            "name",
+            "theme",
+            "status",
+            "protects_social_care",
+            "protects_nhs_services",
+            "budgets",
+            "metrics",
+        ]
         read_only_fields = fields

@@ -159,3 +159,37 @@ def test_the_board_meetings_api_gives_date_items_and_decisions(
         "text": "That the Better Care Fund Plan be approved.",
         "item": 1,
     }
+
+
+def test_the_board_meetings_api_gives_each_meetings_title_and_minutes_as_the_page_does(
+    client_for, officer, hwb, item, approving_decision, django_assert_num_queries
+):
+    services.minute_add(item=item, text="The Board considered the final draft.")
+    services.minute_add(item=item, text="Members asked about the metrics.")
+    extra = services.meeting_schedule(
+        board=hwb, date=datetime.date(2014, 5, 6), title="Extraordinary meeting"
+    )
+    extra_item = services.item_add(meeting=extra, title="Winter pressures")
+    services.minute_add(item=extra_item, text="Noted the pressures on beds.")
+    client = client_for(officer)
+    url = reverse("api-board-meetings", kwargs={"pk": hwb.pk})
+    client.get(url)
+
+    with django_assert_num_queries(9):  # the same however many meetings and minutes
+        meetings = client.get(url).json()
+    later = services.meeting_schedule(board=hwb, date=datetime.date(2014, 6, 3))
+    services.minute_add(
+        item=services.item_add(meeting=later, title="Any other business"), text="None."
+    )
+    with django_assert_num_queries(9):
+        assert len(client.get(url).json()) == 3
+
+    assert [m["title"] for m in meetings] == ["", "Extraordinary meeting"]
+    minutes = [[p["text"] for i in m["items"] for p in i["minutes"]] for m in meetings]
+    assert minutes == [
+        ["The Board considered the final draft.", "Members asked about the metrics."],
+        ["Noted the pressures on beds."],
+    ]
+    assert [p["numeral"] for p in meetings[0]["items"][0]["minutes"]] == ["i", "ii"]
+    page = client.get(reverse("governance:meeting_detail", args=[extra.pk])).content.decode()
+    assert "Extraordinary meeting" in page and "Noted the pressures on beds." in page

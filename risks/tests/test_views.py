@@ -7,6 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from risks import services
 from risks.models import FundRelease, Risk
 from risks.tests.conftest import TODAY, add_risks
 from tests.imports import preview
@@ -92,16 +93,43 @@ def test_the_risks_api_gives_exactly_the_agreed_fields(client_for, officer, regi
         "id",
         "category",
         "description",
+        "potential_impact",
         "scale",
         "likelihood",
+        "impact",
         "rating_before",
+        "mitigations",
+        "likelihood_after",
+        "impact_after",
         "rating_after",
+        "status",
         "owner",
         "next_review",
         "overdue",
     ]
     assert first["overdue"] is True and first["scale"] == "nhs_5x5"
+    assert (first["likelihood"], first["impact"]) == ("4", "3")
+    assert (first["likelihood_after"], first["impact_after"]) == ("2", "3")
+    assert first["status"] == "open"
     assert first["next_review"] == (TODAY - datetime.timedelta(days=1)).isoformat()
+
+
+def test_the_risks_api_gives_what_the_risk_page_shows(client_for, officer, register):
+    risk = register.risks.get(description="Lack of agreement to the metrics")
+    services.risk_update(
+        risk=risk,
+        expected_version=None,
+        potential_impact="Plan not agreed by NHS England",
+        mitigations="Early engagement with CCGs on the metrics",
+    )
+    client = client_for(officer)
+    rows = client.get(reverse("api-plan-risks", kwargs={"pk": register.plan.pk})).json()
+    row = next(r for r in rows if r["id"] == risk.pk)
+    page = client.get(
+        reverse("risks:risk_detail", kwargs={"pk": register.plan.pk, "risk_pk": risk.pk})
+    )
+    for field in ("potential_impact", "mitigations", "impact"):
+        assert row[field] and row[field] in page.content.decode()
 
 
 def test_the_funds_api_gives_pounds_as_decimal_strings(
@@ -120,13 +148,27 @@ def test_the_funds_api_gives_pounds_as_decimal_strings(
     url = reverse("api-plan-funds", kwargs={"pk": plan.pk})
     with django_assert_num_queries(7):  # session, user, roles, areas, plan, funds, releases
         response = client.get(url)
+    release = contingency.releases.get()
     assert response.json() == [
         {
+            "id": contingency.pk,
+            "name": "Contingency",
             "kind": "contingency",
             "year": "2014/15",
             "amount": "1300000.00",
             "released": "1000000.00",
             "balance": "300000.00",
+            "releases": [
+                {
+                    "id": release.pk,
+                    "amount": "1000000.00",
+                    "released_on": "2017-05-23",
+                    "when": "",
+                    "to": "West Leicestershire CCG",
+                    "purpose": "",
+                    "decision": "Integration Executive, 23 May 2017, minute 5(b)",
+                }
+            ],
         }
     ]
 

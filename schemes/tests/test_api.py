@@ -190,6 +190,7 @@ def test_plan_schemes_lists_each_scheme_with_its_budgets_and_metrics(client_for,
             "theme": scheme.theme.name,
             "status": scheme.get_status_display(),
             "protects_social_care": scheme.protection == Scheme.Protection.SOCIAL_CARE,
+            "protects_nhs_services": scheme.protection == Scheme.Protection.NHS,
             "budgets": [
                 {"year": budget.financial_year.label, "amount": money(budget.amount)}
                 for budget in scheme.budgets.order_by("year")
@@ -199,6 +200,27 @@ def test_plan_schemes_lists_each_scheme_with_its_budgets_and_metrics(client_for,
         for scheme in Scheme.objects.filter(plan=plan).order_by("theme__order", "order", "name")
     ]
     assert response.json() == expected
+
+
+def test_each_schemes_protection_of_services_is_flagged(client_for, officer, plan):
+    from schemes.services import scheme_update
+
+    nhs, care, *_ = Scheme.objects.filter(plan=plan).order_by("pk")
+    scheme_update(scheme=nhs, expected_version=None, protection=Scheme.Protection.NHS)
+    scheme_update(scheme=care, expected_version=None, protection=Scheme.Protection.SOCIAL_CARE)
+
+    rows = {s["id"]: s for s in client_for(officer).get(url_for("api-plan-schemes", plan)).json()}
+
+    assert (rows[nhs.pk]["protects_nhs_services"], rows[nhs.pk]["protects_social_care"]) == (
+        True,
+        False,
+    )
+    assert (rows[care.pk]["protects_nhs_services"], rows[care.pk]["protects_social_care"]) == (
+        False,
+        True,
+    )
+    flagged = [s for s in rows.values() if s["protects_nhs_services"]]
+    assert [s["id"] for s in flagged] == [nhs.pk]
 
 
 def test_scheme_status_is_written_as_the_plan_writes_it(client_for, officer, plan):

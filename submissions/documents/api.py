@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +14,16 @@ from plans import permissions
 from plans.openapi import REFUSALS
 from submissions.documents.checklist import plan_checks
 from submissions.documents.services import JOB_KINDS, document_render_start
+from submissions.documents.views import document_file, document_for
 from submissions.models import Document
+
+# What a stored document is sent as, by the end of its file's name.
+FILE_TYPES = {
+    "application/pdf": "A PDF: the plan (Part 1), a return's report or an assurance letter.",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "An Excel workbook: the Part 2 workbook or a return's workbook."
+    ),
+}
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -26,7 +37,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, document) -> str:
-        path = reverse("submissions:document_download", args=[document.pk])
+        """Where the file is fetched, with the same session or token as this answer."""
+        path = reverse("api-document-file", args=[document.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -73,6 +85,35 @@ class PlanDocuments(APIView):
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
 
+class _AnyAccept(BaseContentNegotiation):
+    """The file goes as what it is, whatever the client accepts; a refusal goes as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class DocumentFile(APIView):
+    """A stored document's file (the `url` of each document this API lists), for anyone who
+    may see its plan, signed in by session or API token."""
+
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        responses={
+            **{
+                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+                for media_type, description in FILE_TYPES.items()
+            },
+            **REFUSALS,
+        }
+    )
+    def get(self, request, pk):
+        return document_file(document_for(user=request.user, pk=pk))
+
+
 class PlanChecklist(APIView):
     """The template checks of a plan version: each requirement, yes or no, and why."""
 
@@ -85,4 +126,5 @@ class PlanChecklist(APIView):
 urlpatterns = [
     path("plans/<int:pk>/documents/", PlanDocuments.as_view(), name="api-plan-documents"),
     path("plans/<int:pk>/checklist/", PlanChecklist.as_view(), name="api-plan-checklist"),
+    path("documents/<int:pk>/file/", DocumentFile.as_view(), name="api-document-file"),
 ]

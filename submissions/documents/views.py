@@ -77,16 +77,21 @@ def document_for(*, user, pk) -> Document:
     return document
 
 
-@login_required
-def document_download(request, pk):
-    """The stored file, after the permission check (never a public media URL)."""
-    document = document_for(user=request.user, pk=pk)
+def document_file(document: Document) -> FileResponse:
+    """The stored file of a document the user may see, as a download: the page's link and
+    the API's `url` (`api-document-file`) both answer with it."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is no longer stored.") from error
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@login_required
+def document_download(request, pk):
+    """The stored file, after the permission check (never a public media URL)."""
+    return document_file(document_for(user=request.user, pk=pk))
 
 
 @login_required

@@ -1,9 +1,14 @@
 """The documents API and pages: POST starts a render job (202), GET lists the documents
 with kind, version, created, checksum and url; the download is permission-checked."""
 
+import hashlib
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from accounts.services import token_create
+from submissions.documents.services import document_store
 from submissions.models import Document, Job
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +42,8 @@ def test_posting_a_kind_starts_a_job_that_stores_the_document(
     download = client.get(document["url"])
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
-    assert document["url"].endswith(job["result"]["url"])
+    # The page's link (the job's result) gives the same file.
+    assert client.get(job["result"]["url"]).getvalue() == download.getvalue()
 
 
 def test_an_unknown_kind_is_refused(client_for, officer, plan):
@@ -87,3 +93,46 @@ def test_the_schema_describes_the_documents_api(client_for, officer):
     schema = client_for(officer).get("/api/schema/").content.decode()
     assert "/api/plans/{id}/documents/" in schema or "/api/plans/{pk}/documents/" in schema
     assert "/checklist/" in schema
+
+
+def _token_client(user) -> Client:
+    """A client with no session, signed in by an API token alone."""
+    return Client(headers={"Authorization": f"Token {token_create(user=user, name='Script')[1]}"})
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type"),
+    [
+        ("part1-pdf", "application/pdf"),
+        ("part2-xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_each_documents_url_fetches_its_file_with_the_apis_token(officer, plan, kind, content_type):
+    content = b"%PDF-1.7 a plan" if kind == "part1-pdf" else b"PK a workbook"
+    document_store(plan=plan, kind=kind, content=content, source_version="final, 4 April 2014")
+    client = _token_client(officer)
+
+    listed = client.get(f"/api/plans/{plan.pk}/documents/").json()
+    response = client.get(listed[0]["url"], HTTP_ACCEPT=content_type)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert "attachment" in response["Content-Disposition"]
+    assert hashlib.sha256(response.getvalue()).hexdigest() == listed[0]["checksum"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_documents_url_refuses_another_areas_token_and_no_credentials(
+    officer, other_officer, plan
+):
+    document_store(plan=plan, kind="part1-pdf", content=b"%PDF", source_version="final")
+    url = _token_client(officer).get(f"/api/plans/{plan.pk}/documents/").json()[0]["url"]
+
+    outsider = _token_client(other_officer).get(url)
+    assert outsider.status_code == 403
+    assert outsider["Content-Type"] == "application/json"
+    assert Client().get(url).status_code in (401, 403)
+    bad_token = Client(headers={"Authorization": "Token 0123456789abcdef"}).get(url)
+    assert bad_token.status_code in (401, 403)
+    missing = _token_client(officer).get(reverse("api-document-file", args=[999999]))
+    assert missing.status_code == 404

@@ -58,6 +58,7 @@ RULES = {
     "submissions:version_diff": Rule(VIEW, _other_version),
     "submissions:document_download": Rule(VIEW, _document),
     "api-plan-documents": Rule(API_VIEW),
+    "api-document-file": Rule(API_VIEW, _document),
     "api-plan-checklist": Rule(API_VIEW),
 }
 
