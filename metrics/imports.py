@@ -3,8 +3,6 @@ one is added, a known one changes only where the file says something different."
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from metrics import services
 from metrics.models import Actual
 from metrics.resources import NUMERATOR, POPULATION, SOURCE, STAGE, VALUE, validate
@@ -24,12 +22,9 @@ class ActualImport(Importer):
     key = "actuals"
     title = "Import actuals"
     noun = "actuals"
+    action = permissions.ENTER_ACTUALS
+    page = "metrics:metrics_overview"
     help_template = "metrics/_import_help.html"
-
-    def target(self, request, *, pk) -> Target:
-        plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
-        url = reverse("metrics:metrics_overview", args=[plan.pk])
-        return Target(plan=plan, back_url=url, done_url=url)
 
     def preview(self, target: Target, content: bytes, extension: str) -> Preview:
         plan = target.plan

@@ -39,6 +39,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from import_export.tmp_storages import CacheStorage
 
@@ -175,8 +176,9 @@ class Target:
 
 
 class Importer:
-    """One kind of spreadsheet import. Subclasses set the names and write `target` (who may,
-    into what: raises PermissionDenied or Http404) and `preview` (read, check, compare)."""
+    """One kind of spreadsheet import. Subclasses set the names, `action` and `page` (or
+    write `target`: who may, into what; raises PermissionDenied or Http404) and write
+    `preview` (read, check, compare)."""
 
     key = ""
     title = ""  # "Import schemes"
@@ -190,8 +192,14 @@ class Importer:
     frozen_allowed = False
     columns: tuple[str, ...] = ()  # for the help
 
+    action = permissions.VIEW  # what the person must be allowed to do in the plan
+    page = ""  # the name of the URL of the page the import starts from and returns to
+
     def target(self, request, *args: Any, **kwargs: Any) -> Target | HttpResponse:
-        raise NotImplementedError
+        """The plan of the URL's `pk`, if the person may import into it."""
+        plan = permissions.get_plan(request.user, kwargs["pk"], self.action)
+        url = reverse(self.page, args=[plan.pk])
+        return Target(plan=plan, back_url=url, done_url=url)
 
     def preview(self, target: Target, content: bytes, extension: str) -> Preview:
         raise NotImplementedError

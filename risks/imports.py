@@ -4,7 +4,6 @@ added, a known one changes only in the cells that say something different."""
 from __future__ import annotations
 
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from plans import permissions
 from plans.imports import ADD, Importer, Preview, Row, Target, compare, row_for
@@ -36,13 +35,16 @@ class RiskImport(Importer):
     help_template = "risks/_import_help.html"
     columns = tuple(COLUMNS)
 
+    action = permissions.EDIT_RISKS
+    page = "risks:register"
+
     def target(self, request, *, pk):
-        plan = permissions.get_plan(request.user, pk, permissions.EDIT_RISKS)
-        register = selectors.register_for(plan=plan)
-        if register is None:
-            return redirect("risks:register_edit", pk=plan.pk)
-        url = reverse("risks:register", args=[plan.pk])
-        return Target(plan=plan, back_url=url, done_url=url, extra={"register": register})
+        target = super().target(request, pk=pk)
+        register = selectors.register_for(plan=target.plan)
+        if register is None:  # a register is set up first
+            return redirect("risks:register_edit", pk=pk)
+        target.extra["register"] = register
+        return target
 
     def preview(self, target: Target, content: bytes, extension: str) -> Preview:
         register = target.extra["register"]

@@ -35,12 +35,9 @@ class SchemeImport(Importer):
     key = "schemes"
     title = "Import schemes"
     noun = "schemes"
+    action = permissions.EDIT_SCHEMES
+    page = "schemes:scheme_list"
     help_template = "schemes/_import_help.html"
-
-    def target(self, request, *, pk) -> Target:
-        plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
-        url = reverse("schemes:scheme_list", args=[plan.pk])
-        return Target(plan=plan, back_url=url, done_url=url)
 
     def preview(self, target: Target, content: bytes, extension: str) -> Preview:
         plan = target.plan
