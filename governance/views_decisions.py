@@ -19,6 +19,7 @@ from governance import approvals, forms, selectors, services
 from governance.approvables import APPROVABLES, approvable_of
 from governance.models import Decision
 from plans import permissions
+from plans.forms import refusal_on_form
 
 
 def _object(request, label: str, pk: int):
@@ -36,10 +37,6 @@ def _object(request, label: str, pk: int):
 
 def _back(obj) -> str:
     return approvable_of(obj).url(obj)
-
-
-def _refused(form, error: ValidationError) -> None:
-    form.add_error(None, error.messages)
 
 
 def _page(request, obj, form, *, heading: str, intro: str, button: str, mode: str):
@@ -99,7 +96,7 @@ def decide(request, label, pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             what = "ratified" if ratify else "approved"
             messages.success(
@@ -157,7 +154,7 @@ def approve_under_delegation(request, label, pk):
                 on=today,
             )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(
                 request,

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from plans import money
 from plans.models import NarrativeSection
@@ -11,6 +12,17 @@ _ERROR_MODIFIERS = {
     "nhsuk-select": "nhsuk-select--error",
     "nhsuk-textarea": "nhsuk-textarea--error",
 }
+
+
+def refusal_on_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form, so that nothing typed is lost: beside each field
+    it names when the form has them all, else its messages at the top of the form."""
+    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+        form.add_error(None, error)  # Django puts each message beside its field
+    elif hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, error)
 
 
 class NhsForm(forms.Form):

@@ -198,6 +198,19 @@ def check_decide(user, board) -> None:
         )
 
 
+def can_retry_job(user, job) -> bool:
+    """Only the person who started a background job (or a superuser) tries it again, and
+    only in an area they may see."""
+    return can_in_area(user, VIEW, job.area_id) and (
+        job.created_by_id == user.pk or user.is_superuser
+    )
+
+
+def check_retry_job(user, job) -> None:
+    if not can_retry_job(user, job):
+        raise PermissionDenied("Only the person who started this job can try it again.")
+
+
 def can_assure(user) -> bool:
     """Regional and national assurers (and administrators) record the assurance of plans of
     every area; nobody assures their own area's plan."""

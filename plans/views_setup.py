@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.models import Area, Organisation, Plan
 from plans.periods import FinancialYear
 
@@ -82,15 +82,6 @@ def _area(user, area_pk) -> Area:
     return area
 
 
-def _refuse(form, error: ValidationError) -> None:
-    """A service's refusal on the form: beside the field it names, else at the top."""
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field, messages_)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def area_list(request):
@@ -100,7 +91,7 @@ def area_list(request):
         try:
             area = services.area_create(**form.cleaned_data)
         except ValidationError as error:
-            _refuse(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"{area.name} set up: add its partners and users.")
             return redirect("plans:area_detail", area_pk=area.pk)
@@ -134,7 +125,7 @@ def area_detail(request, area_pk):
                 return redirect("plans:area_detail", area_pk=area.pk)
         except ValidationError as error:
             if form.is_bound:
-                _refuse(form, error)
+                refusal_on_form(form, error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect("plans:area_detail", area_pk=area.pk)
@@ -177,7 +168,7 @@ def area_user_add(request, area_pk):
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _refuse(form, error)
+                refusal_on_form(form, error)
             else:
                 form.add_error("password", error)
         else:
@@ -305,7 +296,7 @@ def plan_create(request):
                 user=request.user,
             )
         except ValidationError as error:
-            _refuse(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"“{plan.title}” started: work through its template checks.")
             return redirect("submissions:checklist", pk=plan.pk)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,9 +13,7 @@ def job_detail(request, pk):
     """A job's progress; htmx polls the status panel until the job has finished."""
     job = job_for(user=request.user, pk=pk)
     template = "submissions/_job_status.html" if request.htmx else "submissions/job_detail.html"
-    can_retry = permissions.can_in_area(request.user, permissions.VIEW, job.area_id) and (
-        job.created_by_id == request.user.pk or request.user.is_superuser
-    )
+    can_retry = permissions.can_retry_job(request.user, job)
     return render(request, template, {"job": job, "can_retry": can_retry})
 
 
@@ -24,8 +21,7 @@ def job_detail(request, pk):
 @login_required
 def job_retry_view(request, pk):
     job = job_for(user=request.user, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise PermissionDenied  # only the person who started a job tries it again
+    permissions.check_retry_job(request.user, job)
     try:
         job_retry(job=job)
     except JobFailed as refusal:

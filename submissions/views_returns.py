@@ -178,8 +178,7 @@ def return_detail(request, pk):
             "ret": ret,
             "data": selectors.with_metric_units(ret.snapshot),
             "job": job,
-            "can_retry": job is not None
-            and (job.created_by_id == request.user.pk or request.user.is_superuser),
+            "can_retry": job is not None and permissions.can_retry_job(request.user, job),
             "can_change": can_change,
             "narrative_form": NarrativeForm(
                 initial={
