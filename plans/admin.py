@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
 from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
-from plans.services import save_with_history
+from plans.services import plan_year_set, save_with_history
 
 
 class FrozenGuardForm(forms.ModelForm):
@@ -98,7 +98,27 @@ class PlanAdmin(HistoryAdmin):
 
 @admin.register(PlanYear)
 class PlanYearAdmin(HistoryAdmin):
+    """A year's pooled budget is set through `plan_year_set`, as on the plan's page; a plan's
+    years follow the years it covers, so none is deleted here."""
+
     list_display = ("plan", "year", "minimum_required", "agreed_total")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("plan", "year") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = plan_year_set(
+            plan=obj.plan,
+            year=obj.year,
+            minimum_required=obj.minimum_required,
+            agreed_total=obj.agreed_total,
+            protected_social_care_stated=obj.protected_social_care_stated,
+            user=request.user,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(NarrativeSection)

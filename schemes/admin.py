@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from plans import permissions
 from plans.admin import HistoryAdmin
+from schemes import services
 from schemes.models import AreaOfSpend, Scheme, SchemeBudget, SchemeSubType, SchemeType, Theme
 
 
@@ -10,18 +12,70 @@ class ThemeAdmin(HistoryAdmin):
     list_filter = ("plan",)
 
 
+_SCHEME_ARGUMENTS = ("plan", "theme", "name", "status", "protection", "order")
+
+
 @admin.register(Scheme)
 class SchemeAdmin(HistoryAdmin):
+    """Schemes are added, changed and removed through the schemes' services, with their
+    checks, as on the pages."""
+
     list_display = ("name", "plan", "theme", "status", "protection")
     list_filter = ("plan", "theme", "status", "protection")
     search_fields = ("name",)
     filter_horizontal = ("metrics",)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {name: data[name] for name in form.changed_data if name != "metrics"}
+            metrics = list(data["metrics"]) if "metrics" in form.changed_data else None
+            services.scheme_update(
+                scheme=obj, expected_version=None, user=request.user, metrics=metrics, **fields
+            )
+        else:
+            details = {name: data[name] for name in services.SCHEME_DETAILS if name in data}
+            created = services.scheme_create(
+                **{name: data[name] for name in _SCHEME_ARGUMENTS},
+                metrics=list(data.get("metrics", [])),
+                user=request.user,
+                **details,
+            )
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service has set the scheme's metrics
+
+    def delete_model(self, request, obj):
+        services.scheme_delete(scheme=obj, user=request.user)
+
 
 @admin.register(SchemeBudget)
 class SchemeBudgetAdmin(HistoryAdmin):
+    """A scheme's budget for a year is set (or removed) through `scheme_update`, as the
+    budget grid and the scheme's page do."""
+
     list_display = ("scheme", "year", "amount")
     list_filter = ("year",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("scheme", "year") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        services.scheme_update(
+            scheme=obj.scheme,
+            expected_version=None,
+            user=request.user,
+            budgets={obj.year: obj.amount},
+        )
+        obj.pk = SchemeBudget.objects.get(scheme=obj.scheme, year=obj.year).pk
+
+    def delete_model(self, request, obj):
+        permissions.check_changeable(obj)
+        services.scheme_update(
+            scheme=obj.scheme, expected_version=None, user=request.user, budgets={obj.year: None}
+        )
 
 
 # NHS England reference data of the Part 2 template, versioned by planning year.
