@@ -50,7 +50,7 @@ STATS = "bcf:reuse:"  # counters of how pages were served: hit, computed, previo
 # How long one request may hold the right to compute a page before another may take it.
 LOCK_SECONDS = 60
 # How long a request with no earlier copy to show waits for another to compute the page.
-WAIT_SECONDS = 15.0
+WAIT_SECONDS = 3.0
 
 
 class _Unreachable(Exception):

@@ -74,17 +74,19 @@ def plans_for(*, year: int, region: str = "") -> QuerySet[Plan]:
     return plans
 
 
-def area_rows(*, year: int, region: str = "") -> QuerySet[Plan]:
+def area_rows(*, year: int, region: str = "", plans=None) -> QuerySet[Plan]:
     """One row per area: its plan for the year with the pooled budget as agreed, the sum of
     its schemes' budgets, protected social care (flagged schemes and as stated), and its
     latest return of the year (quarter, version, status), and its assurance (outcome, open
-    conditions). One query."""
+    conditions). One query. `plans` (ids) instead of the year's latest: those plans'."""
     latest_return = QuarterlyReturn.objects.filter(plan=OuterRef("pk"), year=year).order_by(
         "-quarter", "-version"
     )
+    chosen = (
+        plans_for(year=year, region=region) if plans is None else Plan.objects.filter(pk__in=plans)
+    )
     return (
-        plans_for(year=year, region=region)
-        .select_related("area")
+        chosen.select_related("area")
         # The year's pooled budget: at most one row per plan (unique plan and year).
         .annotate(pooled=FilteredRelation("plan_years", condition=Q(plan_years__year=year)))
         .annotate(
@@ -263,7 +265,7 @@ def summaries_computed(*, year: int, plans: dict[int, str]) -> list[PlanSummary]
     actuals = latest_actuals(year=year, plans=list(plans))
     for plan_id, metric_id, status in actuals.values_list("plan_id", "metric_id", "status"):
         statuses.setdefault(plan_id, {})[str(metric_id)] = status
-    rows = area_rows(year=year).filter(pk__in=list(plans))
+    rows = area_rows(year=year, plans=list(plans))
     return [
         PlanSummary(
             plan_id=row.pk,

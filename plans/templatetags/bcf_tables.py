@@ -40,14 +40,16 @@ def _cell_function(table, bound_column, record):
         return None
     accessor = utils.A(bound_column.accessor)
     bits = accessor.bits
-    if not bits or not isinstance(record, models.Model):
+    render = bound_column.render
+    names, keywords = utils.signature(render)
+    if not bits or keywords or not set(names) <= _ROW_ARGUMENTS:
+        return None
+    if isinstance(record, dict) and len(bits) == 1 and not hasattr(dict, accessor):
+        return _dict_cell(table, bound_column, accessor, render, names)
+    if not isinstance(record, models.Model):
         return None
     field = accessor.get_field(record)
     label = f"get_{bits[-1]}_display" if getattr(field, "choices", ()) else None
-    render = bound_column.render
-    names, keywords = utils.signature(render)
-    if keywords or not set(names) <= _ROW_ARGUMENTS:
-        return None
     default, empty = bound_column.default, column.empty_values
     prefix = bits[:-1]
 
@@ -81,6 +83,30 @@ def _computed(attrs) -> bool:
     """Whether td attributes are computed per cell (callables given the record or value)."""
     cells = [attrs.get("td", {}), attrs.get("cell", {})]
     return any(callable(value) for cell in cells for value in cell.values())
+
+
+def _dict_cell(table, bound_column, key, render, names):
+    """`_cell_function` for rows that are dicts and a column reading one key (not a name
+    dicts have as an attribute): a key that is missing gives the default, as in
+    django-tables2."""
+    column = bound_column.column
+    default, empty = bound_column.default, column.empty_values
+
+    def cell(record, row):
+        value = record.get(key)
+        if value in empty:
+            return default
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound_column,
+            "bound_row": row,
+            "table": table,
+        }
+        return render(**{name: arguments[name] for name in names})
+
+    return cell
 
 
 @register.simple_tag(takes_context=True)
