@@ -169,8 +169,7 @@ def test_quarter_end(gunicorn, signed_in, django_db_blocker, record):  # noqa: F
     # Executives of 40 areas (the 16 officers' among them) on their dashboards.
     readers = officer_plans + rng.sample([p for p in plans if p not in officer_plans], 24)
     dashboards = [
-        reverse("submissions:dashboard", args=[p.pk]) + f"?year={year}&quarter=2"
-        for p in readers
+        reverse("submissions:dashboard", args=[p.pk]) + f"?year={year}&quarter=2" for p in readers
     ]
     national = reverse("submissions:national")
     jobs = [("dashboard", dashboards, assurer)] * EXECUTIVES
