@@ -385,3 +385,22 @@ def actions_due(*, area_id: int, day: datetime.date, ahead_days: int = 14) -> li
         }
         for action in actions
     ]
+
+
+def minutes_context(meeting: Meeting) -> dict:
+    """What the minutes print (page and PDF): a meeting from `meeting_page_queryset`."""
+    attendance = list(meeting.attendance.all())
+    return {
+        "meeting": meeting,
+        "board": meeting.board,
+        "items": list(meeting.items.all()),
+        "present": [a for a in attendance if a.status != "apologies"],
+        "apologies": [a for a in attendance if a.status == "apologies"],
+    }
+
+
+def minutes_html(meeting: Meeting) -> str:
+    """The minutes as the self-contained HTML document the PDF is made from."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("governance/minutes_document.html", minutes_context(meeting))

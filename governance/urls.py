@@ -15,7 +15,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/minutes/", views.minutes_print, name="minutes_print"),
-    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/items/add/", views.item_create, name="item_create"),
     path("meetings/<int:pk>/attendance/add/", views.attendance_add, name="attendance_add"),
     path("meetings/<int:pk>/declarations/add/", views.declaration_add, name="declaration_add"),

@@ -9,9 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +27,6 @@ from governance.models import (
     Meeting,
     MinutePoint,
 )
-from governance.pdf import html_to_pdf
 from plans import permissions
 from plans.history import entries_for
 
@@ -158,30 +156,10 @@ def meeting_detail(request, pk):
     )
 
 
-def _minutes_context(meeting):
-    items = list(meeting.items.all())
-    return {
-        "meeting": meeting,
-        "board": meeting.board,
-        "items": items,
-        "present": [a for a in meeting.attendance.all() if a.status != "apologies"],
-        "apologies": [a for a in meeting.attendance.all() if a.status == "apologies"],
-    }
-
-
 @login_required
 def minutes_print(request, pk):
     meeting = _meeting(request, pk)
-    return render(request, "governance/minutes_print.html", _minutes_context(meeting))
-
-
-@login_required
-def minutes_pdf(request, pk):
-    meeting = _meeting(request, pk)
-    html = render_to_string("governance/minutes_document.html", _minutes_context(meeting))
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.date:%Y-%m-%d}.pdf"'
-    return response
+    return render(request, "governance/minutes_print.html", selectors.minutes_context(meeting))
 
 
 @login_required

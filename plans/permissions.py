@@ -35,6 +35,11 @@ EDIT_RISKS = "edit_risks"  # risk register, reviews, risk-sharing scenarios
 EDIT_FUNDS = "edit_funds"  # contingency, risk pool and reserves, and their releases
 EDIT_GOVERNANCE = "edit_governance"  # boards, meetings, agendas, minutes, actions
 RECORD_DECISIONS = "record_decisions"  # decisions and the approvals they make
+# Rendering a document (Part 1 PDF, Part 2 workbook, a return's report and workbook, a
+# meeting's minutes as PDF): the roles who prepare the papers. Board members, executives
+# and assurers read the stored documents; each render takes a worker for seconds and stores
+# a file, so read-only roles do not start them.
+RENDER_DOCUMENTS = "render_documents"
 
 _ACTION_ROLES = {
     VIEW: set(ROLES),
@@ -46,6 +51,7 @@ _ACTION_ROLES = {
     EDIT_FUNDS: {OFFICER, FINANCE, ADMINISTRATOR},
     EDIT_GOVERNANCE: {OFFICER, ADMINISTRATOR},
     RECORD_DECISIONS: {OFFICER, ADMINISTRATOR},
+    RENDER_DOCUMENTS: {OFFICER, FINANCE, ADMINISTRATOR},
 }
 CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
 

@@ -17,11 +17,18 @@ def job_handlers() -> dict[str, Handler]:
         "render-part2": documents.render_part2,
         "render-return-pdf": documents.render_return_pdf,
         "render-return-xlsx": documents.render_return_xlsx,
+        "render-minutes": documents.render_minutes,
     }
 
 
 def job_queues() -> dict[str, str]:
     """Documents render on their own queue (and worker): a PDF takes seconds of CPU, and
     a quarter's returns must not wait behind every area's exports."""
-    kinds = ("render-part1", "render-part2", "render-return-pdf", "render-return-xlsx")
+    kinds = (
+        "render-part1",
+        "render-part2",
+        "render-return-pdf",
+        "render-return-xlsx",
+        "render-minutes",
+    )
     return dict.fromkeys(kinds, settings.DOCUMENTS_QUEUE)

@@ -189,8 +189,19 @@ class Document(models.Model):
         RETURN_PDF = "return-pdf", "Quarterly return report (PDF)"
         RETURN_XLSX = "return-xlsx", "Quarterly return workbook"
         ASSURANCE_LETTER = "assurance-letter", "Assurance letter (PDF)"
+        MINUTES_PDF = "minutes-pdf", "Minutes (PDF)"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="documents")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    meeting = models.ForeignKey(
+        "governance.Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The meeting whose minutes it is (minutes only; the others have a plan).",
+    )
     quarterly_return = models.ForeignKey(
         QuarterlyReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )
@@ -200,6 +211,13 @@ class Document(models.Model):
     )
     file = models.FileField(upload_to="documents/%Y/%m/")
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the file.")
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="SHA-256 of its kind and what it was rendered from: the same request for "
+        "the same data reuses it (submissions/documents/services.py).",
+    )
     size = models.PositiveIntegerField(default=0)
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(

@@ -180,6 +180,9 @@ def return_detail(request, pk):
             "job": job,
             "can_retry": job is not None and permissions.can_retry_job(request.user, job),
             "can_change": can_change,
+            "can_render": permissions.can_in_area(
+                request.user, permissions.RENDER_DOCUMENTS, ret.plan.area_id
+            ),
             "narrative_form": NarrativeForm(
                 initial={
                     "highlights": ret.highlights,

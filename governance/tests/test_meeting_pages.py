@@ -89,21 +89,6 @@ def test_html_to_pdf_makes_a_pdf_that_reads_back():
     assert "Minutes" in text and "(i) A point." in text
 
 
-def test_the_minutes_pdf_reads_as_the_committee_minutes(client_for, board, item, meeting):
-    services.attendance_record(meeting=meeting, name="Mr E. White CC", organisation="LCC")
-    services.minute_add(item=item, text="The Board welcomed the narrative.")
-    services.decision_record(item=item, kind="approve", text="That the plan be approved.")
-    response = client_for(board).get(reverse("governance:minutes_pdf", kwargs={"pk": meeting.pk}))
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
-    assert "HEALTH AND WELLBEING BOARD" in text
-    assert "Tuesday, 1 April 2014" in text
-    assert "Present: Mr E. White CC (LCC)" in text
-    assert "1. Final draft of the Better Care Fund plan" in text
-    assert "(i) The Board welcomed the narrative." in text
-    assert "RESOLVED:" in text and "(a) That the plan be approved." in text
-
-
 def test_an_agenda_item_with_a_report_can_be_added_and_downloaded(
     client_for, officer, other_officer, meeting, plan
 ):

@@ -95,7 +95,6 @@ RULES = {
     "governance:meeting_detail": Rule(VIEW, _meeting_kwargs),
     "governance:meeting_history": Rule(VIEW, _meeting_kwargs),
     "governance:minutes_print": Rule(VIEW, _meeting_kwargs),
-    "governance:minutes_pdf": Rule(VIEW, _meeting_kwargs),
     "governance:item_create": Rule(EDIT_GOVERNANCE, _meeting_kwargs),
     "governance:attendance_add": Rule(EDIT_GOVERNANCE, _meeting_kwargs),
     "governance:declaration_add": Rule(EDIT_GOVERNANCE, _meeting_kwargs),

@@ -13,9 +13,10 @@ from rest_framework.views import APIView
 from plans import permissions
 from plans.openapi import REFUSALS
 from submissions.documents.checklist import plan_checks
-from submissions.documents.services import JOB_KINDS, document_render_start
+from submissions.documents.requests import RenderLimit, document_request
+from submissions.documents.services import JOB_KINDS
 from submissions.documents.views import document_file, document_for
-from submissions.models import Document
+from submissions.models import Document, Job
 
 # What a stored document is sent as, by the end of its file's name.
 FILE_TYPES = {
@@ -56,6 +57,13 @@ class CheckSerializer(serializers.Serializer):
 
 
 _JOB_STARTED = inline_serializer("DocumentJobStarted", {"job": serializers.IntegerField()})
+_REUSED = inline_serializer(
+    "DocumentReused",
+    {
+        "document": serializers.IntegerField(),
+        "job": serializers.IntegerField(allow_null=True, help_text="The job that made it."),
+    },
+)
 
 
 class PlanDocuments(APIView):
@@ -70,19 +78,33 @@ class PlanDocuments(APIView):
     @extend_schema(
         request=DocumentRequestSerializer,
         responses={
-            202: _JOB_STARTED,
+            200: OpenApiResponse(
+                _REUSED, description="Nothing it is made from has changed: the stored one."
+            ),
+            202: OpenApiResponse(_JOB_STARTED, description="Being made by this job."),
             400: OpenApiResponse(description="Field errors."),
+            429: OpenApiResponse(description="Too many documents started just now."),
             **REFUSALS,
         },
     )
     def post(self, request, pk):
+        """Ask for a document (only the roles that prepare the papers): the stored one
+        if nothing it is made from has changed, else the job making it (a new one at most
+        ten times in ten minutes per person)."""
         plan = permissions.get_plan(request.user, pk, permissions.VIEW)
         serializer = DocumentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = document_render_start(
-            plan=plan, kind=serializer.validated_data["kind"], user=request.user
-        )
-        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+        try:
+            made = document_request(
+                kind=serializer.validated_data["kind"], obj=plan, user=request.user
+            )
+        except RenderLimit as refusal:
+            return Response(
+                {"detail": " ".join(refusal.messages)}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
+        if isinstance(made, Job):
+            return Response({"job": made.pk}, status=status.HTTP_202_ACCEPTED)
+        return Response({"document": made.pk, "job": made.job_id}, status=status.HTTP_200_OK)
 
 
 class _AnyAccept(BaseContentNegotiation):

@@ -1,12 +1,13 @@
-"""Job handlers that render a plan's submission documents and a return's (registered by
-kind in submissions/handlers.py)."""
+"""Job handlers that render a plan's submission documents, a return's and a meeting's
+minutes (registered by kind in submissions/handlers.py). Each reuses the stored document
+made from the same source (`document_render`), so running one twice makes one file."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from submissions.documents.part1 import part1_html, source_version
-from submissions.documents.services import document_store
+from submissions.documents.part1 import source_version
+from submissions.documents.requests import document_render
 from submissions.jobs import JobFailed
 from submissions.models import Document, Job
 
@@ -19,24 +20,23 @@ def _result(document: Document) -> dict:
     }
 
 
-def render_part1(job: Job, progress) -> dict:
-    from governance.pdf import html_to_pdf
-
-    plan = job.plan
-    if plan is None:
+def _plan_of(job: Job):
+    if job.plan is None:
         raise JobFailed("This job has no plan to render.")
-    progress(10, "Reading the plan")
-    html = part1_html(plan)
-    progress(40, "Laying out the pages")
-    content = html_to_pdf(html, tagged=True)
-    progress(90, "Storing the PDF")
-    document = document_store(
-        plan=plan,
-        kind=Document.Kind.PART1_PDF,
-        content=content,
-        source_version=source_version(plan),
+    return job.plan
+
+
+def render_part1(job: Job, progress) -> dict:
+    from submissions.documents.part1 import part1_pdf
+
+    plan = _plan_of(job)
+    progress(10, "Reading the plan and laying out the pages")
+    document = document_render(
         job=job,
-        user=job.created_by,
+        kind=Document.Kind.PART1_PDF,
+        obj=plan,
+        render=part1_pdf,
+        source_version=source_version(plan),
     )
     return _result(document)
 
@@ -44,19 +44,14 @@ def render_part1(job: Job, progress) -> dict:
 def render_part2(job: Job, progress) -> dict:
     from submissions.documents.part2 import part2_workbook
 
-    plan = job.plan
-    if plan is None:
-        raise JobFailed("This job has no plan to render.")
+    plan = _plan_of(job)
     progress(20, "Building the workbook")
-    content = part2_workbook(plan)
-    progress(90, "Storing the workbook")
-    document = document_store(
-        plan=plan,
-        kind=Document.Kind.PART2_XLSX,
-        content=content,
-        source_version=source_version(plan),
+    document = document_render(
         job=job,
-        user=job.created_by,
+        kind=Document.Kind.PART2_XLSX,
+        obj=plan,
+        render=part2_workbook,
+        source_version=source_version(plan),
     )
     return _result(document)
 
@@ -79,24 +74,12 @@ def _return_of(job: Job):
 def _render_return(job: Job, progress, kind: str, render, what: str) -> dict:
     """Render a return's document from its frozen snapshot; the same return version and
     snapshot reuse the document already made."""
-    from submissions.documents.returns import return_document_current, return_source_version
+    from submissions.documents.returns import return_source_version
 
     ret = _return_of(job)
-    existing = return_document_current(ret, kind)
-    if existing is not None:
-        progress(90, "Already rendered from these figures")
-        return _result(existing)
     progress(20, f"Building the {what} from the {ret.period_label} snapshot")
-    content = render(ret)
-    progress(90, f"Storing the {what}")
-    document = document_store(
-        plan=ret.plan,
-        quarterly_return=ret,
-        kind=kind,
-        content=content,
-        source_version=return_source_version(ret),
-        job=job,
-        user=job.created_by,
+    document = document_render(
+        job=job, kind=kind, obj=ret, render=render, source_version=return_source_version(ret)
     )
     return _result(document)
 
@@ -111,3 +94,24 @@ def render_return_xlsx(job: Job, progress) -> dict:
     from submissions.documents.returns import return_workbook
 
     return _render_return(job, progress, Document.Kind.RETURN_XLSX, return_workbook, "workbook")
+
+
+def render_minutes(job: Job, progress) -> dict:
+    """A meeting's minutes as PDF (formerly laid out inside the page's request)."""
+    from governance.pdf import html_to_pdf
+    from governance.selectors import meeting_page_queryset, minutes_html
+
+    meeting = (
+        meeting_page_queryset().filter(pk=job.params.get("meeting_id"), area_id=job.area_id).first()
+    )
+    if meeting is None:
+        raise JobFailed("The meeting whose minutes were asked for no longer exists.")
+    progress(20, "Laying out the minutes")
+    document = document_render(
+        job=job,
+        kind=Document.Kind.MINUTES_PDF,
+        obj=meeting,
+        render=lambda m: html_to_pdf(minutes_html(m)),
+        source_version=f"{meeting.board.name}, {meeting.date:%-d %B %Y}",
+    )
+    return _result(document)

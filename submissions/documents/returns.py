@@ -23,8 +23,7 @@ from submissions.documents.part2 import (
     _put,
     _sheet,
 )
-from submissions.jobs import job_start
-from submissions.models import Document, Job, QuarterlyReturn
+from submissions.models import Document, QuarterlyReturn
 from submissions.selectors import with_metric_units
 
 JOB_KINDS = {
@@ -239,31 +238,3 @@ def return_workbook(ret: QuarterlyReturn) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# Storing and starting --------------------------------------------------------------------
-
-
-def return_document_current(ret: QuarterlyReturn, kind: str) -> Document | None:
-    """The document of this return version and kind made from its current snapshot, if any:
-    rendering again reuses it rather than making a second one."""
-    documents = Document.objects.filter(
-        quarterly_return=ret, kind=kind, source_version=return_source_version(ret)
-    )
-    if ret.prepared_at is not None:
-        documents = documents.filter(created_at__gte=ret.prepared_at)
-    return documents.order_by("-created_at", "-pk").first()
-
-
-def return_render_start(*, ret: QuarterlyReturn, kind: str, user=None) -> Job:
-    """Queue the job that renders `kind` (return-pdf or return-xlsx) of a prepared return."""
-    if kind not in JOB_KINDS:
-        raise ValueError(f"No document of kind {kind!r} is rendered from a return.")
-    _snapshot(ret)
-    return job_start(
-        kind=JOB_KINDS[kind],
-        area=ret.plan.area,
-        plan=ret.plan,
-        params={"return_id": ret.pk},
-        user=user,
-    )

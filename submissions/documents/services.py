@@ -1,7 +1,8 @@
-"""The writes of a plan's documents: storing rendered documents and starting the jobs that
-render them; bringing a Part 2 workbook back into the plan; rolling a plan forward into a
-new version (draft → final, or a refresh for the next year), copying through each app's
-services so that every copied row is validated and has its history record."""
+"""The writes of a plan's documents: storing rendered documents (asking for one, which
+starts the job that renders it, is submissions/documents/requests.py); bringing a Part 2
+workbook back into the plan; rolling a plan forward into a new version (draft → final, or
+a refresh for the next year), copying through each app's services so that every copied row
+is validated and has its history record."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from risks.models import Risk, RiskRegister
 from schemes import services as scheme_services
 from schemes.selectors import scheme_list
 from submissions.documents.part2_import import Part2Import, part2_preview
-from submissions.jobs import job_start
 from submissions.models import Document, Job
 
 # Which job renders which kind of document.
@@ -36,6 +36,7 @@ EXTENSIONS = {
     Document.Kind.RETURN_PDF: "pdf",
     Document.Kind.RETURN_XLSX: "xlsx",
     Document.Kind.ASSURANCE_LETTER: "pdf",
+    Document.Kind.MINUTES_PDF: "pdf",
 }
 
 
@@ -49,26 +50,33 @@ def document_store(
     job: Job | None = None,
     user=None,
     quarterly_return=None,
+    meeting=None,
+    fingerprint: str = "",
 ) -> Document:
     """Keep a rendered file with its SHA-256 checksum, size and the version it came from.
 
     `quarterly_return` is set for a return's documents (their `source_version` is the
-    return version, "2016/17 Q4 v1"). Idempotent per job: a job that runs again replaces
-    nothing and returns its document.
+    return version, "2016/17 Q4 v1"), `meeting` for a meeting's minutes (no plan);
+    `fingerprint` says what it was made from (submissions/documents/requests.py).
+    Idempotent per job: a job that runs again replaces nothing and returns its document.
     """
     if job is not None:
         existing = Document.objects.filter(job=job, kind=kind).first()
         if existing is not None:
             return existing
-    if quarterly_return is not None:
+    if meeting is not None:
+        name = f"{slugify(meeting.board.name)}-{meeting.date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"
+    elif quarterly_return is not None:
         name = f"{slugify(plan.title)}-{slugify(source_version)}-{kind}.{EXTENSIONS[kind]}"
     else:
         name = f"{slugify(plan.title)}-{plan.version_date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"
     document = Document(
         plan=plan,
         quarterly_return=quarterly_return,
+        meeting=meeting,
         kind=kind,
         source_version=source_version,
+        fingerprint=fingerprint,
         checksum=hashlib.sha256(content).hexdigest(),
         size=len(content),
         job=job,
@@ -78,13 +86,6 @@ def document_store(
     document.full_clean()
     document.save()
     return document
-
-
-def document_render_start(*, plan: Plan, kind: str, user=None) -> Job:
-    """Queue the job that renders `kind` (part1-pdf or part2-xlsx) of the plan version."""
-    if kind not in JOB_KINDS:
-        raise ValueError(f"No document of kind {kind!r} is rendered from a plan.")
-    return job_start(kind=JOB_KINDS[kind], area=plan.area, plan=plan, user=user)
 
 
 def part2_import(*, plan: Plan, content: bytes, user=None) -> Preview:

@@ -23,5 +23,6 @@ urlpatterns = [
         views.return_document_render,
         name="return_document_render",
     ),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
 ]

@@ -7,17 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
 from plans.models import Plan
 from submissions.documents.checklist import all_passed, plan_checks
 from submissions.documents.forms import RollForwardForm
-from submissions.documents.returns import JOB_KINDS as RETURN_JOB_KINDS
-from submissions.documents.returns import return_render_start
-from submissions.documents.services import JOB_KINDS, document_render_start, plan_roll_forward
+from submissions.documents.requests import (
+    RenderLimit,
+    document_request,
+    documents_of,
+)
+from submissions.documents.services import JOB_KINDS, plan_roll_forward
 from submissions.documents.versions import plan_diff
-from submissions.models import Document
+from submissions.models import Document, Job
 
 
 @login_required
@@ -34,8 +38,32 @@ def document_list(request, pk):
             "plan": plan,
             "documents": documents,
             "can_import": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+            "can_render": permissions.can_in_area(
+                request.user, permissions.RENDER_DOCUMENTS, plan.area_id
+            ),
         },
     )
+
+
+def _requested(request, *, kind: str, obj, back):
+    """Ask for the document; to its job's page, or back with the stored one named."""
+    try:
+        made = document_request(kind=kind, obj=obj, user=request.user)
+    except RenderLimit as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return back
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    if isinstance(made, Job):
+        return redirect("submissions:job_detail", pk=made.pk)
+    messages.info(
+        request,
+        f"Nothing has changed since the {made.get_kind_display().lower()} of "
+        f"{timezone.localtime(made.created_at):%-d %B %Y, %H:%M} was made: download that one "
+        "from the list below.",
+    )
+    return back
 
 
 @require_POST
@@ -46,8 +74,11 @@ def document_render(request, pk):
     kind = request.POST.get("kind", "")
     if kind not in JOB_KINDS:
         raise Http404("No such kind of document.")
-    job = document_render_start(plan=plan, kind=kind, user=request.user)
-    return redirect("submissions:job_detail", pk=job.pk)
+    back = redirect("submissions:document_list", pk=plan.pk)
+    return _requested(request, kind=kind, obj=plan, back=back)
+
+
+RETURN_KINDS = (Document.Kind.RETURN_PDF, Document.Kind.RETURN_XLSX)
 
 
 @require_POST
@@ -58,22 +89,47 @@ def return_document_render(request, pk):
 
     ret = return_for(user=request.user, pk=pk)
     kind = request.POST.get("kind", "")
-    if kind not in RETURN_JOB_KINDS:
+    if kind not in RETURN_KINDS:
         raise Http404("No such kind of document.")
-    try:
-        job = return_render_start(ret=ret, kind=kind, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("submissions:return_detail", pk=ret.pk)
-    return redirect("submissions:job_detail", pk=job.pk)
+    back = redirect("submissions:return_detail", pk=ret.pk)
+    return _requested(request, kind=kind, obj=ret, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_minutes(request, pk):
+    """A meeting's minutes as PDF: the stored ones, and (POST) making one from the minutes
+    as they stand, in a background job like every other document."""
+    from governance.selectors import meeting_page_queryset
+
+    meeting = permissions.get_in_area(request.user, meeting_page_queryset(), pk)
+    back = redirect("submissions:meeting_minutes", pk=meeting.pk)
+    if request.method == "POST":
+        return _requested(request, kind=Document.Kind.MINUTES_PDF, obj=meeting, back=back)
+    documents = documents_of(meeting, Document.Kind.MINUTES_PDF)
+    return render(
+        request,
+        "submissions/documents/meeting_minutes.html",
+        {
+            "meeting": meeting,
+            "board": meeting.board,
+            "documents": documents,
+            "can_render": permissions.can_in_area(
+                request.user, permissions.RENDER_DOCUMENTS, meeting.area_id
+            ),
+        },
+    )
 
 
 def document_for(*, user, pk) -> Document:
     """A document by id, if the user may see its plan (404/403)."""
-    document = Document.objects.select_related("plan").filter(pk=pk).first()
+    document = Document.objects.select_related("plan", "meeting").filter(pk=pk).first()
     if document is None:
         raise Http404("No such document.")
-    permissions.check(user, permissions.VIEW, document.plan)
+    if document.plan is None:  # a meeting's minutes
+        permissions.check_in_area(user, permissions.VIEW, document.meeting.area_id)
+    else:
+        permissions.check(user, permissions.VIEW, document.plan)
     return document
 
 

@@ -73,9 +73,9 @@ def test_an_officer_of_another_area_cannot_render_or_download(
 
 
 def test_the_page_button_starts_the_job_and_shows_its_progress_page(
-    client_for, board, plan, django_capture_on_commit_callbacks
+    client_for, finance, plan, django_capture_on_commit_callbacks
 ):
-    client = client_for(board)
+    client = client_for(finance)
     page = client.get(reverse("submissions:document_list", args=[plan.pk]))
     assert "Export PDF" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -153,10 +153,10 @@ def test_the_render_job_stores_the_pdf_with_checksum_and_version(
     plan, officer, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    from submissions.documents.services import document_render_start
+    from submissions.documents.requests import document_request
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = document_render_start(plan=plan, kind=Document.Kind.PART1_PDF, user=officer)
+        job = document_request(kind=Document.Kind.PART1_PDF, obj=plan, user=officer)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCESS, job.error
     document = Document.objects.get(pk=job.result["document"])

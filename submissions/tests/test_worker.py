@@ -75,13 +75,13 @@ def _finished(job: Job, seconds: float = 90) -> Job:
 def test_documents_render_on_their_own_queue_which_the_worker_consumes(
     transactional_db, plan, officer, redis_worker
 ):
-    from submissions.documents.services import document_render_start
+    from submissions.documents.requests import document_request
     from submissions.jobs import queue_of
     from submissions.models import Document
     from tests.pdf import pdf_text
 
     assert queue_of("render-part1") == settings.DOCUMENTS_QUEUE != queue_of(services.PREPARE)
-    job = _finished(document_render_start(plan=plan, kind="part1-pdf", user=officer))
+    job = _finished(document_request(kind="part1-pdf", obj=plan, user=officer))
     assert job.state == Job.State.SUCCESS, (job.state, job.error)
     document = Document.objects.get(job=job)
     assert plan.title in pdf_text(document.file.read())

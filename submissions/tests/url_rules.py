@@ -107,3 +107,18 @@ RULES["submissions:assurance_outcome"] = Rule(grid(default=NOT_ALLOWED))
 RULES["submissions:assurance_condition_close"] = Rule(
     grid(default=NOT_ALLOWED), lambda p: {"pk": 1}
 )
+
+
+def _meeting(plan) -> dict:
+    import datetime
+
+    from governance import services as governance_services
+
+    board = governance_services.board_create(area=plan.area, name="Health and Wellbeing Board")
+    meeting = governance_services.meeting_schedule(board=board, date=datetime.date(2014, 4, 1))
+    return {"pk": meeting.pk}
+
+
+# A meeting's minutes as PDF: everyone who sees the meeting reads the stored ones (making
+# one is a POST, for the roles that prepare the papers).
+RULES["submissions:meeting_minutes"] = Rule(VIEW, _meeting)

@@ -1,5 +1,6 @@
-"""A board member exports the plan as PDF from the plan's page, watches the job's progress
-and downloads the file; the downloaded PDF is the plan's."""
+"""A finance lead exports the plan as PDF from the plan's page, watches the job's progress
+and downloads the file; the downloaded PDF is the plan's. Exporting again with nothing
+changed gives the same file; a board member has no export buttons."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +16,7 @@ def test_exporting_the_plan_as_pdf_shows_progress_and_downloads_the_file(
 ):
     settings.MEDIA_ROOT = tmp_path
     plan = sample.plan
-    login(page, "leics_board")
+    login(page, "leics_finance")
     page.goto(f"/plans/{plan.pk}/")
     page.get_by_role("link", name="Submission documents").click()
     page.get_by_role("button", name="Export PDF").click()
@@ -39,3 +40,16 @@ def test_exporting_the_plan_as_pdf_shows_progress_and_downloads_the_file(
 
     page.goto(f"/submissions/plans/{plan.pk}/documents/")
     expect(page.get_by_role("link", name="Plan (Part 1) as PDF")).to_be_visible()
+
+    # Again, with nothing changed: the same file, no second job.
+    page.get_by_role("button", name="Export PDF").click()
+    expect(page.get_by_text("Nothing has changed since the plan (part 1) as pdf")).to_be_visible()
+    assert Document.objects.filter(plan=plan).count() == 1
+
+
+def test_a_board_member_is_offered_the_documents_made_and_no_export(page, login, sample):
+    plan = sample.plan
+    login(page, "leics_board")
+    page.goto(f"/submissions/plans/{plan.pk}/documents/")
+    expect(page.get_by_text("programme officers and finance leads make these")).to_be_visible()
+    expect(page.get_by_role("button", name="Export PDF")).to_have_count(0)
