@@ -50,8 +50,8 @@ def _cell_function(table, bound_column, record):
         return None
     field = accessor.get_field(record)
     label = f"get_{bits[-1]}_display" if getattr(field, "choices", ()) else None
-    default, empty = bound_column.default, column.empty_values
     prefix = bits[:-1]
+    rendered = _renderer(table, bound_column, render, names)
 
     def cell(record, row):
         value = None
@@ -64,6 +64,18 @@ def _cell_function(table, bound_column, record):
                 value = _resolve(record, accessor, bits)
             except Exception:  # noqa: BLE001 - as BoundRow: a column with no such field
                 value = None
+        return rendered(value, record, row)
+
+    return cell
+
+
+def _renderer(table, bound_column, render, names):
+    """(value, record, row) -> the cell: the column's default for an empty value, else its
+    render method given the arguments it takes, as BoundRow._call_render does."""
+    column = bound_column.column
+    default, empty = bound_column.default, column.empty_values
+
+    def rendered(value, record, row):
         if value in empty:
             return default
         arguments = {
@@ -76,7 +88,7 @@ def _cell_function(table, bound_column, record):
         }
         return render(**{name: arguments[name] for name in names})
 
-    return cell
+    return rendered
 
 
 def _computed(attrs) -> bool:
@@ -89,22 +101,11 @@ def _dict_cell(table, bound_column, key, render, names):
     """`_cell_function` for rows that are dicts and a column reading one key (not a name
     dicts have as an attribute): a key that is missing gives the default, as in
     django-tables2."""
-    column = bound_column.column
-    default, empty = bound_column.default, column.empty_values
+    rendered = _renderer(table, bound_column, render, names)
 
     def cell(record, row):
         value = record.get(key)
-        if value in empty:
-            return default
-        arguments = {
-            "value": value,
-            "record": record,
-            "column": column,
-            "bound_column": bound_column,
-            "bound_row": row,
-            "table": table,
-        }
-        return render(**{name: arguments[name] for name in names})
+        return rendered(value, record, row)
 
     return cell
 
