@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "frameworks",
     "accounts",
     "plans",
     "metrics",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("risks.urls")),
     path("governance/", include("governance.urls")),
     path("submissions/", include("submissions.urls")),
+    path("api/", include("frameworks.api")),
     path("api/", include("schemes.api")),
     path("api/", include("metrics.api")),
     path("api/", include("risks.api")),

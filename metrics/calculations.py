@@ -5,7 +5,11 @@ Units (metrics.models.MetricDefinition.Unit):
   - per_100k_month: events per 100,000 population per month, averaged over the period
     (delayed transfers of care, non-elective admissions);
   - percentage: numerator as a percentage of the denominator (reablement, patient survey);
-  - count: the number of events itself.
+  - count: the number of events itself;
+  - days: a mean number of days, total days (numerator) over the cases (denominator);
+  - age_std_100k_year: an age-standardised rate per 100,000 per year, entered as published
+    (it weights age bands by a standard population, so one count and one population do not
+    give it).
 Direction: "lower" when a lower value is better (admissions, delays), "higher" when a
 higher one is (reablement, patient experience).
 Statistical process control (XmR charts, as Making Data Count computes them) is in
@@ -22,10 +26,15 @@ PER_100K_YEAR = "per_100k_year"
 PER_100K_MONTH = "per_100k_month"
 PERCENTAGE = "percentage"
 COUNT = "count"
+DAYS = "days"
+AGE_STANDARDISED = "age_std_100k_year"
 LOWER, HIGHER = "lower", "higher"
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 STATUS_LABELS = {MET: "Met", NOT_MET: "Not met", NO_DATA: "No data"}
 HUNDRED_THOUSAND = Decimal(100_000)
+_AGE_STANDARDISED_ENTERED = (
+    "An age-standardised rate is entered as published: one count and one population do not give it."
+)
 TWELVE = Decimal(12)
 # Stored figures keep four places; what people read is rounded where it is shown.
 PLACES = Decimal("0.0001")
@@ -46,9 +55,13 @@ def rate(
     """
     if unit == COUNT:
         return _round(Decimal(numerator))
+    if unit == AGE_STANDARDISED:
+        raise ValueError(_AGE_STANDARDISED_ENTERED)
     if not denominator:
         raise ValueError("The population (denominator) must be more than zero.")
     share = Decimal(numerator) / Decimal(denominator)
+    if unit == DAYS:
+        return _round(share)
     if unit == PERCENTAGE:
         return _round(share * 100)
     if unit == PER_100K_MONTH:
@@ -63,7 +76,11 @@ def numerator_from_rate(*, value: Decimal, denominator: Decimal, unit: str, mont
     value = Decimal(value)
     if unit == COUNT:
         return _round(value)
+    if unit == AGE_STANDARDISED:
+        raise ValueError(_AGE_STANDARDISED_ENTERED)
     denominator = Decimal(denominator)
+    if unit == DAYS:
+        return _round(value * denominator)
     if unit == PERCENTAGE:
         return _round(value * denominator / 100)
     if unit == PER_100K_MONTH:
@@ -78,6 +95,8 @@ def denominator_from_rate(*, value: Decimal, numerator: Decimal, unit: str, mont
     value = Decimal(value)
     if not value:
         raise ValueError("A zero value implies no population.")
+    if unit == DAYS:
+        return Decimal(numerator) / value
     if unit == PERCENTAGE:
         return Decimal(numerator) * 100 / value
     if unit == PER_100K_MONTH:
@@ -98,7 +117,7 @@ def annual_count(*, value: Decimal, unit: str, population: Decimal | None) -> De
     percentage or without a population."""
     if unit == COUNT:
         return Decimal(value)
-    if unit == PERCENTAGE or population is None:
+    if unit in (PERCENTAGE, DAYS, AGE_STANDARDISED) or population is None:
         return None
     return _round(annual_value(value=value, unit=unit) * Decimal(population) / HUNDRED_THOUSAND)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
+from frameworks.models import PolicyFramework
 from metrics import periods
 from plans.models import Plan
 
@@ -40,6 +41,11 @@ class MetricDefinition(models.Model):
         PER_100K_MONTH = "per_100k_month", "Rate per 100,000 population per month"
         PERCENTAGE = "percentage", "Percentage"
         COUNT = "count", "Count"
+        DAYS = "days", "Days (mean per case)"
+        AGE_STANDARDISED = (
+            "age_std_100k_year",
+            "Age-standardised rate per 100,000 population per year",
+        )
 
     class Direction(models.TextChoices):
         LOWER = "lower", "Lower is better"
@@ -75,6 +81,13 @@ class MetricDefinition(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
+    frameworks = models.ManyToManyField(
+        PolicyFramework,
+        through="FrameworkMetric",
+        related_name="metrics",
+        blank=True,
+        help_text="The policy frameworks that ask for it.",
+    )
     history = HistoricalRecords()
 
     objects = MetricDefinitionQuerySet.as_manager()
@@ -103,6 +116,40 @@ class MetricDefinition(models.Model):
             )
         if self.replaced_by_id and self.replaced_by_id == self.pk:
             raise ValidationError({"replaced_by": "A metric cannot replace itself."})
+
+
+class FrameworkMetric(models.Model):
+    """A metric as a policy framework asks for it: its number in the framework's key to
+    metrics and the granularity of the goals (targets) plans set for it."""
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.CASCADE, related_name="framework_metrics"
+    )
+    metric = models.ForeignKey(
+        MetricDefinition, on_delete=models.PROTECT, related_name="framework_entries"
+    )
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    goal_granularity = models.CharField(
+        max_length=12,
+        choices=periods.Granularity.choices,
+        blank=True,
+        help_text="The period each goal is set for; empty where the source does not say.",
+    )
+    headline = models.BooleanField(
+        default=True, help_text="A headline metric of the framework (not a supporting one)."
+    )
+    note = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "metric"], name="unique_framework_metric")
+        ]
+
+    def __str__(self):
+        return f"{self.metric} ({self.framework})"
 
 
 class PeriodFields(models.Model):

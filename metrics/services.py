@@ -9,10 +9,12 @@ metrics.calculations, never typed twice.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 
 from metrics import calculations, periods
 from metrics.models import (
@@ -25,7 +27,7 @@ from metrics.models import (
 )
 from plans import permissions
 from plans.models import Plan
-from plans.services import check_version, locked, save_with_history
+from plans.services import check_version, locked, save_changed, save_with_history
 
 
 def _fill(
@@ -245,9 +247,7 @@ def actual_update(
 def definition_set(*, code: str, user=None, **fields) -> MetricDefinition:
     """Create or update a metric definition (reference data) by its code."""
     definition = MetricDefinition.objects.filter(code=code).first() or MetricDefinition(code=code)
-    for name, value in fields.items():
-        setattr(definition, name, value)
-    save_with_history(definition, user=user)
+    save_changed(definition, fields, user=user)
     return definition
 
 
@@ -314,3 +314,80 @@ def spc_rebase_delete(*, rebase: SpcRebase, reason: str, user) -> SpcRebase:
     current._change_reason = f"Recalculation withdrawn: {reason}"
     current.delete()
     return current
+
+
+@dataclass(frozen=True)
+class FrameworkMetricSpec:
+    """A metric as a framework pack gives it: the definition's fields (by code) and how the
+    framework asks for it."""
+
+    code: str
+    definition: dict
+    number: int | None = None
+    goal_granularity: str = ""
+    headline: bool = True
+    note: str = ""
+    replaced_by: str = ""  # the code of the metric that replaces it in a later framework
+
+
+@transaction.atomic
+def framework_metrics_set(*, framework, metrics: list[FrameworkMetricSpec], user=None) -> list:
+    """The framework's metrics, in the order given: each definition created or brought up to
+    date by its code, then linked to the framework. A `replaced_by` code names a metric that
+    exists already or is in the same list. Metrics the framework no longer lists are
+    unlinked from it (their definitions stay: plans' figures refer to them)."""
+    from metrics.models import FrameworkMetric
+
+    definitions = {
+        spec.code: definition_set(code=spec.code, user=user, **spec.definition) for spec in metrics
+    }
+    for spec in metrics:
+        if not spec.replaced_by:
+            continue
+        successor = (
+            definitions.get(spec.replaced_by)
+            or MetricDefinition.objects.filter(code=spec.replaced_by).first()
+        )
+        if successor is None:
+            raise ValidationError(
+                {"replaced_by": f"{spec.code}: no metric has the code “{spec.replaced_by}”."}
+            )
+        definition_set(code=spec.code, user=user, replaced_by=successor)
+    kept = []
+    for order, spec in enumerate(metrics):
+        entry = FrameworkMetric.objects.filter(
+            framework=framework, metric=definitions[spec.code]
+        ).first() or FrameworkMetric(framework=framework, metric=definitions[spec.code])
+        values = {
+            "number": spec.number,
+            "goal_granularity": spec.goal_granularity,
+            "headline": spec.headline,
+            "note": spec.note,
+            "order": order,
+        }
+        save_changed(entry, values, user=user)
+        kept.append(entry)
+    dropped = list(
+        framework.framework_metrics.exclude(pk__in=[e.pk for e in kept]).values_list(
+            "metric_id", flat=True
+        )
+    )
+    framework.framework_metrics.exclude(pk__in=[e.pk for e in kept]).delete()
+    for metric in MetricDefinition.objects.filter(
+        pk__in=[*dropped, *(d.pk for d in definitions.values())]
+    ):
+        _policy_years_from_frameworks(metric, user=user)
+    return kept
+
+
+def _policy_years_from_frameworks(metric: MetricDefinition, *, user=None) -> None:
+    """A metric's policy years are those of the frameworks that ask for it (from the first
+    one's first year to the last one's last); one of no framework keeps its own."""
+    years = metric.frameworks.aggregate(first=Min("first_year"), last=Max("last_year"))
+    if years["first"] is None:
+        return
+    save_changed(
+        metric,
+        {"first_policy_year": years["first"], "last_policy_year": years["last"]},
+        user=user,
+    )

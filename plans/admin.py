@@ -4,7 +4,18 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
-from plans.models import Area, Membership, NarrativeSection, Organisation, Plan, PlanYear, SignOff
+from plans.models import (
+    Area,
+    FundingStream,
+    Membership,
+    NarrativeHeading,
+    NarrativeSection,
+    NationalCondition,
+    Organisation,
+    Plan,
+    PlanYear,
+    SignOff,
+)
 from plans.services import plan_year_set, save_with_history
 
 
@@ -89,11 +100,11 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ("title", "area", "version_kind", "version_date", "status")
-    list_filter = ("area", "status", "version_kind")
+    list_display = ("title", "area", "version_kind", "version_date", "status", "framework")
+    list_filter = ("area", "status", "version_kind", "framework")
     filter_horizontal = ("ccgs",)
     # Status moves only through the approval and submission services, which check it.
-    readonly_fields = ("status",)
+    readonly_fields = ("status", "framework")
 
 
 @admin.register(PlanYear)
@@ -130,3 +141,23 @@ class NarrativeSectionAdmin(HistoryAdmin):
 @admin.register(SignOff)
 class SignOffAdmin(HistoryAdmin):
     list_display = ("plan", "name", "position", "signed_on")
+
+
+# The parts of a policy framework that plans keep, edited per framework.
+@admin.register(NationalCondition)
+class NationalConditionAdmin(HistoryAdmin):
+    list_display = ("title", "framework", "number", "response_type")
+    list_filter = ("framework", "response_type")
+    search_fields = ("title", "code")
+
+
+@admin.register(FundingStream)
+class FundingStreamAdmin(HistoryAdmin):
+    list_display = ("name", "framework", "kind", "within")
+    list_filter = ("framework", "kind")
+
+
+@admin.register(NarrativeHeading)
+class NarrativeHeadingAdmin(HistoryAdmin):
+    list_display = ("title", "framework", "order")
+    list_filter = ("framework",)

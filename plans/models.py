@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from frameworks.models import PolicyFramework
 from plans.periods import FinancialYear, Quarter, year_range
 from plans.roles import sees_all_areas
 
@@ -137,6 +138,15 @@ class Plan(models.Model):
         max_length=200, blank=True, help_text="As the plan states them, e.g. two HWB meetings."
     )
     dates_submitted = models.CharField(max_length=200, blank=True)
+    framework = models.ForeignKey(
+        PolicyFramework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="plans",
+        help_text="The policy framework of its years (set from its first year).",
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanQuerySet.as_manager()
@@ -330,6 +340,23 @@ class NationalConditionQuerySet(models.QuerySet):
 class NationalCondition(models.Model):
     """A requirement every BCF plan must meet; the set changes by planning year."""
 
+    class ResponseType(models.TextChoices):
+        STATUS = "status", "Met, in progress (with the date expected) or not met"
+        ASSURANCE = "assurance", "Assurance statement: yes or no, with narrative"
+
+    framework = models.ForeignKey(
+        PolicyFramework,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conditions",
+    )
+    number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Its number in the framework, where the source numbers it."
+    )
+    response_type = models.CharField(
+        max_length=10, choices=ResponseType.choices, default=ResponseType.STATUS
+    )
     code = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=250)
     description = models.TextField(blank=True)
@@ -346,6 +373,11 @@ class NationalCondition(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # A condition of a framework applies to the framework's years: they are its years.
+        if self.framework_id:
+            self.first_year, self.last_year = self.framework.first_year, self.framework.last_year
+
     def applies_to(self, start_year: int) -> bool:
         """The rule of `NationalCondition.objects.applying_to`, for a condition in hand."""
         return self.first_year <= start_year and (
@@ -360,6 +392,14 @@ class ConditionStatus(models.Model):
         MET = "met", "Met"
         IN_PROGRESS = "in_progress", "In progress"
         NOT_MET = "not_met", "Not met"
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    # The answers each response type takes (NationalCondition.ResponseType).
+    ANSWERS = {
+        NationalCondition.ResponseType.STATUS: (Status.MET, Status.IN_PROGRESS, Status.NOT_MET),
+        NationalCondition.ResponseType.ASSURANCE: (Status.YES, Status.NO),
+    }
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="condition_statuses")
     condition = models.ForeignKey(
@@ -391,3 +431,88 @@ class ConditionStatus(models.Model):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
+        if self.condition_id and self.status:
+            answers = self.ANSWERS[self.condition.response_type]
+            if self.status not in answers:
+                names = " or ".join(str(self.Status(a).label).lower() for a in answers)
+                raise ValidationError({"status": f"This condition is answered {names}."})
+            if (
+                self.condition.response_type == NationalCondition.ResponseType.ASSURANCE
+                and not self.narrative.strip()
+            ):
+                raise ValidationError(
+                    {"narrative": "Say how the plan meets it, or why it does not yet."}
+                )
+
+
+class FundingStream(models.Model):
+    """Money a framework puts into the pool, or a ring-fence within it (the NHS minimum
+    contribution's share for adult social care, for out-of-hospital services)."""
+
+    class Kind(models.TextChoices):
+        NHS_MINIMUM = "nhs_minimum", "NHS minimum contribution"
+        RING_FENCE = "ring_fence", "Ring-fence within a stream"
+        LOCAL_AUTHORITY_GRANT = (
+            "la_grant",
+            "Local authority grant (improved BCF, Local Authority Better Care Grant)",
+        )
+        DFG = "dfg", "Disabled Facilities Grant"
+        DISCHARGE_FUND = "discharge_fund", "Adult Social Care Discharge Fund"
+        ADDITIONAL = "additional", "Additional contributions"
+        OTHER = "other", "Other"
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.CASCADE, related_name="funding_streams"
+    )
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=250)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    within = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ring_fences",
+        help_text="For a ring-fence: the stream it is part of.",
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_funding_stream")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == self.Kind.RING_FENCE and not self.within_id:
+            raise ValidationError({"within": "Say which stream the ring-fence is part of."})
+        if self.within_id and self.within.framework_id != self.framework_id:
+            raise ValidationError({"within": "Choose a stream of the same framework."})
+
+
+class NarrativeHeading(models.Model):
+    """A heading of a framework's narrative plan, in order, with what the source asks
+    under it."""
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.CASCADE, related_name="narrative_headings"
+    )
+    key = models.SlugField(max_length=40)
+    title = models.CharField(max_length=250)
+    guidance = models.TextField(blank=True, help_text="What the source asks under it.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="unique_narrative_heading")
+        ]
+
+    def __str__(self):
+        return self.title

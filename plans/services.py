@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from frameworks.selectors import framework_for_years
 from plans import permissions
 from plans.models import (
     Area,
@@ -63,6 +65,18 @@ def delete_with_history(record: Any, *, user=None) -> None:
     if user is not None:
         record._history_user = user
     record.delete()
+
+
+def save_changed(record, values: dict, *, user=None, reason: str = "") -> bool:
+    """Set `values` on a record and save it (with its history) only when it is new or one
+    of them differs, so that loading reference data again records no change. Returns
+    whether it saved."""
+    changed = record.pk is None or any(getattr(record, k) != v for k, v in values.items())
+    for name, value in values.items():
+        setattr(record, name, value)
+    if changed:
+        save_with_history(record, user=user, reason=reason)
+    return changed
 
 
 def versioned_update(model, record, *, expected_version, fields: dict, allowed, user=None):
@@ -158,6 +172,7 @@ def plan_create(
         boundary_differences=boundary_differences,
         dates_agreed=dates_agreed,
         dates_submitted=dates_submitted,
+        framework=framework_for_years(first_year),
     )
     save_with_history(plan, user=user, reason="Plan created")
     plan.ccgs.set(ccgs)
@@ -178,6 +193,7 @@ def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields
     ccgs = fields.pop("ccgs", None)
     for name, value in fields.items():
         setattr(current, name, value)
+    current.framework = framework_for_years(current.first_year)
     current.lock_version += 1
     save_with_history(current, user=user)
     if ccgs is not None:
@@ -587,3 +603,120 @@ def user_roles_set(*, user, roles: list[str], areas: list[Area]) -> None:
     Membership.objects.filter(user=user).exclude(area__in=areas).delete()
     for area in areas:
         Membership.objects.get_or_create(user=user, area=area)
+
+
+# A framework's parts that plans keep -------------------------------------------------------
+
+
+@transaction.atomic
+def plans_attach_framework(*, framework) -> int:
+    """Give each plan starting in the framework's years and having none the framework;
+    returns how many it gave it to. (A plan's framework is otherwise set as it is created.)"""
+    plans = Plan.objects.filter(
+        framework__isnull=True,
+        first_year__gte=framework.first_year,
+        first_year__lte=framework.last_year,
+    )
+    count = 0
+    for plan in plans:
+        plan.framework = framework
+        save_with_history(plan, reason=f"Takes the framework {framework.name}")
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    code: str
+    title: str
+    response_type: str
+    number: int | None = None
+    description: str = ""
+
+
+@transaction.atomic
+def framework_conditions_set(*, framework, conditions: list[ConditionSpec], user=None) -> list:
+    """The framework's national conditions, in the order given: each found by its code and
+    brought up to date, or created; conditions of the framework no longer listed and never
+    answered are removed (one answered is kept, so that no plan loses its answer)."""
+    from plans.models import NationalCondition
+
+    kept = []
+    for order, spec in enumerate(conditions, start=1):
+        condition = NationalCondition.objects.filter(code=spec.code).first()
+        condition = condition or NationalCondition(code=spec.code)
+        values = {
+            "framework": framework,
+            "title": spec.title,
+            "description": spec.description,
+            "response_type": spec.response_type,
+            "number": spec.number,
+            "first_year": framework.first_year,
+            "last_year": framework.last_year,
+            "order": order,
+        }
+        save_changed(condition, values, user=user)
+        kept.append(condition)
+    framework.conditions.exclude(pk__in=[c.pk for c in kept]).filter(statuses__isnull=True).delete()
+    return kept
+
+
+@dataclass(frozen=True)
+class FundingStreamSpec:
+    code: str
+    name: str
+    kind: str
+    description: str = ""
+    within: str = ""  # the code of the stream a ring-fence is part of
+
+
+@transaction.atomic
+def framework_funding_streams_set(
+    *, framework, streams: list[FundingStreamSpec], user=None
+) -> list:
+    """The framework's funding streams and ring-fences by code, in the order given; a
+    ring-fence names a stream listed before it. Streams no longer listed are removed."""
+    from plans.models import FundingStream
+
+    by_code: dict[str, FundingStream] = {}
+    for order, spec in enumerate(streams):
+        stream = FundingStream.objects.filter(framework=framework, code=spec.code).first()
+        stream = stream or FundingStream(framework=framework, code=spec.code)
+        if spec.within and spec.within not in by_code:
+            raise ValidationError(
+                {"within": f"{spec.name}: the stream “{spec.within}” must be listed before it."}
+            )
+        values = {
+            "within": by_code.get(spec.within) if spec.within else None,
+            "name": spec.name,
+            "kind": spec.kind,
+            "description": spec.description,
+            "order": order,
+        }
+        save_changed(stream, values, user=user)
+        by_code[spec.code] = stream
+    framework.funding_streams.exclude(pk__in=[s.pk for s in by_code.values()]).delete()
+    return list(by_code.values())
+
+
+@dataclass(frozen=True)
+class HeadingSpec:
+    key: str
+    title: str
+    guidance: str = ""
+
+
+@transaction.atomic
+def framework_headings_set(*, framework, headings: list[HeadingSpec], user=None) -> list:
+    """The framework's narrative headings by key, in the order given; others removed."""
+    from plans.models import NarrativeHeading
+
+    kept = []
+    for order, spec in enumerate(headings):
+        heading = NarrativeHeading.objects.filter(framework=framework, key=spec.key).first()
+        heading = heading or NarrativeHeading(framework=framework, key=spec.key)
+        values = {"title": spec.title, "guidance": spec.guidance, "order": order}
+        save_changed(heading, values, user=user)
+        kept.append(heading)
+    framework.narrative_headings.exclude(pk__in=[h.pk for h in kept]).delete()
+    return kept

@@ -81,20 +81,20 @@ class SchemeBudgetAdmin(HistoryAdmin):
 # NHS England reference data of the Part 2 template, versioned by planning year.
 @admin.register(SchemeType)
 class SchemeTypeAdmin(HistoryAdmin):
-    list_display = ("name", "planning_year", "order")
-    list_filter = ("planning_year",)
+    list_display = ("name", "framework", "planning_year", "order", "replaced_by")
+    list_filter = ("framework", "planning_year")
     search_fields = ("name",)
 
 
 @admin.register(SchemeSubType)
 class SchemeSubTypeAdmin(HistoryAdmin):
     list_display = ("name", "scheme_type", "order")
-    list_filter = ("scheme_type__planning_year", "scheme_type")
+    list_filter = ("scheme_type__framework", "scheme_type__planning_year", "scheme_type")
     search_fields = ("name",)
 
 
 @admin.register(AreaOfSpend)
 class AreaOfSpendAdmin(HistoryAdmin):
-    list_display = ("name", "planning_year", "order")
-    list_filter = ("planning_year",)
+    list_display = ("name", "framework", "planning_year", "order")
+    list_filter = ("framework", "planning_year")
     search_fields = ("name",)

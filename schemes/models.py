@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from frameworks.models import PolicyFramework
 from metrics.models import MetricDefinition
 from plans.models import MONEY, Plan
 from plans.periods import FinancialYear, Quarter
@@ -155,9 +156,34 @@ class SchemeBudget(models.Model):
             raise ValidationError({"year": "This year is outside the plan."})
 
 
+class CatalogueQuerySet(models.QuerySet):
+    def of_plan(self, plan):
+        """The catalogue a plan chooses from: its framework's (whichever of the framework's
+        years it starts in); for a plan of no framework, its first year's entries."""
+        if plan.framework_id:
+            return self.filter(framework_id=plan.framework_id)
+        return self.filter(planning_year=plan.first_year)
+
+
 class SchemeType(models.Model):
     """Reference data of the NHS England templates, versioned by planning year."""
 
+    framework = models.ForeignKey(
+        PolicyFramework,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scheme_types",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="The type of a later framework a scheme of this type becomes when its plan "
+        "is rolled forward; empty when the later framework has none that matches.",
+    )
     planning_year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
@@ -167,6 +193,7 @@ class SchemeType(models.Model):
         help_text="Where the list comes from, or that it is illustrative.",
     )
     history = HistoricalRecords()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["planning_year", "order", "name"]
@@ -195,6 +222,13 @@ class SchemeSubType(models.Model):
 
 
 class AreaOfSpend(models.Model):
+    framework = models.ForeignKey(
+        PolicyFramework,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="areas_of_spend",
+    )
     planning_year = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
@@ -204,6 +238,7 @@ class AreaOfSpend(models.Model):
         help_text="Where the list comes from, or that it is illustrative.",
     )
     history = HistoricalRecords()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["planning_year", "order", "name"]

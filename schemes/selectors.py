@@ -207,18 +207,18 @@ class SchemeCatalogue:
 
 
 def scheme_catalogue(*, plan: Plan) -> SchemeCatalogue:
-    """The catalogue of the planning year the plan starts in (NHS England's lists)."""
+    """The catalogue of the plan's framework (NHS England's lists for its years), or of the
+    year it starts in for a plan of no framework."""
     from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
 
-    year = plan.first_year
-    types = SchemeType.objects.filter(planning_year=year).order_by("order", "name")
+    types = SchemeType.objects.of_plan(plan).order_by("order", "name")
     return SchemeCatalogue(
-        year=FinancialYear(year),
+        year=FinancialYear(plan.first_year),
         types=types,
-        sub_types=SchemeSubType.objects.filter(scheme_type__planning_year=year).order_by(
+        sub_types=SchemeSubType.objects.filter(scheme_type__in=types).order_by(
             "scheme_type__order", "order", "name"
         ),
-        areas=AreaOfSpend.objects.filter(planning_year=year).order_by("order", "name"),
+        areas=AreaOfSpend.objects.of_plan(plan).order_by("order", "name"),
     )
 
 

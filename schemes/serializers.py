@@ -48,10 +48,25 @@ class PlanSerializer(serializers.ModelSerializer):
     frozen = serializers.BooleanField(
         source="is_frozen", read_only=True, help_text="Agreed: it no longer changes."
     )
+    framework = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The id of its policy framework (GET /api/frameworks/{id}/).",
+    )
 
     class Meta:
         model = Plan
-        fields = ["id", "area", "title", "version", "version_label", "status", "frozen", "years"]
+        fields = [
+            "id",
+            "area",
+            "title",
+            "version",
+            "version_label",
+            "status",
+            "frozen",
+            "years",
+            "framework",
+        ]
         read_only_fields = fields
 
 

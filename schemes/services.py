@@ -493,10 +493,16 @@ def plan_quarter_spend_set(
 
 @transaction.atomic
 def scheme_catalogue_load(
-    *, planning_year: int, types: list[tuple[str, list[str]]], areas: list[str], source: str
+    *,
+    planning_year: int,
+    types: list[tuple[str, list[str]]],
+    areas: list[str],
+    source: str,
+    framework=None,
 ) -> int:
     """A planning year's scheme types (with their sub types) and areas of spend, in the
-    order given; entries already there are kept. Returns how many were added."""
+    order given; entries already there are kept (and given to `framework` when one is
+    named). Returns how many were added."""
     from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
 
     added = 0
@@ -505,12 +511,37 @@ def scheme_catalogue_load(
             planning_year=planning_year, name=name, defaults={"order": order, "source": source}
         )
         added += created
+        _belong(kind, framework=framework, order=order, source=source)
         for sub_order, sub_name in enumerate(sub_types):
             added += SchemeSubType.objects.get_or_create(
                 scheme_type=kind, name=sub_name, defaults={"order": sub_order}
             )[1]
     for order, name in enumerate(areas):
-        added += AreaOfSpend.objects.get_or_create(
+        area, created = AreaOfSpend.objects.get_or_create(
             planning_year=planning_year, name=name, defaults={"order": order, "source": source}
-        )[1]
+        )
+        added += created
+        _belong(area, framework=framework, order=order, source=source)
     return added
+
+
+def _belong(entry, *, framework, order: int, source: str) -> None:
+    """An entry of a framework's catalogue takes the framework's order and source."""
+    if framework is None:
+        return
+    if (entry.framework_id, entry.order, entry.source) != (framework.pk, order, source):
+        entry.framework, entry.order, entry.source = framework, order, source
+        save_with_history(entry)
+
+
+@transaction.atomic
+def scheme_type_mappings_set(*, mappings: list[tuple[int, int | None]]) -> None:
+    """Which type of a later framework each scheme type becomes on rolling forward (pairs
+    of primary keys; None: no type matches, the scheme is flagged for review)."""
+    from schemes.models import SchemeType
+
+    for type_id, replaced_by_id in mappings:
+        kind = SchemeType.objects.get(pk=type_id)
+        if kind.replaced_by_id != replaced_by_id:
+            kind.replaced_by_id = replaced_by_id
+            save_with_history(kind)

@@ -44,7 +44,7 @@ _TEXT_FIELDS = (
 
 
 def _reference(plan: Plan) -> dict[str, dict]:
-    types = SchemeType.objects.filter(planning_year=plan.first_year)
+    types = SchemeType.objects.of_plan(plan)
     return {
         "types": {t.name.lower(): t for t in types},
         "sub_types": {
@@ -52,7 +52,7 @@ def _reference(plan: Plan) -> dict[str, dict]:
             for s in SchemeSubType.objects.filter(scheme_type__in=types)
         },
         "areas": {
-            a.name.lower(): a for a in AreaOfSpend.objects.filter(planning_year=plan.first_year)
+            a.name.lower(): a for a in AreaOfSpend.objects.of_plan(plan)
         },
         "themes": {t.name.lower(): t for t in plan.themes.all()},
         "statuses": {label.lower(): value for value, label in Scheme.Status.choices},

@@ -1,0 +1,105 @@
+"""Financial years and quarters: the one place that knows how `2016/17` works.
+
+A financial year runs from 1 April to 31 March and is named by its two calendar years,
+`2016/17`. It is stored as the calendar year in which it starts (an integer, 2016).
+Quarters: Q1 April–June, Q2 July–September, Q3 October–December, Q4 January–March.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+_LABEL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    start_year: int
+
+    @classmethod
+    def parse(cls, label: str) -> FinancialYear:
+        """Read `2016/17` (also `2016-17` or `2016/2017`); raise ValueError otherwise."""
+        match = _LABEL.match(str(label))
+        if not match:
+            raise ValueError(f"“{label}” is not a financial year such as 2016/17.")
+        start, end = int(match[1]), match[2]
+        end_year = int(end) if len(end) == 4 else (start + 1) // 100 * 100 + int(end)
+        if end_year != start + 1:
+            raise ValueError(f"“{label}” is not a financial year such as 2016/17.")
+        return cls(start)
+
+    @classmethod
+    def containing(cls, day: datetime.date) -> FinancialYear:
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.start_year, 4, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.start_year + 1, 3, 31)
+
+    def quarter(self, number: int) -> Quarter:
+        return Quarter(self, number)
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return [Quarter(self, n) for n in (1, 2, 3, 4)]
+
+    def __add__(self, years: int) -> FinancialYear:
+        return FinancialYear(self.start_year + years)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: FinancialYear
+    number: int
+
+    def __post_init__(self):
+        if not Quarter.valid_number(self.number):
+            raise ValueError("A quarter is numbered 1 to 4.")
+
+    @staticmethod
+    def valid_number(number) -> bool:
+        """Whether `number` numbers a quarter (1 to 4): the one place that says so, for the
+        URLs, services and model checks that meet a bare number."""
+        return number in (1, 2, 3, 4)
+
+    @classmethod
+    def containing(cls, day: datetime.date) -> Quarter:
+        year = FinancialYear.containing(day)
+        return cls(year, (day.month - 4) % 12 // 3 + 1)
+
+    @property
+    def start(self) -> datetime.date:
+        month = 4 + (self.number - 1) * 3
+        calendar_year = self.year.start_year + (month > 12)
+        return datetime.date(calendar_year, (month - 1) % 12 + 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        following = self.year + 1 if self.number == 4 else self.year
+        next_start = Quarter(following, self.number % 4 + 1).start
+        return next_start - datetime.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year.label} Q{self.number}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def year_range(first: int, last: int) -> list[FinancialYear]:
+    """The financial years from the one starting in `first` to the one starting in `last`."""
+    return [FinancialYear(y) for y in range(first, last + 1)]

@@ -1,0 +1,121 @@
+"""Writes of frameworks' own data. Each is one transaction and validates with full_clean().
+
+A framework pack is loaded through these and through the services of the apps above
+(fixtures/frameworks.py); loading a pack again brings what exists up to date and removes
+from the framework what the pack no longer lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from frameworks.models import FrameworkDeadline, PolicyFramework, SubmissionTemplate
+
+
+def _save(record, *, user=None) -> None:
+    record.full_clean()
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    record.save()
+
+
+def _save_changed(record, values: dict, *, user=None) -> None:
+    """Save only what is new or differs: loading a pack again records no change."""
+    if record.pk is None or any(getattr(record, k) != v for k, v in values.items()):
+        for name, value in values.items():
+            setattr(record, name, value)
+        _save(record, user=user)
+
+
+@transaction.atomic
+def framework_set(
+    *,
+    code: str,
+    name: str,
+    first_year: int,
+    last_year: int,
+    source_title: str,
+    source_url: str = "",
+    source_note: str = "",
+    summary: str = "",
+    unknowns: str = "",
+    return_due_months: int | None = None,
+    user=None,
+) -> PolicyFramework:
+    """Create the framework `code`, or bring it up to date."""
+    framework = PolicyFramework.objects.filter(code=code).first() or PolicyFramework(code=code)
+    fields = {
+        "name": name,
+        "first_year": first_year,
+        "last_year": last_year,
+        "source_title": source_title,
+        "source_url": source_url,
+        "source_note": source_note,
+        "summary": summary,
+        "unknowns": unknowns,
+        "return_due_months": return_due_months,
+    }
+    _save_changed(framework, fields, user=user)
+    return framework
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    kind: str
+    name: str
+    due_on: datetime.date | None = None
+    note: str = ""
+
+
+@transaction.atomic
+def framework_deadlines_set(
+    *, framework: PolicyFramework, deadlines: list[DeadlineSpec], user=None
+) -> list[FrameworkDeadline]:
+    """The framework's deadlines in the order given (found by kind and name), and those no
+    longer listed removed."""
+    made = []
+    for order, spec in enumerate(deadlines):
+        deadline = FrameworkDeadline.objects.filter(
+            framework=framework, kind=spec.kind, name=spec.name
+        ).first() or FrameworkDeadline(framework=framework, kind=spec.kind, name=spec.name)
+        _save_changed(
+            deadline, {"due_on": spec.due_on, "note": spec.note, "order": order}, user=user
+        )
+        made.append(deadline)
+    framework.deadlines.exclude(pk__in=[d.pk for d in made]).delete()
+    return made
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    kind: str
+    name: str
+    purpose: str
+    format: str
+    note: str = ""
+
+
+@transaction.atomic
+def framework_templates_set(
+    *, framework: PolicyFramework, templates: list[TemplateSpec], user=None
+) -> list[SubmissionTemplate]:
+    """The framework's submission templates by kind: updated, added, and those no longer
+    listed removed."""
+    kept = []
+    for order, spec in enumerate(templates):
+        template = SubmissionTemplate.objects.filter(framework=framework, kind=spec.kind).first()
+        template = template or SubmissionTemplate(framework=framework, kind=spec.kind)
+        values = {
+            "name": spec.name,
+            "purpose": spec.purpose,
+            "format": spec.format,
+            "note": spec.note,
+            "order": order,
+        }
+        _save_changed(template, values, user=user)
+        kept.append(template)
+    framework.templates.exclude(pk__in=[t.pk for t in kept]).delete()
+    return kept

@@ -1,0 +1,137 @@
+"""Nothing outside the framework engine names a financial year or a metric code.
+
+The BCF's rules change every year or two and are held as data (fixtures/frameworks/*.yaml,
+loaded by fixtures/packs.py into the `frameworks` app and each app's framework parts). Code
+that wrote `if plan.first_year == 2016` or `metric.code == "delayed-transfers-of-care"`
+would tie the product to one year again. This test reads every module of the apps (not
+their tests or migrations, nor the engine itself: `frameworks/` and the sample data in
+`fixtures/`) and fails on:
+
+- a financial year written as text ("2016/17", "2016-17") or a year as a number (2016);
+- a string equal to a metric code of any framework pack.
+
+Text shown to people as an example or a message is not a rule and is allowed: docstrings,
+`help_text`, `label`, `error_messages`, a schema's `example`, and what a `raise` says.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("bcf", "plans", "metrics", "schemes", "risks", "governance", "submissions")
+# Modules that are sample or benchmark data by purpose, each with why.
+ALLOWED = {
+    "metrics/management/commands/load_metrics_2016_17.py": "loads the 2016/17 sample data",
+    "submissions/management/commands/generate_national.py": "generates benchmark data",
+}
+_TEXT_KEYWORDS = {"help_text", "label", "error_messages", "example", "examples", "description"}
+_FINANCIAL_YEAR = re.compile(r"\b(20\d\d)\s*[/-]\s*(\d\d)(?![\d-])")
+
+
+def metric_codes() -> set[str]:
+    codes = set()
+    for path in (ROOT / "fixtures" / "frameworks").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        codes |= {m["code"] for m in data.get("metrics") or []}
+    return codes
+
+
+def _names_financial_year(text: str) -> bool:
+    return any(
+        (int(first) + 1) % 100 == int(second) for first, second in _FINANCIAL_YEAR.findall(text)
+    )
+
+
+def _exempt_nodes(tree: ast.AST) -> set[int]:
+    """Constants that are text for people: docstrings, help texts, examples, messages."""
+    exempt: set[int] = set()
+
+    def mark(node):
+        exempt.update(id(inner) for inner in ast.walk(node))
+
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
+            mark(body[0])
+        if isinstance(node, ast.keyword) and node.arg in _TEXT_KEYWORDS:
+            mark(node.value)
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in _TEXT_KEYWORDS:
+                    mark(value)
+        if isinstance(node, ast.Raise):
+            mark(node)
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in ("help", "_DATE_HINT", "_DATE_ERRORS")
+            for t in node.targets
+        ):
+            mark(node.value)
+    return exempt
+
+
+def violations(source: str, *, codes: set[str], name: str = "<module>") -> list[str]:
+    """Each place in `source` that names a financial year or a metric code."""
+    tree = ast.parse(source)
+    exempt = _exempt_nodes(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or id(node) in exempt:
+            continue
+        value = node.value
+        if isinstance(value, str) and _names_financial_year(value):
+            found.append(f"{name}:{node.lineno} names a financial year: {value!r}")
+        elif isinstance(value, str) and value in codes:
+            found.append(f"{name}:{node.lineno} names a metric code: {value!r}")
+        elif type(value) is int and 2010 <= value <= 2040:
+            found.append(f"{name}:{node.lineno} names a year: {value}")
+    return found
+
+
+def _modules():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/tests/" in relative or "/migrations/" in relative or relative in ALLOWED:
+                continue
+            yield relative, path.read_text(encoding="utf-8")
+
+
+def test_no_module_outside_the_framework_engine_names_a_year_or_a_metric_code():
+    codes = metric_codes()
+    found = [v for name, source in _modules() for v in violations(source, codes=codes, name=name)]
+    assert found == [], "take it from the plan's framework instead:\n" + "\n".join(found)
+
+
+def test_the_lint_catches_a_planted_violation_and_lets_examples_through():
+    codes = metric_codes()
+    planted = (
+        "def rule(plan, metric):\n"
+        "    if plan.first_year == 2016 or plan.years_label == '2016/17':\n"
+        "        return metric.code == 'delayed-transfers-of-care'\n"
+    )
+    found = violations(planted, codes=codes)
+    assert len(found) == 3, found
+    assert any("names a year: 2016" in v for v in found)
+    assert any("financial year: '2016/17'" in v for v in found)
+    assert any("metric code: 'delayed-transfers-of-care'" in v for v in found)
+    allowed = (
+        '"""For 2016/17 and delayed-transfers-of-care."""\n'
+        "field = forms.CharField(help_text='For example, 2016/17')\n"
+        "when = '2017-09-30'\n"
+        "raise ValueError('not a year such as 2016/17')\n"
+    )
+    assert violations(allowed, codes=codes) == []
+
+
+def test_the_allowed_modules_exist():
+    assert all((ROOT / name).exists() for name in ALLOWED)
