@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 # The apps whose types mypy checks (django-stubs plugin; settings in pyproject.toml).
-TYPED := plans schemes metrics
+TYPED := frameworks plans schemes metrics
 
 # Re-installs only when a requirements file is newer than the stamp.
 PIP_STAMP := $(VENV)/.requirements.stamp
