@@ -51,9 +51,7 @@ def _reference(plan: Plan) -> dict[str, dict]:
             (s.scheme_type_id, s.name.lower()): s
             for s in SchemeSubType.objects.filter(scheme_type__in=types)
         },
-        "areas": {
-            a.name.lower(): a for a in AreaOfSpend.objects.of_plan(plan)
-        },
+        "areas": {a.name.lower(): a for a in AreaOfSpend.objects.of_plan(plan)},
         "themes": {t.name.lower(): t for t in plan.themes.all()},
         "statuses": {label.lower(): value for value, label in Scheme.Status.choices},
         "commissioners": {label.lower(): v for v, label in COMMISSIONER_LABELS.items()},
