@@ -49,7 +49,7 @@ def test_the_preview_shows_each_change_before_and_after_and_writes_nothing(
     ] == [("Scheme “Local area coordination”", [("2014/15 (£)", "£400,000", "£450,000")])]
     assert len(shown.unchanged) == 0 and shown.removals == []
     html = page.content.decode()
-    assert "1 to add, 1 to change, 0 unchanged" in html and "→ £450,000" in html
+    assert "1 to add, 1 to change, 0 unchanged" in html and "£400,000 → £450,000" in html
     assert (_state(plan), Scheme.history.count(), SchemeBudget.history.count()) == before
 
 

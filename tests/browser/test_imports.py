@@ -5,6 +5,7 @@ file again changes nothing."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from schemes.models import SchemeBudget
@@ -55,3 +56,47 @@ def test_an_import_is_previewed_then_confirmed(page, login, sample, screenshot_d
     expect(page.locator("#preview-counts")).to_contain_text("0 to add, 0 to change, 2 unchanged")
     expect(page.get_by_text("0 changed: the file matches the plan")).to_be_visible()
     expect(page.get_by_role("button", name="Apply these changes")).to_have_count(0)
+
+
+def test_a_part2_workbook_is_previewed_and_applied_on_a_phone(page, login, sample, screenshot_dir):
+    """At 390 px, as the finance lead: the workbook's changed budget, shown by sheet and
+    row before → after, applied once confirmed."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from submissions.documents.part2 import HEADER_ROW, SHEET_EXPENDITURE, part2_workbook
+
+    book = load_workbook(io.BytesIO(part2_workbook(sample.plan)))
+    sheet = book[SHEET_EXPENDITURE]
+    columns = {c.value: c.column for c in sheet[HEADER_ROW] if c.value}
+    row = next(
+        r[0].row
+        for r in sheet.iter_rows(min_row=HEADER_ROW + 1)
+        if r[columns["Scheme name"] - 1].value == "Assistive technology"
+    )
+    sheet.cell(row=row, column=columns["2015/16 (£)"]).value = "£800,000"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "leics_finance")
+    page.goto(reverse("submissions:workbook_import", args=[sample.plan.pk]))
+    page.get_by_label("Spreadsheet (.xlsx)").set_input_files(
+        files=[
+            {
+                "name": "part2.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": buffer.getvalue(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Preview the import").click()
+    changed = page.locator("#preview-changed")
+    expect(changed).to_contain_text(f"{SHEET_EXPENDITURE}, {row}")
+    expect(changed).to_contain_text("£750,000.50 → £800,000")
+    page.screenshot(path=screenshot_dir / "import-preview-390.png", full_page=True)
+    page.get_by_role("button", name="Apply these changes").click()
+    expect(page.get_by_role("status").first).to_contain_text("0 added, 1 changed")
+    scheme = sample.schemes["Assistive technology"]
+    assert SchemeBudget.objects.get(scheme=scheme, year=2015).amount == Decimal("800000")
