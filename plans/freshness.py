@@ -320,10 +320,15 @@ def reused(
         return Reused(computed[-1] if computed else compute())
 
 
-def _reused(name, parts, compute, plans, areas, national, seconds) -> Reused:
+def page_key(name: str, parts: tuple) -> str:
+    """Where a page is kept; while one request computes it, `<key>:computing` is held."""
     # Hashed: parts are any text (a region's name has spaces), keys must be plain.
     digest = hashlib.sha256(repr((name, parts)).encode()).hexdigest()
-    key = f"bcf:page:{name}:{digest}"
+    return f"bcf:page:{name}:{digest}"
+
+
+def _reused(name, parts, compute, plans, areas, national, seconds) -> Reused:
+    key = page_key(name, parts)
     current = version(plans=plans, areas=areas, national=national)
     entry = cache.get(key)
     if entry is not None and entry[0] == current:
