@@ -8,8 +8,14 @@ HOST_PORT ?= 127.0.0.1:8000
 # The apps whose types mypy checks (django-stubs plugin; settings in pyproject.toml).
 TYPED := frameworks plans schemes metrics
 
-# Re-installs only when a requirements file is newer than the stamp.
+# Re-installs only when a lock file is newer than the stamp.
 PIP_STAMP := $(VENV)/.requirements.stamp
+# How the locks are made from requirements.txt and requirements-dev.txt (the ranges we
+# accept): every package pinned with the hashes of its files. `make lock` keeps what is
+# pinned where the ranges allow; `make lock UPGRADE=--upgrade` (or
+# UPGRADE="--upgrade-package django") moves to newer releases.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(UPGRADE)
 # Lives inside node_modules, so removing node_modules also forces `npm ci` again.
 NPM_STAMP := node_modules/.npm-ci.stamp
 
@@ -19,10 +25,12 @@ NPM_STAMP := node_modules/.npm-ci.stamp
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench clean
+.PHONY: help install lock audit run test lint bench clean
 
 help:
-	@echo "make install  create $(VENV) with $(PY), install requirements-dev.txt, npm ci"
+	@echo "make install  create $(VENV) with $(PY), install requirements-dev.lock (hashes checked), npm ci"
+	@echo "make lock     pin requirements.txt and requirements-dev.txt to the two .lock files"
+	@echo "make audit    pip-audit and npm audit of the locked packages"
 	@echo "make run      migrate the SQLite db, load the sample data, serve http://$(HOST_PORT)"
 	@echo "make test     makemigrations --check, ruff check, bandit, mypy, pytest (browser tests included)"
 	@echo "make lint     ruff check and ruff format --check"
@@ -34,10 +42,18 @@ install: $(PIP_STAMP) $(NPM_STAMP)
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(PIP_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+# Exactly the locked versions, each file checked against its hash; a package missing from
+# the lock is refused rather than fetched.
+$(PIP_STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+lock: install
+	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file=requirements-dev.lock requirements-dev.txt
+
+audit: install
+	$(BIN)/python tools/audit.py
 
 $(NPM_STAMP): package.json package-lock.json static/scss/nhsuk.scss
 	npm ci --no-audit --no-fund
