@@ -13,7 +13,7 @@ found; 2 when nothing was found but something could not be checked.
 from __future__ import annotations
 
 import json
-import subprocess
+import subprocess  # nosec B404: runs pip-audit and npm, fixed commands, no shell
 import sys
 from pathlib import Path
 
