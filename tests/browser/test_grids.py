@@ -149,3 +149,34 @@ def test_without_script_the_grid_is_an_ordinary_form(browser, live_server, login
         expect(page.get_by_role("status").first).to_have_text("Saved 1 budget.")
     finally:
         context.close()
+
+
+def test_a_block_copied_from_excel_pastes_into_the_spend_grid(page, login, sample):
+    """Forecast and actual of two schemes pasted at once; the variance follows, and saving
+    records them."""
+    login(page, "leics_finance")
+    page.goto(f"/plans/{sample.plan.pk}/spend/2015/1/")
+    first, second = (
+        sample.schemes["Local area coordination"],
+        sample.schemes["Protecting adult social care"],
+    )
+    paste(page, f"#id-s-{first.pk}-forecast", "£2,500,000\t£600,000\r\n300000\t75000\r\n")
+    expect(page.locator("#grid-status")).to_contain_text("Pasted 4 cells")
+    expect(page.locator(f"#id-s-{second.pk}-forecast")).to_have_value("300000")
+    expect(page.locator(f"#id-s-{second.pk}-actual")).to_have_value("75000")
+    budget = sample.budgets["Local area coordination"][2015]
+    expect(page.locator(f"#variance-{first.pk}")).to_have_text(
+        format_pounds(Decimal(2_500_000) - budget)
+    )
+    page.get_by_role("button", name="Save spend").click()
+    expect(page.get_by_role("status").first).to_have_text(
+        "Saved the 2015/16 Q1 spend of 2 scheme(s)."
+    )
+    spend = {
+        s.scheme_id: (s.forecast, s.actual)
+        for s in SchemeQuarterSpend.objects.filter(year=2015, quarter=1)
+    }
+    assert spend == {
+        first.pk: (Decimal("2500000"), Decimal("600000")),
+        second.pk: (Decimal("300000"), Decimal("75000")),
+    }
