@@ -22,6 +22,7 @@ from risks import services as risk_services
 from risks.models import Risk, RiskRegister
 from schemes import services as scheme_services
 from schemes.selectors import scheme_list
+from submissions.documents.crossing import Crossing
 from submissions.documents.part2_import import Part2Import, part2_preview
 from submissions.models import Document, Job
 
@@ -150,6 +151,9 @@ def plan_roll_forward(
 
     `years_ahead` shifts the years for a refresh (1: 2014/15–2015/16 becomes 2015/16–
     2016/17); budgets and targets of years the new version no longer covers are dropped.
+    Into a year of another policy framework, metrics and scheme types are carried as that
+    framework has them (submissions/documents/crossing.py), which also lists what is left
+    to complete.
     """
     first, last = plan.first_year + years_ahead, plan.last_year + years_ahead
     new = plan_services.plan_create(
@@ -187,6 +191,7 @@ def plan_roll_forward(
         themes[theme.pk] = scheme_services.theme_create(
             plan=new, name=theme.name, order=theme.order, user=user
         )
+    crossing = Crossing.between(plan, new)
     for scheme in scheme_list(plan=plan):
         budgets = {b.year: b.amount for b in scheme.budgets.all() if new.covers(b.year)}
         copy = scheme_services.scheme_create(
@@ -195,19 +200,22 @@ def plan_roll_forward(
             name=scheme.name,
             status=scheme.status,
             protection=scheme.protection,
-            metrics=list(scheme.metrics.all()),
+            metrics=crossing.metrics(scheme.metrics.all()),
             budgets=budgets,
             order=scheme.order,
             user=user,
         )
-        extra = {name: getattr(scheme, name) for name in _SCHEME_FIELDS}
+        extra = crossing.scheme_fields({name: getattr(scheme, name) for name in _SCHEME_FIELDS})
         if any(value not in ("", None) for value in extra.values()):
             scheme_services.scheme_update(scheme=copy, expected_version=None, user=user, **extra)
     for baseline in Baseline.objects.filter(plan=plan).select_related("metric"):
-        metric_services.baseline_set(
-            plan=new, metric=baseline.metric, user=user, **_figure(baseline)
-        )
+        if crossing.keeps_figures_of(baseline.metric):
+            metric_services.baseline_set(
+                plan=new, metric=baseline.metric, user=user, **_figure(baseline)
+            )
     for point in TrajectoryPoint.objects.filter(plan=plan).select_related("metric"):
+        if not crossing.keeps_figures_of(point.metric):
+            continue
         if first <= point.end.year - (point.end.month < 4) <= last:
             metric_services.target_create(
                 plan=new, metric=point.metric, user=user, **_figure(point)
