@@ -133,7 +133,7 @@ def _form_page(request, plan, metric, form, *, template="metrics/figure_form.htm
 def baseline_edit(request, pk, code):
     plan = permissions.get_plan(request.user, pk, permissions.EDIT_METRICS)
     metric = _metric(code)
-    baseline = Baseline.objects.filter(plan=plan, metric=metric).first()
+    baseline = plan.metric_baselines.filter(metric=metric).first()
     form = FigureForm(request.POST or None, metric=metric, record=baseline)
     if request.method == "POST" and form.is_valid():
         saved = _run(
@@ -159,7 +159,7 @@ def target_edit(request, pk, code, target_pk=None):
     metric = _metric(code)
     point = None
     if target_pk is not None:
-        point = TrajectoryPoint.objects.filter(plan=plan, metric=metric, pk=target_pk).first()
+        point = plan.metric_targets.filter(metric=metric, pk=target_pk).first()
         if point is None:
             raise Http404("No such target.")
     form = FigureForm(request.POST or None, metric=metric, record=point)
@@ -189,7 +189,7 @@ def actual_edit(request, pk, code, actual_pk=None):
     metric = _metric(code)
     actual = None
     if actual_pk is not None:
-        actual = Actual.objects.filter(plan=plan, metric=metric, pk=actual_pk).first()
+        actual = plan.metric_actuals.filter(metric=metric, pk=actual_pk).first()
         if actual is None:
             raise Http404("No such actual.")
     form = ActualForm(request.POST or None, metric=metric, record=actual)
@@ -251,7 +251,7 @@ def spc_rebase_create(request, pk, code):
 def spc_rebase_delete(request, pk, code, rebase_pk):
     """Withdraw a recalculation of the limits, saying why."""
     plan = permissions.get_plan(request.user, pk, permissions.ENTER_ACTUALS)
-    rebase = SpcRebase.objects.filter(plan=plan, metric__code=code, pk=rebase_pk).first()
+    rebase = plan.spc_rebases.filter(metric__code=code, pk=rebase_pk).first()
     summary = selectors.metric_for_plan(plan=plan, code=code)
     if rebase is None or summary is None:
         raise Http404("No such recalculation of the limits.")
