@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plans import permissions
 from plans.models import Plan
 from submissions.documents.checklist import all_passed, plan_checks
+from submissions.documents.crossing import framework_to_complete
 from submissions.documents.forms import RollForwardForm
 from submissions.documents.requests import (
     RenderLimit,
@@ -179,7 +180,13 @@ def version_list(request, pk):
             raise PermissionDenied
         if form.is_valid():
             new = plan_roll_forward(plan=plan, user=request.user, **form.cleaned_data)
-            messages.success(request, f"New version made: {new}.")
+            crossed = new.framework_id != plan.framework_id and new.framework_id is not None
+            note = (
+                f" It is under {new.framework}: its Versions page lists what is left."
+                if crossed
+                else ""
+            )
+            messages.success(request, f"New version made: {new}.{note}")
             return redirect("submissions:version_diff", pk=plan.pk, other=new.pk)
     others = Plan.objects.visible_to(request.user).filter(area=plan.area).exclude(pk=plan.pk)
     return render(
@@ -190,6 +197,7 @@ def version_list(request, pk):
             "others": others,
             "form": form,
             "may_roll": may_roll,
+            "to_complete": framework_to_complete(plan),
             "forms_with_errors": [form] if form.errors else [],
         },
     )

@@ -6,18 +6,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from fixtures.packs import packs_load
 from frameworks.models import PolicyFramework
 from metrics import services as metric_services
 from metrics.models import Baseline, MetricDefinition
+from plans import permissions
 from plans import services as plan_services
 from plans.models import Plan
 from schemes import services as scheme_services
 from schemes.models import SchemeType
 from submissions.documents.crossing import framework_to_complete
 from submissions.documents.services import plan_roll_forward
-from tests.factories import AreaFactory
+from tests.factories import AreaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,23 @@ def test_within_one_framework_nothing_is_mapped(frameworks, old_plan):
     assert new.schemes.get(name="Telecare").scheme_type.name == "Retired type"
     old_codes = set(old_plan.schemes.get(name="Reablement at home").metrics.values_list("code"))
     assert set(new.schemes.get(name="Reablement at home").metrics.values_list("code")) == old_codes
+
+
+def test_the_versions_page_lists_what_is_left_for_the_framework(frameworks, old_plan, client_for):
+    older, newer = frameworks
+    officer = UserFactory(roles=[permissions.OFFICER], areas=[old_plan.area])
+    client = client_for(officer)
+    answer = client.post(
+        reverse("submissions:version_list", args=[old_plan.pk]),
+        {
+            "version_kind": "draft",
+            "version_date": f"{newer.first_year}-01-06",
+            "years_ahead": str(newer.first_year - older.last_year),
+        },
+        follow=True,
+    )
+    assert f"It is under {newer.name}" in answer.content.decode()
+    new = Plan.objects.get(framework=newer, area=old_plan.area)
+    page = client.get(reverse("submissions:version_list", args=[new.pk])).content.decode()
+    assert f"Still to complete for {newer.name}" in page
+    assert "Choose the type of “Telecare”" in page
