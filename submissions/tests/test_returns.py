@@ -205,8 +205,8 @@ def test_a_failed_preparation_is_visible_and_can_be_retried(
         raise RuntimeError("database went away")
 
     monkeypatch.setitem(HANDLERS, "prepare-return", broken)
-    with pytest.raises(RuntimeError):
-        _start(quarter_data, officer, django_capture_on_commit_callbacks)
+    # The start answers as a start: the job's failure is recorded on the job, not raised.
+    _start(quarter_data, officer, django_capture_on_commit_callbacks)
     ret = QuarterlyReturn.objects.get(plan=quarter_data)
     job = selectors.latest_job_for(ret)
     assert job.state == Job.State.FAILURE
