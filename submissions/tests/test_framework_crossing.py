@@ -92,14 +92,19 @@ def old_plan(frameworks):
     return plan
 
 
+def _roll_into(framework: PolicyFramework, plan: Plan) -> Plan:
+    """A draft of `plan` for the first year of `framework`."""
+    return plan_roll_forward(
+        plan=plan,
+        version_kind=Plan.VersionKind.DRAFT,
+        version_date=datetime.date(framework.first_year, 1, 6),
+        years_ahead=framework.first_year - plan.first_year,
+    )
+
+
 def test_metrics_and_types_are_carried_as_the_new_framework_has_them(frameworks, old_plan):
     older, newer = frameworks
-    new = plan_roll_forward(
-        plan=old_plan,
-        version_kind=Plan.VersionKind.DRAFT,
-        version_date=datetime.date(newer.first_year, 1, 6),
-        years_ahead=newer.first_year - older.last_year,
-    )
+    new = _roll_into(newer, old_plan)
     assert new.framework == newer
     carried = new.schemes.get(name="Reablement at home")
     wanted = set(newer.metrics.values_list("code", flat=True))
@@ -125,12 +130,7 @@ def test_metrics_and_types_are_carried_as_the_new_framework_has_them(frameworks,
 
 def test_what_is_left_to_complete_is_listed(frameworks, old_plan):
     older, newer = frameworks
-    new = plan_roll_forward(
-        plan=old_plan,
-        version_kind=Plan.VersionKind.DRAFT,
-        version_date=datetime.date(newer.first_year, 1, 6),
-        years_ahead=newer.first_year - older.last_year,
-    )
+    new = _roll_into(newer, old_plan)
     todo = framework_to_complete(new)
     assert f"Choose the type of “Telecare” from the {newer.name} catalogue." in todo
     assert not any("Reablement at home" in line for line in todo)
