@@ -10,10 +10,10 @@ from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
+from plans.forms import refusal_on_form
 from plans.history import entries_for
 from plans.money import format_pounds
 from plans.periods import FinancialYear
-from plans.services import EditConflict
 from risks import charts, selectors, services
 from risks.filters import RiskFilter
 from risks.forms import (
@@ -35,18 +35,6 @@ from risks.models import (
     RiskWorkshopOutput,
 )
 from risks.tables import RiskTable
-
-
-def _refused(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, so nothing typed is lost."""
-    if (
-        isinstance(error, EditConflict)
-        or hasattr(error, "error_dict")
-        and set(error.error_dict) <= set(form.fields)
-    ):
-        form.add_error(None, error)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _register_or_404(plan):
@@ -167,7 +155,7 @@ def register_edit(request, pk):
                 for name in data["new_categories"]:
                     services.category_create(register=updated, name=name, user=request.user)
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Risk register saved.")
             return redirect("risks:register", pk=plan.pk)
@@ -243,7 +231,7 @@ def risk_edit(request, pk, risk_pk=None):
                     **fields,
                 )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Risk saved.")
             return redirect("risks:risk_detail", pk=plan.pk, risk_pk=saved.pk)
@@ -290,7 +278,7 @@ def risk_review(request, pk, risk_pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Review recorded.")
             return redirect("risks:risk_detail", pk=plan.pk, risk_pk=risk.pk)
@@ -352,7 +340,7 @@ def scenario_edit(request, pk, scenario_pk=None):
                     **fields,
                 )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Scenario saved.")
             return redirect("risks:scenario_list", pk=plan.pk)
@@ -417,7 +405,7 @@ def fund_create(request, pk):
         try:
             services.fund_create(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Fund saved.")
             return redirect("risks:fund_list", pk=plan.pk)
@@ -438,7 +426,7 @@ def fund_release(request, pk, fund_pk):
         try:
             services.fund_release(fund=fund, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Release from “{fund.name}” recorded.")
             return redirect("risks:fund_list", pk=plan.pk)
