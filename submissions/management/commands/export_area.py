@@ -4,8 +4,8 @@ What is exported: the area; every row of the apps that belongs to it (plans and 
 them, metrics figures, schemes, risks, governance, jobs, quarterly returns, documents'
 metadata: the files themselves are in MEDIA_ROOT, backed up with it); the history
 (django-simple-history) of those rows; and the reference data, with its history, whole
-(partner organisations, national conditions, metric definitions, scheme types, areas of
-spend): it is small, and an empty database needs it.
+(policy frameworks and their parts, partner organisations, national conditions, metric
+definitions, scheme types, areas of spend): it is small, and an empty database needs it.
 Not exported: users and area memberships, which are accounts, not area data; rows point
 at users by username (natural keys), as they do at content types.
 
@@ -29,7 +29,7 @@ from django.db.models import Q
 
 from plans.models import Area
 
-APPS = ("plans", "metrics", "schemes", "risks", "governance", "submissions")
+APPS = ("frameworks", "plans", "metrics", "schemes", "risks", "governance", "submissions")
 # Accounts, not area data: who may see an area is set up again where it is restored.
 NOT_EXPORTED = {"plans.Membership"}
 
