@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from plans import money
 from plans.models import NarrativeSection
@@ -166,8 +167,16 @@ class SignInForm(AuthenticationForm):
     """Django's sign-in with the NHS.UK inputs: the user name and password boxes styled and
     sized as the design system's, with the autocomplete hints password managers read."""
 
+    # Longer than any user name or password anyone types: refused as a wrong sign-in before
+    # anything is looked up or recorded (the lockout records keep at most 255 characters).
+    MAX_USERNAME, MAX_PASSWORD = 150, 1024
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the user name's max_length after the field is made, so
+        # its validator is missing: add it (and one for the password).
+        self.fields["username"].validators.append(MaxLengthValidator(self.MAX_USERNAME))
+        self.fields["password"].validators.append(MaxLengthValidator(self.MAX_PASSWORD))
         self.fields["username"].widget.attrs.update(
             {"class": "nhsuk-input nhsuk-input--width-20", "spellcheck": "false"}
         )
