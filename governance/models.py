@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from governance.numbering import letter, roman
+from plans.dates import precision_field
 from plans.models import Area
 
 
@@ -77,6 +78,8 @@ class TermsOfReference(models.Model):
     version = models.CharField(max_length=40)
     text = models.TextField()
     approved_on = models.DateField(null=True, blank=True)
+    # "Approved … in November 2015": held as the month, never as its 1st day.
+    approved_on_precision = precision_field()
     approved_by = models.ForeignKey(
         Board, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -186,6 +189,11 @@ class Meeting(models.Model):
         max_length=200, blank=True, help_text="For example “Extraordinary meeting”."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    source_note = models.TextField(
+        blank=True,
+        help_text="What the sources leave out of this meeting (minutes undated, no board "
+        "named): said wherever the meeting is shown.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -332,6 +340,11 @@ class Decision(models.Model):
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=15, choices=Kind.choices)
     text = models.TextField()
+    not_quoted = models.TextField(
+        blank=True,
+        help_text="When its minutes are not among the sources: that the wording is not "
+        "quoted, and where what it records comes from. Empty: quoted from the minutes.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -43,6 +43,7 @@ from governance.models import (
     TermsOfReference,
 )
 from governance.reports import report_check
+from plans.dates import DatePrecision, month_start
 from plans.models import Area
 from plans.services import locked, save_with_history
 
@@ -96,9 +97,18 @@ def terms_of_reference_add(
     approved_on: datetime.date | None = None,
     approved_by: Board | None = None,
     user=None,
+    approved_on_precision: str = DatePrecision.DAY,
 ) -> TermsOfReference:
+    """`approved_on_precision` is "month" when the source gives only the month."""
+    if approved_on is not None and approved_on_precision == DatePrecision.MONTH:
+        approved_on = month_start(approved_on)
     terms = TermsOfReference(
-        board=board, version=version, text=text, approved_on=approved_on, approved_by=approved_by
+        board=board,
+        version=version,
+        text=text,
+        approved_on=approved_on,
+        approved_on_precision=approved_on_precision,
+        approved_by=approved_by,
     )
     save_with_history(terms, user=user)
     return terms
@@ -226,8 +236,10 @@ def meeting_schedule(
     title: str = "",
     status: str = Meeting.Status.SCHEDULED,
     user=None,
+    source_note: str = "",
 ) -> Meeting:
-    """Put a meeting of `board` in the diary; its area is the board's."""
+    """Put a meeting of `board` in the diary; its area is the board's. `source_note`: what
+    the sources leave out of it (an undated minute, no board named)."""
     meeting = Meeting(
         board=board,
         area_id=board.area_id,
@@ -236,6 +248,7 @@ def meeting_schedule(
         venue=venue,
         title=title,
         status=status,
+        source_note=source_note.strip(),
     )
     save_with_history(meeting, user=user, reason="Meeting scheduled")
     return meeting
@@ -359,17 +372,29 @@ def minute_add(*, item: AgendaItem, text: str, user=None) -> MinutePoint:
 
 @transaction.atomic
 def decision_record(
-    *, item: AgendaItem, kind: str, text: str, approves=None, ratifies=None, user=None
+    *,
+    item: AgendaItem,
+    kind: str,
+    text: str,
+    approves=None,
+    ratifies=None,
+    user=None,
+    not_quoted: str = "",
 ) -> Decision:
     """The next resolution of an item: (a), then (b)… With `approves` (any approvable
     object) it approves it; with `ratifies`, it ratifies that object's approval under
     delegation. Recorded with its approval or ratification in one transaction, and not at
-    all when the approval or ratification is refused (governance/approvals.py)."""
+    all when the approval or ratification is refused (governance/approvals.py).
+    `not_quoted`: when its minutes are not among the sources, where its wording comes from."""
     locked(AgendaItem, item.pk)
 
     def minute() -> Decision:
         decision = Decision(
-            item=item, order=_next(item.decisions.all(), "order"), kind=kind, text=text.strip()
+            item=item,
+            order=_next(item.decisions.all(), "order"),
+            kind=kind,
+            text=text.strip(),
+            not_quoted=not_quoted.strip(),
         )
         save_with_history(decision, user=user, reason="Decision recorded")
         return decision

@@ -11,10 +11,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from frameworks.models import PolicyFramework
+from plans.dates import on_or_in, precision_field
 from plans.periods import FinancialYear, Quarter, year_range
 from plans.roles import sees_all_areas
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
+# How a plan taken from no source is named wherever its version is.
+ILLUSTRATIVE_NOTE = "illustrative sample data, not from a source"
 
 
 class Area(models.Model):
@@ -129,6 +132,22 @@ class Plan(models.Model):
     agreed_on = models.DateField(null=True, blank=True, editable=False)
     submitted_on = models.DateField(null=True, blank=True, editable=False)
     assured_on = models.DateField(null=True, blank=True, editable=False)
+    # A source may give only the month of a step ("approved in July"): held as a month.
+    agreed_on_precision = precision_field()
+    submitted_on_precision = precision_field()
+    assured_on_precision = precision_field()
+    state_source = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Where its state comes from when no decision recorded here gives it: the "
+        "source's words and line.",
+    )
+    illustrative = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Sample data taken from no source: shown as illustrative wherever it appears "
+        "and left out of real totals.",
+    )
     local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -179,24 +198,23 @@ class Plan(models.Model):
     def version_label(self) -> str:
         """Which version this is and its state, as every page and document of it says:
         "Draft 2, not yet agreed", "Final 3, agreed by the HWB Board on 1 April 2014"."""
-        return f"{self.get_version_kind_display()} {self.number}, {self.state_label}"
+        label = f"{self.get_version_kind_display()} {self.number}, {self.state_label}"
+        # Said wherever the version is named (pages, documents, workbooks, the API).
+        return f"{label} ({ILLUSTRATIVE_NOTE})" if self.illustrative else label
 
     @property
     def state_label(self) -> str:
-        def day(date) -> str:
-            return f"{date:%-d %B %Y}" if date else "(date not recorded)"
-
+        agreed = on_or_in(self.agreed_on, self.agreed_on_precision)
+        submitted = on_or_in(self.submitted_on, self.submitted_on_precision)
         if self.status == self.Status.READY:
-            return f"put forward for agreement on {day(self.put_forward_on)}, not yet agreed"
+            return f"put forward for agreement {on_or_in(self.put_forward_on)}, not yet agreed"
         if self.status == self.Status.AGREED:
-            return f"agreed by the HWB Board on {day(self.agreed_on)}"
+            return f"agreed by the HWB Board {agreed}"
         if self.status == self.Status.SUBMITTED:
-            return (
-                f"agreed by the HWB Board on {day(self.agreed_on)}, submitted to NHS England "
-                f"on {day(self.submitted_on)}"
-            )
+            return f"agreed by the HWB Board {agreed}, submitted to NHS England {submitted}"
         if self.status == self.Status.ASSURED:
-            return f"submitted on {day(self.submitted_on)}, assured on {day(self.assured_on)}"
+            assured = on_or_in(self.assured_on, self.assured_on_precision)
+            return f"submitted {submitted}, assured {assured}"
         return "not yet agreed"
 
     def covers(self, start_year: int) -> bool:
@@ -224,6 +242,12 @@ class PlanYear(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
         help_text="Protection of adult social care as the plan states it (pounds).",
+    )
+    not_broken_down = models.TextField(
+        blank=True,
+        help_text="When the source gives the pooled budget only as a total: what it says. "
+        "Its schemes, partners' shares and protected social care are then not broken down "
+        "in the source, and are never shown as £0 or as unallocated.",
     )
     history = HistoricalRecords()
 
@@ -411,6 +435,7 @@ class ConditionStatus(models.Model):
     expected_date = models.DateField(
         null=True, blank=True, help_text="When a condition in progress is expected to be met."
     )
+    expected_date_precision = precision_field()
     narrative = models.TextField(blank=True)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()

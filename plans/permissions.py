@@ -267,7 +267,19 @@ def check_administers(user) -> None:
 
 # Content fields of the plan row itself: what a version says, not the state it is in.
 PLAN_STATE_FIELDS = frozenset(
-    {"id", "status", "number", "put_forward_on", "agreed_on", "submitted_on", "assured_on"}
+    {
+        "id",
+        "status",
+        "number",
+        "put_forward_on",
+        "agreed_on",
+        "submitted_on",
+        "assured_on",
+        "agreed_on_precision",
+        "submitted_on_precision",
+        "assured_on_precision",
+        "state_source",
+    }
 )
 
 

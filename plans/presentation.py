@@ -163,9 +163,14 @@ def as_date(value) -> datetime.date | datetime.datetime | None:
     return None
 
 
-def date_text(value) -> str:
-    """31 March 2015 (a date and time: 31 March 2015, 14:05); text that is not a date is
-    returned as it is, and nothing as empty."""
+# A date whose source gives only its month (plans.dates.DatePrecision.MONTH).
+MONTH_PRECISION = "month"
+
+
+def date_text(value, precision: str | None = None) -> str:
+    """31 March 2015 (a date and time: 31 March 2015, 14:05); September 2017 when its
+    `precision` is "month", a date whose source gives no day (held as the 1st, never shown
+    so); text that is not a date is returned as it is, and nothing as empty."""
     if not value:
         return ""
     day = as_date(value)
@@ -173,6 +178,8 @@ def date_text(value) -> str:
         return str(value)
     if isinstance(day, datetime.datetime):
         return date_format(day, "j F Y, H:i")
+    if precision == MONTH_PRECISION:
+        return date_format(day, "F Y")
     return date_format(day, "j F Y")
 
 

@@ -51,6 +51,7 @@ def condition_statuses(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
                 "status": status.status if status else None,
                 "status_label": status.get_status_display() if status else "Not reported",
                 "expected_date": status.expected_date if status else None,
+                "expected_date_precision": status.expected_date_precision if status else "day",
                 "narrative": status.narrative if status else "",
                 "url": url,
             }

@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from frameworks.selectors import framework_for_years
 from plans import permissions
+from plans.dates import DatePrecision, month_start
 from plans.models import (
     Area,
     Contribution,
@@ -152,9 +153,11 @@ def plan_create(
     dates_agreed: str = "",
     dates_submitted: str = "",
     user=None,
+    illustrative: bool = False,
 ) -> Plan:
     """A new draft version of an area's plan, numbered after the area's other versions of
-    plans starting the same year, with its empty narrative sections."""
+    plans starting the same year, with its empty narrative sections. `illustrative`: sample
+    data from no source, marked so wherever it shows and kept out of real totals."""
     locked(Area, area.pk)  # two versions made at once do not take the same number
     number = (
         Plan.objects.filter(area=area, first_year=first_year).aggregate(top=Max("number"))["top"]
@@ -173,6 +176,7 @@ def plan_create(
         dates_agreed=dates_agreed,
         dates_submitted=dates_submitted,
         framework=framework_for_years(first_year),
+        illustrative=illustrative,
     )
     save_with_history(plan, user=user, reason="Plan created")
     plan.ccgs.set(ccgs)
@@ -221,12 +225,21 @@ _STATUS_MOVES = {
 
 @transaction.atomic
 def plan_status_set(
-    *, plan: Plan, status: str, on: datetime.date, user=None, reason: str = ""
+    *,
+    plan: Plan,
+    status: str,
+    on: datetime.date,
+    user=None,
+    reason: str = "",
+    precision: str = DatePrecision.DAY,
+    source: str = "",
 ) -> Plan:
     """Move a plan version to `status` on the date `on`, along `_STATUS_MOVES` only.
 
     Called by the services that own each step (putting forward, approving, submitting,
-    assuring), which check the step's own conditions; this checks the order.
+    assuring), which check the step's own conditions; this checks the order. `precision`
+    is "month" when the source gives only the month (held as the 1st, shown as the month);
+    `source` says where a state comes from that no decision recorded here gives.
     """
     current = locked(Plan, plan.pk)
     if status not in _STATUS_MOVES[current.status]:
@@ -236,7 +249,15 @@ def plan_status_set(
         )
     current.status = status
     if status in _STATUS_DATES:
-        setattr(current, _STATUS_DATES[status], on)
+        field = _STATUS_DATES[status]
+        month = precision == DatePrecision.MONTH
+        setattr(current, field, month_start(on) if month else on)
+        if hasattr(current, f"{field}_precision"):
+            setattr(current, f"{field}_precision", precision)
+        elif month:
+            raise ValueError(f"{field} is held to the day.")
+    if source:
+        current.state_source = "\n".join(filter(None, [current.state_source, source]))
     if status == Plan.Status.DRAFT:
         current.put_forward_on = None
     current.lock_version += 1
@@ -253,8 +274,10 @@ def plan_year_set(
     agreed_total: Decimal,
     protected_social_care_stated: Decimal | None = None,
     user=None,
+    not_broken_down: str | None = None,
 ) -> PlanYear:
-    """Set the pooled budget of one year of the plan (pounds)."""
+    """Set the pooled budget of one year of the plan (pounds). `not_broken_down`: what the
+    source says when it gives the budget only as a total (None keeps what is held)."""
     permissions.check_changeable(plan)
     plan_year = PlanYear.objects.filter(plan=plan, year=year).first() or PlanYear(
         plan=plan, year=year
@@ -262,6 +285,8 @@ def plan_year_set(
     plan_year.minimum_required = minimum_required
     plan_year.agreed_total = agreed_total
     plan_year.protected_social_care_stated = protected_social_care_stated
+    if not_broken_down is not None:
+        plan_year.not_broken_down = not_broken_down
     save_with_history(plan_year, user=user)
     return plan_year
 
@@ -315,11 +340,14 @@ def condition_status_set(
     narrative: str = "",
     expected_version: int | None = None,
     user=None,
+    expected_date_precision: str | None = None,
 ):
     """A plan's status against one national condition in one quarter, with its narrative.
 
-    A condition in progress needs the date it is expected to be met; one met or not met
-    keeps no such date. Refused with EditConflict if changed since `expected_version`.
+    A condition in progress needs the date it is expected to be met ("month" precision when
+    only the month is known: held as the 1st, shown as the month; None keeps the precision
+    held while the date stays as it was, else the day); one met or not met keeps no such
+    date. Refused with EditConflict if changed since `expected_version`.
     """
     from plans.models import ConditionStatus
 
@@ -329,25 +357,32 @@ def condition_status_set(
         raise ValidationError(
             {"expected_date": "Enter the date the condition is expected to be met."}
         )
-    if status != ConditionStatus.Status.IN_PROGRESS:
-        expected_date = None
     record = (
         ConditionStatus.objects.select_for_update()
         .filter(plan=plan, condition=condition, year=year, quarter=quarter)
         .first()
     )
+    if expected_date_precision is None:  # a month the source gave stays a month, if unchanged
+        kept = record is not None and record.expected_date == expected_date
+        expected_date_precision = record.expected_date_precision if kept else DatePrecision.DAY
+    if status != ConditionStatus.Status.IN_PROGRESS:
+        expected_date, expected_date_precision = None, DatePrecision.DAY
+    if expected_date is not None and expected_date_precision == DatePrecision.MONTH:
+        expected_date = month_start(expected_date)
     if record is None:
         record = ConditionStatus(plan=plan, condition=condition, year=year, quarter=quarter)
     else:
         check_version(record, expected_version)
-        if (record.status, record.expected_date, record.narrative) == (
-            status,
-            expected_date,
-            narrative,
-        ):
+        if (
+            record.status,
+            record.expected_date,
+            record.expected_date_precision,
+            record.narrative,
+        ) == (status, expected_date, expected_date_precision, narrative):
             return record
         record.lock_version += 1
     record.status, record.expected_date, record.narrative = status, expected_date, narrative
+    record.expected_date_precision = expected_date_precision
     save_with_history(record, user=user)
     return record
 

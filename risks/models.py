@@ -186,6 +186,11 @@ class Fund(models.Model):
         **MONEY, validators=[MinValueValidator(Decimal(0))], help_text="Pounds."
     )
     notes = models.TextField(blank=True)
+    source_conflict = models.TextField(
+        blank=True,
+        help_text="Where the source gives the fund two different amounts: both, in its words, "
+        "shown wherever the fund is.",
+    )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

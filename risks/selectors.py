@@ -106,6 +106,7 @@ def fund_summaries(*, plan: Plan, year: int) -> list[dict]:
                 "name": fund.name,
                 "kind": fund.get_kind_display(),
                 "amount": fund.amount,
+                "source_conflict": fund.source_conflict,
                 "released": fund.released,
                 "balance": fund_balance(fund),
                 "url": reverse("risks:fund_list", args=[plan.pk]) + f"#fund-{fund.pk}",

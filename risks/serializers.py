@@ -108,9 +108,13 @@ class FundSerializer(serializers.ModelSerializer):
     amount = _Money(help_text="Pounds held back.")
     released = _Money(help_text="Pounds released so far.")
     balance = _Money(help_text="Amount less releases (pounds).")
+    source_conflict = serializers.CharField(
+        read_only=True,
+        help_text="When not empty, the source gives the fund two amounts: both, in its words.",
+    )
     releases = FundReleaseSerializer(many=True, read_only=True, help_text="Oldest first.")
 
     class Meta:
         model = Fund
-        fields = ["id", "name", "kind", "year", "amount", "released", "balance", "releases"]
+        fields = ["id", "name", "kind", "year", "amount", "released", "balance", "releases", "source_conflict"]
         read_only_fields = fields

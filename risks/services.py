@@ -250,12 +250,22 @@ def fund_create(
     amount: Decimal,
     notes: str = "",
     user=None,
+    source_conflict: str = "",
 ) -> Fund:
-    """Hold back `amount` pounds of a plan's year as a contingency, risk pool or reserve."""
+    """Hold back `amount` pounds of a plan's year as a contingency, risk pool or reserve.
+    `source_conflict`: the source's own words where it gives the fund two amounts."""
     name = name.strip()
     if Fund.objects.filter(plan=plan, year=year, name__iexact=name).exists():
         raise ValidationError({"name": "This plan already has a fund with this name that year."})
-    fund = Fund(plan=plan, kind=kind, year=year, name=name, amount=amount, notes=notes.strip())
+    fund = Fund(
+        plan=plan,
+        kind=kind,
+        year=year,
+        name=name,
+        amount=amount,
+        notes=notes.strip(),
+        source_conflict=source_conflict.strip(),
+    )
     save_with_history(fund, user=user, reason="Fund created")
     return fund
 

@@ -28,11 +28,14 @@ class YearReconciliation:
     protected_social_care: Decimal
     protected_social_care_stated: Decimal | None
     themes: list[ThemeTotal] = field(default_factory=list)
+    # What the source says when it gives the pooled budget only as a total (no schemes).
+    not_broken_down: str = ""
 
     @property
     def unallocated(self) -> Decimal | None:
-        """Agreed pooled budget not yet given to a scheme; negative when over-allocated."""
-        if self.agreed_total is None:
+        """Agreed pooled budget not yet given to a scheme; negative when over-allocated.
+        None when the source does not break the budget down: nothing is "unallocated"."""
+        if self.agreed_total is None or self.not_broken_down:
             return None
         return self.agreed_total - self.schemes_total
 
@@ -63,6 +66,7 @@ def reconcile_year(
     protected_social_care_stated: Decimal | None,
     themes: list[tuple[int, str]],
     totals: dict[tuple[int, bool], Decimal],
+    not_broken_down: str = "",
 ) -> YearReconciliation:
     """`totals` maps (theme id, protects social care) to the year's sum of scheme budgets."""
     theme_totals = [
@@ -81,6 +85,7 @@ def reconcile_year(
         protected_social_care=sum((v for (_, asc), v in totals.items() if asc), ZERO),
         protected_social_care_stated=protected_social_care_stated,
         themes=theme_totals,
+        not_broken_down=not_broken_down,
     )
 
 

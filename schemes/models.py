@@ -50,6 +50,17 @@ class Scheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="schemes")
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=15, choices=Status.choices)
+    source_conflict = models.TextField(
+        blank=True,
+        help_text="Where the source gives this scheme's money two different ways: both, in its "
+        "words, shown wherever the scheme's budget is.",
+    )
+    status_as_written = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The status as the source writes it (“Existing & new”), when it differs from "
+        "the label; cleared when the status is changed.",
+    )
     protection = models.CharField(
         max_length=15, choices=Protection.choices, blank=True, default=Protection.NONE
     )
@@ -93,6 +104,11 @@ class Scheme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def status_label(self) -> str:
+        """New or existing, as the source writes it where it was taken from one."""
+        return self.status_as_written or self.get_status_display()
 
     @property
     def protects_social_care(self) -> bool:

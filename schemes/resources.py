@@ -93,7 +93,8 @@ def validate(
     statuses = {label.lower(): value for value, label in Scheme.Status.choices}
     statuses.update({value: value for value in Scheme.Status.values})
     metrics = {m.code: m for m in MetricDefinition.objects.all()}
-    metrics.update({str(m.number): m for m in metrics.values() if m.number})
+    # A number names a metric of the plan's years (2016/17's (4) is not 2014's (4)).
+    metrics.update({str(m.number): m for m in metrics.values() if m.number and m.applies_to(plan)})
     rows: list[SchemeRow] = []
     seen: dict[str, int] = {}
     for index, record in sheet.records:

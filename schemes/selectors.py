@@ -60,6 +60,7 @@ def _reconcile(plan, plan_years, themes, totals) -> list[YearReconciliation]:
                 ),
                 themes=themes,
                 totals=totals.get(year.start_year, {}),
+                not_broken_down=plan_year.not_broken_down if plan_year else "",
             )
         )
     return summary

@@ -48,6 +48,10 @@ class PlanSerializer(serializers.ModelSerializer):
     frozen = serializers.BooleanField(
         source="is_frozen", read_only=True, help_text="Agreed: it no longer changes."
     )
+    illustrative = serializers.BooleanField(
+        read_only=True,
+        help_text="Sample data taken from no source: not to be added to real figures.",
+    )
     framework = serializers.PrimaryKeyRelatedField(
         read_only=True,
         allow_null=True,
@@ -64,6 +68,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "version_label",
             "status",
             "frozen",
+            "illustrative",
             "years",
             "framework",
         ]
@@ -95,6 +100,12 @@ class BudgetYearSerializer(serializers.Serializer):
         allow_null=True, help_text="Protection of adult social care as the plan states it."
     )
     themes = ThemeTotalSerializer(many=True, read_only=True)
+    not_broken_down = serializers.CharField(
+        read_only=True,
+        help_text="When not empty, the source gives the pooled budget only as a total (its "
+        "words): the schemes' total and protected social care are not broken down in the "
+        "source, and unallocated is null.",
+    )
 
 
 class PlanDetailSerializer(PlanSerializer):
@@ -125,11 +136,16 @@ class SchemeBudgetSerializer(serializers.ModelSerializer):
 class SchemeSerializer(serializers.ModelSerializer):
     theme = serializers.CharField(source="theme.name", read_only=True)
     status = serializers.CharField(
-        source="get_status_display",
+        source="status_label",
         read_only=True,
-        help_text="As the plan writes it, one of: "
+        help_text="As the plan writes it: one of "
         + ", ".join(map(str, Scheme.Status.labels))
-        + ".",
+        + ", or the source's own wording of one (“Existing & new”).",
+    )
+    source_conflict = serializers.CharField(
+        read_only=True,
+        help_text="When not empty, the source gives the scheme's money two ways: both, in its "
+        "words.",
     )
     protects_social_care = serializers.BooleanField(
         read_only=True, help_text="A protection of services line protecting adult social care."
@@ -154,5 +170,6 @@ class SchemeSerializer(serializers.ModelSerializer):
             "protects_nhs_services",
             "budgets",
             "metrics",
+            "source_conflict",
         ]
         read_only_fields = fields

@@ -166,20 +166,31 @@ def scheme_create(
     budgets: dict[int, Decimal | None] | None = None,
     order: int | None = None,
     user=None,
+    status_as_written: str = "",
+    source_conflict: str = "",
     **details,
 ) -> Scheme:
     """Add a scheme to a plan with its budget per financial year (pounds).
 
     `details` are the Part 2 fields (SCHEME_DETAILS): scheme ID, description, type and sub
     type, area of spend, commissioner and NHS share, provider, source of funding, and the
-    reason it moves no metric."""
+    reason it moves no metric. `status_as_written`: the source's own wording of the status
+    ("Existing & new"), shown instead of its label; `source_conflict`: the source's words
+    where it gives the scheme's money two ways."""
     unknown = set(details) - set(SCHEME_DETAILS)
     if unknown:
         raise TypeError(f"scheme_create() got unexpected fields {sorted(unknown)}")
     budgets = budgets or {}
     _validate_years(plan, budgets)
     scheme = Scheme(
-        plan=plan, theme=theme, name=name.strip(), status=status, protection=protection, **details
+        plan=plan,
+        theme=theme,
+        name=name.strip(),
+        status=status,
+        status_as_written=status_as_written,
+        source_conflict=source_conflict,
+        protection=protection,
+        **details,
     )
     permissions.check_changeable(scheme)  # neither its plan nor its theme's plan is agreed
     scheme.order = theme.schemes.count() if order is None else order
@@ -209,6 +220,8 @@ def scheme_update(
     check_version(current, expected_version)
     if budgets:
         _validate_years(current.plan, budgets)
+    if "status" in fields and fields["status"] != current.status:
+        current.status_as_written = ""  # the source's wording was of the status it had
     for name, value in fields.items():
         setattr(current, name, value.strip() if name == "name" else value)
     permissions.check_changeable(current)  # nor moved into an agreed plan

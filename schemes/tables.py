@@ -68,8 +68,21 @@ class SchemeTable(tables.Table):
         extra = [(f"budget_{y.start_year}", BudgetColumn(y)) for y in plan.years]
         super().__init__(data, extra_columns=extra, **kwargs)
 
+    def render_status(self, record):
+        return record.status_label
+
+    def value_status(self, record):
+        return record.status_label
+
     def render_name(self, record, value):
         url = reverse("schemes:scheme_detail", args=[self.plan.pk, record.pk])
+        if record.source_conflict:
+            return format_html(
+                '<a href="{}">{}</a><br><span class="nhsuk-body-s" data-source-conflict>{}</span>',
+                url,
+                value,
+                record.source_conflict,
+            )
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):

@@ -16,6 +16,7 @@ from governance import approvals as governance_approvals
 from governance.approvables import approvable_of
 from governance.models import ItemLink, Meeting
 from plans import permissions
+from plans.dates import on_or_in
 from plans.models import Plan
 from submissions.models import Assurance, PlanSnapshot, QuarterlyReturn
 
@@ -201,7 +202,10 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
         )
     if plan.status == Plan.Status.AGREED:
         step = _approved_step(
-            plan, user, today, state=f"Agreed by the HWB Board on {_day(plan.agreed_on)}"
+            plan,
+            user,
+            today,
+            state=f"Agreed by the HWB Board {on_or_in(plan.agreed_on, plan.agreed_on_precision)}",
         )
         step.text += (
             " Next: a programme officer records its submission to NHS England, once every "
@@ -229,7 +233,8 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
                 actions=[Action("Open the assurance", assurance_url)],
             )
         return NextStep(
-            state=f"Submitted to NHS England on {_day(plan.submitted_on)}",
+            state="Submitted to NHS England "
+            + on_or_in(plan.submitted_on, plan.submitted_on_precision),
             text="Next: a regional assurer judges it against each planning requirement and "
             "records the outcome: approved, approved with conditions, or not approved.",
             actions=[Action(label, assurance_url)],
@@ -246,7 +251,7 @@ def plan_next(plan: Plan, user, today: datetime.date) -> NextStep:
         )
     outcome = assurance.get_outcome_display() if assurance else "Assured"
     return NextStep(
-        state=f"{outcome} on {_day(plan.assured_on)}",
+        state=f"{outcome} {on_or_in(plan.assured_on, plan.assured_on_precision)}",
         text=text,
         actions=[Action("Open the assurance", assurance_url)],
     )

@@ -340,6 +340,8 @@ class PlanSummary(models.Model):
     area_name = models.CharField(max_length=200)
     region = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20)
+    # An illustrative plan (sample data from no source): shown marked, never counted.
+    illustrative = models.BooleanField(default=False)
     agreed_total = models.DecimalField(**MONEY)
     minimum_required = models.DecimalField(**MONEY)
     protected_stated = models.DecimalField(**MONEY)

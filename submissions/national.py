@@ -116,16 +116,22 @@ def area_rows(*, year: int, region: str = "", plans=None) -> QuerySet[Plan]:
     )
 
 
+# Illustrative sample plans (taken from no source) are shown, marked, but never counted.
+REAL = Q(illustrative=False)
+
+
 def totals(rows: QuerySet[Plan]) -> dict:
-    """The totals of the rows shown (the region's, or England's): one query."""
+    """The totals of the rows shown (the region's, or England's), illustrative plans left
+    out and counted apart: one query."""
     return rows.order_by().aggregate(
-        areas=Count("pk"),
-        agreed=Sum("agreed_total"),
-        minimum=Sum("minimum_required"),
-        schemes=Sum("scheme_total"),
-        protected=Sum("protected_total"),
-        stated=Sum("protected_stated"),
-        below_minimum=Count("pk", filter=Q(agreed_total__lt=F("minimum_required"))),
+        areas=Count("pk", filter=REAL),
+        illustrative_areas=Count("pk", filter=~REAL),
+        agreed=Sum("agreed_total", filter=REAL),
+        minimum=Sum("minimum_required", filter=REAL),
+        schemes=Sum("scheme_total", filter=REAL),
+        protected=Sum("protected_total", filter=REAL),
+        stated=Sum("protected_stated", filter=REAL),
+        below_minimum=Count("pk", filter=REAL & Q(agreed_total__lt=F("minimum_required"))),
     )
 
 
@@ -244,6 +250,7 @@ _SUMMARY_FIELDS = (
     "area_name",
     "region",
     "status",
+    "illustrative",
     "agreed_total",
     "minimum_required",
     "protected_stated",

@@ -48,10 +48,20 @@ class MoneyColumn(tables.Column):
         return money_text(table.totals.get(self.total)) if self.total else ""
 
 
+# How an illustrative plan (sample data from no source) is marked wherever it appears.
+ILLUSTRATIVE = "Illustrative: not from a source, not in the totals"
+
+
 class AreaTable(tables.Table):
     """Rows are plans' summaries (submissions.national.summaries)."""
 
-    area_name = tables.Column(verbose_name="Area", footer="Total of the areas shown")
+    area_name = tables.Column(
+        verbose_name="Area",
+        footer=lambda table: (
+            "Total of the areas shown"
+            + (" (illustrative plans left out)" if table.totals.get("illustrative_areas") else "")
+        ),
+    )
     region = tables.Column(verbose_name="Region")
     status = tables.Column(verbose_name="Plan status")
     agreed_total = MoneyColumn(verbose_name="Pooled budget", total="agreed")
@@ -82,10 +92,18 @@ class AreaTable(tables.Table):
 
     def render_area_name(self, record, value):
         url = reverse("plans:plan_detail", args=[record.plan_id])
+        if record.illustrative:
+            return format_html(
+                '<a href="{}">{}</a> <strong class="nhsuk-tag nhsuk-tag--grey" '
+                "data-illustrative>{}</strong>",
+                url,
+                value,
+                ILLUSTRATIVE,
+            )
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def value_area_name(self, value):
-        return value
+    def value_area_name(self, record, value):
+        return f"{value} ({ILLUSTRATIVE})" if record.illustrative else value
 
     def render_status(self, record):
         return record.get_status_display()

@@ -17,7 +17,7 @@ from plans.forms import NhsForm
 from plans.freshness import Reused, reused
 from plans.periods import FinancialYear
 from submissions import national
-from submissions.tables import AreaTable, MetricStatusTable
+from submissions.tables import ILLUSTRATIVE, AreaTable, MetricStatusTable
 
 PER_PAGE = 50
 # What the tables read from the address, besides the filters: sort and page of each.
@@ -43,10 +43,19 @@ class NationalFilterForm(NhsForm):
 
 
 def _status_rows(rows) -> list[dict]:
-    """The areas with each metric's status: one dict per area, from their summaries."""
+    """The areas with each metric's status: one dict per area, from their summaries; an
+    illustrative plan's area marked, its statuses not counted."""
     return [
-        {"area": area, "region": region, "plan": plan, **{f"metric_{k}": v for k, v in of.items()}}
-        for plan, area, region, of in rows.values_list("plan_id", "area_name", "region", "statuses")
+        {
+            "area": f"{area} ({ILLUSTRATIVE})" if illustrative else area,
+            "region": region,
+            "plan": plan,
+            "illustrative": illustrative,
+            **{f"metric_{k}": v for k, v in of.items()},
+        }
+        for plan, area, region, of, illustrative in rows.values_list(
+            "plan_id", "area_name", "region", "statuses", "illustrative"
+        )
     ]
 
 
@@ -79,7 +88,11 @@ def _body(request, form, years, year: int | None, region: str) -> str:
         metrics = national.metrics_for(year)
         rows = _status_rows(areas.data.data)
         counts = national.metric_counts(
-            [{k[7:]: v for k, v in row.items() if k.startswith("metric_")} for row in rows],
+            [
+                {k[7:]: v for k, v in row.items() if k.startswith("metric_")}
+                for row in rows
+                if not row["illustrative"]
+            ],
             metrics,
             areas.totals["areas"],
         )

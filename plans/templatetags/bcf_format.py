@@ -34,9 +34,10 @@ def millions(value) -> str:
 
 
 @register.filter
-def uk_date(value) -> str:
-    """31 March 2015 (also from a snapshot's ISO date): plans.presentation.date_text."""
-    return presentation.date_text(value)
+def uk_date(value, precision=None) -> str:
+    """31 March 2015 (also from a snapshot's ISO date); September 2017 when the precision is
+    "month" (plans.dates): plans.presentation.date_text."""
+    return presentation.date_text(value, precision)
 
 
 @register.filter

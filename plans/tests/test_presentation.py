@@ -51,6 +51,9 @@ def test_money_dates_years_and_changes():
     assert p.date_text("2017-03-31") == "31 March 2017"
     assert p.date_text("not a date") == "not a date"
     assert p.date_text(None) == ""
+    # A month the source gives without a day ("by September 2017") is never given one.
+    assert p.date_text(datetime.date(2017, 9, 1), "month") == "September 2017"
+    assert p.date_text("2015-11-01", "month") == "November 2015"
     assert p.year_text(2016) == "2016/17"
     assert p.year_text("2016-17") == "2016/17"
     assert p.change_text(D("-5.77")) == "-5.77%"

@@ -169,6 +169,7 @@ def test_the_funds_api_gives_pounds_as_decimal_strings(
                     "decision": "Integration Executive, 23 May 2017, minute 5(b)",
                 }
             ],
+            "source_conflict": "",
         }
     ]
 

@@ -48,7 +48,9 @@ def expected_budget(plan) -> list[dict]:
                 "minimum_required": money(pooled.minimum_required),
                 "agreed_total": money(pooled.agreed_total),
                 "schemes_total": money(schemes_total),
-                "unallocated": money(pooled.agreed_total - schemes_total),
+                "unallocated": None
+                if pooled.not_broken_down
+                else money(pooled.agreed_total - schemes_total),
                 "protected_social_care": money(
                     sum(
                         (b.amount for b in in_year if b.scheme.protects_social_care),
@@ -68,6 +70,7 @@ def expected_budget(plan) -> list[dict]:
                     }
                     for theme in themes
                 ],
+                "not_broken_down": pooled.not_broken_down,
             }
         )
     return expected
@@ -82,6 +85,7 @@ def plan_fields(plan) -> dict:
         "version_label": plan.version_label,
         "status": plan.status,
         "frozen": plan.is_frozen,
+        "illustrative": plan.illustrative,
         "years": [year.label for year in plan.years],
     }
 
@@ -188,7 +192,7 @@ def test_plan_schemes_lists_each_scheme_with_its_budgets_and_metrics(client_for,
             "id": scheme.pk,
             "name": scheme.name,
             "theme": scheme.theme.name,
-            "status": scheme.get_status_display(),
+            "status": scheme.status_label,
             "protects_social_care": scheme.protection == Scheme.Protection.SOCIAL_CARE,
             "protects_nhs_services": scheme.protection == Scheme.Protection.NHS,
             "budgets": [
@@ -196,6 +200,7 @@ def test_plan_schemes_lists_each_scheme_with_its_budgets_and_metrics(client_for,
                 for budget in scheme.budgets.order_by("year")
             ],
             "metrics": [metric.code for metric in scheme.metrics.order_by("number", "code")],
+            "source_conflict": scheme.source_conflict,
         }
         for scheme in Scheme.objects.filter(plan=plan).order_by("theme__order", "order", "name")
     ]

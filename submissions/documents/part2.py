@@ -48,6 +48,10 @@ COL_PROVIDER, COL_SOURCE, COL_STATUS = "Provider", "Source of funding", "New or 
 COMMISSIONER_LABELS = {"ccg": "CCG", "la": "Local authority", "joint": "Joint"}
 
 
+# Written where the source gives a pooled budget only as a total, in place of £0.
+NOT_BROKEN_DOWN = "Not broken down in the source"
+
+
 def _year_header(year) -> str:
     return f"{year.label} (£)"
 
@@ -140,7 +144,10 @@ def _summary(workbook: Workbook, plan: Plan) -> None:
             year.protected_social_care_stated,
         )
         for column, value in enumerate(values, start=2):
-            _put(sheet, row, column, value, money=True)
+            if year.not_broken_down and column in (4, 5, 6):  # schemes, unallocated, protected
+                _put(sheet, row, column, NOT_BROKEN_DOWN)
+            else:
+                _put(sheet, row, column, value, money=True)
 
 
 def _funding(workbook: Workbook, plan: Plan) -> None:
@@ -161,7 +168,11 @@ def _funding(workbook: Workbook, plan: Plan) -> None:
             _put(sheet, row, column, amounts.get(year.start_year), money=True, entry=True)
     total_row = row + 1
     _put(sheet, total_row, 1, "Total").font = _HEADER
+    not_broken_down = {py.year for py in plan.plan_years.all() if py.not_broken_down and not rows}
     for column, year in enumerate(years, start=3):
+        if year.start_year in not_broken_down:  # no partner's share is given: not £0
+            _put(sheet, total_row, column, NOT_BROKEN_DOWN).font = _HEADER
+            continue
         total = sum((a.get(year.start_year) or Decimal(0) for a in rows.values()), Decimal(0))
         _put(sheet, total_row, column, total, money=True).font = _HEADER
 
@@ -213,7 +224,7 @@ def _expenditure(workbook: Workbook, plan: Plan) -> None:
                 (getattr(scheme, budget_column(y.start_year)), {"entry": True, "money": True})
                 for y in years
             ],
-            (scheme.get_status_display(), {}),
+            (scheme.status_label, {}),
         ]
         for column, (value, style) in enumerate(values, start=1):
             _put(sheet, row, column, value, **style)

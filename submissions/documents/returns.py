@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
+from plans.presentation import date_text
 from submissions.documents.part2 import (
     _HEADER,
     FIGURE_FORMAT,
@@ -120,7 +121,11 @@ def _budget(workbook: Workbook, data: dict) -> None:
     _money(sheet, HEADER_ROW, 2, pooled["agreed_total"])
     _money(sheet, HEADER_ROW + 1, 2, pooled["minimum_required"])
     start = row + 1
-    _headers(sheet, ["Fund", "Kind", "Amount (£)", "Released (£)", "Balance (£)"], row=start)
+    _headers(
+        sheet,
+        ["Fund", "Kind", "Amount (£)", "Released (£)", "Balance (£)", "What the source says"],
+        row=start,
+    )
     sheet.freeze_panes = None
     for offset, fund in enumerate(finance["funds"], start=start + 1):
         _put(sheet, offset, 1, fund["name"])
@@ -128,6 +133,7 @@ def _budget(workbook: Workbook, data: dict) -> None:
         _money(sheet, offset, 3, fund["amount"])
         _money(sheet, offset, 4, fund["released"])
         _money(sheet, offset, 5, fund["balance"])
+        _put(sheet, offset, 6, fund.get("source_conflict", ""))
 
 
 def _conditions(workbook: Workbook, data: dict) -> None:
@@ -136,7 +142,8 @@ def _conditions(workbook: Workbook, data: dict) -> None:
     for row, condition in enumerate(data["conditions"], start=HEADER_ROW + 1):
         _put(sheet, row, 1, condition["title"])
         _put(sheet, row, 2, condition["status_label"])
-        _put(sheet, row, 3, condition["expected_date"] or "")
+        when = date_text(condition["expected_date"], condition.get("expected_date_precision"))
+        _put(sheet, row, 3, when)
         _put(sheet, row, 4, condition["narrative"])
     sheet.column_dimensions["A"].width = sheet.column_dimensions["D"].width = 50
 

@@ -169,6 +169,7 @@ def plan_roll_forward(
         dates_agreed="" if years_ahead else plan.dates_agreed,
         dates_submitted="",
         user=user,
+        illustrative=plan.illustrative,
     )
     for section in plan.sections.all():
         target = new.sections.get(key=section.key)
@@ -199,6 +200,8 @@ def plan_roll_forward(
             theme=themes[scheme.theme_id],
             name=scheme.name,
             status=scheme.status,
+            status_as_written=scheme.status_as_written,
+            source_conflict=scheme.source_conflict,
             protection=scheme.protection,
             metrics=crossing.metrics(scheme.metrics.all()),
             budgets=budgets,

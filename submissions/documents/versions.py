@@ -88,7 +88,7 @@ def plan_diff(*, old: Plan, new: Plan) -> PlanDiff:
             (label, str(old_value), str(new_value))
             for label, old_value, new_value in (
                 ("Theme", before.theme.name, after.theme.name),
-                ("New or existing", before.get_status_display(), after.get_status_display()),
+                ("New or existing", before.status_label, after.status_label),
                 ("Protection", before.get_protection_display(), after.get_protection_display()),
                 (
                     "Metrics",

@@ -405,3 +405,25 @@ def test_the_background_job_brings_the_summaries_up_to_date(areas):
 
     assert refresh_plan_summaries.delay().get() == {"2022/23": 4}
     assert national.summaries_check() == []
+
+
+def test_an_illustrative_plan_is_marked_and_left_out_of_the_totals(areas, assurer_client):
+    before = national.totals(national.summaries(year=YEAR))
+    marked = Plan.objects.filter(first_year=YEAR).order_by("area__name").first()
+    # Generated plans are agreed (frozen): marked as the loader would have made it.
+    Plan.objects.filter(pk=marked.pk).update(illustrative=True)
+    marked.refresh_from_db()
+    freshness.forget_all()  # as a commit would: every summary is computed again
+    rows = {row.plan_id: row for row in national.summaries(year=YEAR)}
+    assert rows[marked.pk].illustrative
+    totals = national.totals(national.summaries(year=YEAR))
+    assert (totals["areas"], totals["illustrative_areas"]) == (3, 1)
+    assert totals["agreed"] == before["agreed"] - rows[marked.pk].agreed_total
+    assert totals["schemes"] == before["schemes"] - rows[marked.pk].scheme_total
+    cache.clear()
+    page = assurer_client.get(URL).content.decode()
+    assert page.count("data-illustrative") == 1
+    assert "1 illustrative plan (sample data taken from no source) shown but left out" in page
+    assert "Total of the areas shown (illustrative plans left out)" in page
+    export = assurer_client.get(URL + "?_export=csv").content.decode()
+    assert f"{marked.area.name} (Illustrative: not from a source, not in the totals)" in export
