@@ -364,7 +364,9 @@ def condition_status_set(
     )
     if expected_date_precision is None:  # a month the source gave stays a month, if unchanged
         kept = record is not None and record.expected_date == expected_date
-        expected_date_precision = record.expected_date_precision if kept else DatePrecision.DAY
+        expected_date_precision = (
+            record.expected_date_precision if record is not None and kept else DatePrecision.DAY
+        )
     if status != ConditionStatus.Status.IN_PROGRESS:
         expected_date, expected_date_precision = None, DatePrecision.DAY
     if expected_date is not None and expected_date_precision == DatePrecision.MONTH:

@@ -116,5 +116,15 @@ class FundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Fund
-        fields = ["id", "name", "kind", "year", "amount", "released", "balance", "releases", "source_conflict"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "year",
+            "amount",
+            "released",
+            "balance",
+            "releases",
+            "source_conflict",
+        ]
         read_only_fields = fields
