@@ -87,6 +87,7 @@ def plan_fields(plan) -> dict:
         "frozen": plan.is_frozen,
         "illustrative": plan.illustrative,
         "years": [year.label for year in plan.years],
+        "framework": plan.framework_id,
     }
 
 
