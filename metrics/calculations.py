@@ -40,6 +40,10 @@ TWELVE = Decimal(12)
 PLACES = Decimal("0.0001")
 
 
+# Counts of people and events are forecast whole: 874 admissions, never 873.82.
+WHOLE = Decimal(1)
+
+
 def _round(value: Decimal, places: Decimal = PLACES) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
@@ -153,7 +157,8 @@ def status(*, actual: Decimal | None, target: Decimal | None, direction: str) ->
 
 def forecast_year_end(*, to_date: Sequence[Decimal], periods_in_year: int = 12) -> Decimal:
     """Year-end count forecast from the counts of the months (12) or quarters (4) so far:
-    their total × periods in the year / periods so far. A complete year is its own total.
+    their total × periods in the year / periods so far, to the whole person or event (a
+    forecast of people admitted is of whole people). A complete year is its own total.
 
     The 2017 report forecasts 874 permanent admissions from April–February: 801 × 12 / 11.
     """
@@ -162,14 +167,15 @@ def forecast_year_end(*, to_date: Sequence[Decimal], periods_in_year: int = 12) 
     if len(to_date) > periods_in_year:
         raise ValueError("More periods than the year has.")
     total = sum((Decimal(v) for v in to_date), Decimal(0))
-    return _round(total * periods_in_year / len(to_date))
+    return _round(total * periods_in_year / len(to_date), WHOLE)
 
 
 def forecast_from_total(*, total: Decimal, months_elapsed: int) -> Decimal:
-    """Year-end count forecast from one total of the first `months_elapsed` months."""
+    """Year-end count forecast, to the whole person or event, from one total of the first
+    `months_elapsed` months."""
     if not 1 <= months_elapsed <= 12:
         raise ValueError("Between 1 and 12 months of a year.")
-    return _round(Decimal(total) * 12 / months_elapsed)
+    return _round(Decimal(total) * 12 / months_elapsed, WHOLE)
 
 
 def is_finite(value) -> bool:
