@@ -1,14 +1,21 @@
 """Spreadsheet exports that are safe to open: no cell is read as a formula.
 
-The one rule for every export (tables' CSV and Excel downloads, the national view, the
-Part 2 and quarterly return workbooks) and for reading those files back: `safe_cell` on the
-way out, `cell_text` on the way in.
+The one rule for every export and for reading those files back: CSV cells go out through
+`safe_cell` and come back through `cell_text`; workbooks (tables' Excel downloads, the
+national view, the Part 2 and quarterly return workbooks) store text as text
+(`plans.workbooks.text_cell`), which a spreadsheet never runs, so they need no quote.
 """
 
+import datetime
+import io
 import re
 from decimal import Decimal
 
 from django_tables2.export import TableExport
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from plans import workbooks
 
 # What makes a spreadsheet run a cell as a formula when it starts the cell: "=", "+", "-",
 # "@", a tab or carriage return, and the full-width forms an East Asian keyboard types
@@ -54,13 +61,54 @@ def pounds_cell(value) -> Decimal | None:
 
 
 class SafeTableExport(TableExport):
-    """django-tables2's export with every text cell passed through `safe_cell`."""
+    """django-tables2's export, made to open as a spreadsheet user expects.
+
+    CSV: every text cell passed through `safe_cell` (any program may read it), UTF-8 with a
+    byte-order mark so that Excel on Windows reads "£" and "–" as such. XLSX: written with
+    openpyxl (plans/workbooks.py): text stored as text (never a formula, so no quote before
+    a "- " line), amounts (the Decimal pounds of `pounds_cell`) formatted in £, dates as
+    dates, the header row bold, frozen, filtered and repeated on every printed page.
+    """
 
     def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
         super().__init__(export_format, table, exclude_columns, dataset_kwargs)
         headers = self.dataset.headers
-        rows = [tuple(safe_cell(value) for value in row) for row in self.dataset]
+        self.raw_headers = list(headers or [])
+        self.raw_rows = [tuple(row) for row in self.dataset]
+        rows = [tuple(safe_cell(value) for value in row) for row in self.raw_rows]
         self.dataset.wipe()
         self.dataset.headers = [safe_cell(h) for h in headers] if headers else headers
         for row in rows:
             self.dataset.append(row)
+
+    def export(self):
+        if self.format == self.CSV:
+            return "\ufeff" + self.dataset.export(self.format)
+        if self.format == self.XLSX:
+            return self._workbook()
+        return super().export()
+
+    def _workbook(self) -> bytes:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = (self.dataset.title or "Export")[:31]
+        for column, header in enumerate(self.raw_headers, start=1):
+            workbooks.text_cell(sheet.cell(row=1, column=column), header).font = Font(bold=True)
+        for row_number, row in enumerate(self.raw_rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=column)
+                if isinstance(value, Decimal):
+                    cell.value = value
+                    cell.number_format = workbooks.MONEY_FORMAT
+                elif isinstance(value, datetime.date):
+                    workbooks.date_cell(cell, value)
+                else:
+                    workbooks.text_cell(cell, value)
+        sheet.freeze_panes = "A2"
+        if self.raw_headers:
+            sheet.auto_filter.ref = sheet.dimensions
+        workbooks.fit_columns(sheet)
+        workbooks.print_layout(sheet, header_rows=(1,))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()

@@ -217,6 +217,82 @@ def heat_map(scale: str, points: list[tuple[int | None, int | None]]) -> HeatMap
 # Funds ---------------------------------------------------------------------------------
 
 
+# Ratings against likelihood (a register with no impact) ---------------------------------
+
+# Two levels with a slash or dash between, a doubt mark allowed: "M/H?", "L-M", "M – H".
+_RANGE = re.compile(r"^\s*([A-Za-z]+)\s*[/\-–]\s*([A-Za-z]+)\s*\??(?=$|[\s(,.;:])")
+
+
+def level_range(scale: str, text: str) -> tuple[int, int] | None:
+    """A likelihood or rating as written, as the levels it spans on the three-level scale:
+    "M" → (2, 2), "M/H?" → (2, 3), "H (until …)" → (3, 3); None when no level is written."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    both = _RANGE.match(text)
+    if both and both[1].lower() in LEVELS and both[2].lower() in LEVELS:
+        low, high = sorted((LEVELS[both[1].lower()], LEVELS[both[2].lower()]))
+        return low, high
+    level = parse_level(scale, text)
+    return None if level is None else (level, level)
+
+
+@dataclass(frozen=True)
+class RatedRisk:
+    """One risk on a rating map: the levels its likelihood and rating span, as written."""
+
+    likelihood: tuple[int, int]
+    rating: tuple[int, int]
+    likelihood_written: str
+    rating_written: str
+
+    @property
+    def is_range(self) -> bool:
+        return self.likelihood[0] != self.likelihood[1] or self.rating[0] != self.rating[1]
+
+
+@dataclass(frozen=True)
+class RatingMap:
+    """Risks by likelihood (across) and overall rating (up) on the three-level scale: counts
+    of the risks written as one level each, the risks written as a range kept as ranges, and
+    how many have no likelihood or no rating written."""
+
+    size: int
+    rows: list[list[HeatCell]]  # HeatCell.impact holds the rating here; highest first
+    ranges: list[RatedRisk]
+    placed: int
+    not_placed: int
+
+
+def rating_map(scale: str, risks: list[tuple[str, str]]) -> RatingMap:
+    """Place (likelihood, rating) as written on a grid of likelihood × rating: the picture of
+    a register that gives a rating but no impact (the 2014 register). Nothing is derived:
+    a cell's band is the rating's own."""
+    size = max_level(scale)
+    counts: dict[tuple[int, int], int] = {}
+    ranges, not_placed = [], 0
+    for likelihood_text, rating_text in risks:
+        likelihood = level_range(scale, likelihood_text)
+        rating = level_range(scale, rating_text)
+        if likelihood is None or rating is None:
+            not_placed += 1
+            continue
+        rated = RatedRisk(likelihood, rating, likelihood_text.strip(), rating_text.strip())
+        if rated.is_range:
+            ranges.append(rated)
+        else:
+            key = (likelihood[0], rating[0])
+            counts[key] = counts.get(key, 0) + 1
+    rows = [
+        [
+            HeatCell(likelihood, rating, counts.get((likelihood, rating), 0), band(scale, rating))
+            for likelihood in range(1, size + 1)
+        ]
+        for rating in range(size, 0, -1)
+    ]
+    return RatingMap(size, rows, ranges, sum(counts.values()) + len(ranges), not_placed)
+
+
 def fund_balance(amount: Decimal, released: Decimal | None) -> Decimal:
     """Pounds left in a fund: its amount less everything released from it (never hidden
     when negative: a negative balance means releases beyond the fund were recorded)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from risks.calculations import LEVEL_LABELS, HeatCell, HeatMap
+from risks.calculations import LEVEL_LABELS, HeatCell, HeatMap, RatingMap
 from risks.models import Band, Scale
 
 CELL = 64
@@ -76,3 +76,56 @@ def draw(heat: HeatMap) -> DrawnMap:
         x_axis=(LEFT + grid // 2, TOP + grid + 40),
         y_axis=(14, TOP + grid // 2),
     )
+
+
+@dataclass(frozen=True)
+class DrawnRange:
+    """Risks written as a range ("M/H?"): one dashed box over the cells the range spans."""
+
+    likelihood: str  # as written
+    rating: str
+    count: int
+    x: int
+    y: int
+    width: int
+    height: int
+    label_x: int
+    label_y: int
+
+
+@dataclass(frozen=True)
+class DrawnRatings:
+    ratings: RatingMap
+    grid: DrawnMap
+    ranges: list[DrawnRange]
+
+
+def draw_ratings(ratings: RatingMap) -> DrawnRatings:
+    """A register's ratings against likelihood on its three levels, drawn like the heat map
+    (rating up, likelihood across); each range as a dashed box spanning its levels."""
+    heat = HeatMap("lmh", ratings.size, ratings.rows, ratings.placed, ratings.not_placed)
+    grid = draw(heat)
+    grouped: dict[tuple, int] = {}
+    for risk in ratings.ranges:
+        key = (risk.likelihood, risk.rating, risk.likelihood_written, risk.rating_written)
+        grouped[key] = grouped.get(key, 0) + 1
+    ranges = []
+    for (likelihood, rating, likelihood_text, rating_text), count in grouped.items():
+        x = LEFT + (likelihood[0] - 1) * CELL + 6
+        y = TOP + (ratings.size - rating[1]) * CELL + 6
+        width = (likelihood[1] - likelihood[0] + 1) * CELL - 12
+        height = (rating[1] - rating[0] + 1) * CELL - 12
+        ranges.append(
+            DrawnRange(
+                likelihood_text,
+                rating_text,
+                count,
+                x,
+                y,
+                width,
+                height,
+                x + width // 2,
+                y + height - 6,
+            )
+        )
+    return DrawnRatings(ratings, grid, ranges)

@@ -62,6 +62,20 @@ def heat_maps(*, register: RiskRegister) -> tuple[calculations.HeatMap, calculat
     return before, after
 
 
+def rating_maps(*, register: RiskRegister) -> tuple[calculations.RatingMap, calculations.RatingMap]:
+    """The open risks' ratings before and after mitigation against likelihood, as written
+    (one query): the picture of a register that gives no impact. After mitigation the
+    likelihood after is used where written, else the one likelihood the register gives."""
+    rows = list(
+        Risk.objects.filter(register=register, status=Risk.Status.OPEN).values_list(
+            "likelihood", "rating_before", "likelihood_after", "rating_after"
+        )
+    )
+    before = calculations.rating_map(register.scale, [(row[0], row[1]) for row in rows])
+    after = calculations.rating_map(register.scale, [(row[2] or row[0], row[3]) for row in rows])
+    return before, after
+
+
 def fund_list(*, plan: Plan):
     """The plan's funds, each with `released` (pounds, summed) and its releases: two queries."""
     return (

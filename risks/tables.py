@@ -86,7 +86,9 @@ class RiskTable(tables.Table):
         return uk_date(value)
 
     def value_next_review(self, value):
-        return value.isoformat() if value else ""
+        """A date in the workbook (shown 31 March 2015); ISO 2015-03-31 in the CSV, which
+        every spreadsheet reads as a date."""
+        return value or None
 
     def value_status(self, record):
         return record.get_status_display()

@@ -34,6 +34,7 @@ from risks.models import (
     RiskSharingScenario,
     RiskWorkshopOutput,
 )
+from risks.scales import Scale
 from risks.tables import RiskTable
 
 
@@ -176,18 +177,22 @@ def heat_map(request, pk):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     risk_register = _register_or_404(plan)
     before, after = selectors.heat_maps(register=risk_register)
-    return render(
-        request,
-        "risks/heat_map.html",
-        {
-            "plan": plan,
-            "register": risk_register,
-            "maps": [
-                ("before", "Before mitigation", charts.draw(before)),
-                ("after", "After mitigation", charts.draw(after)),
-            ],
-        },
-    )
+    context = {"plan": plan, "register": risk_register, "maps": [], "ratings": []}
+    no_impact = before.placed == after.placed == 0 and before.not_placed > 0
+    if no_impact and risk_register.scale == Scale.LMH:
+        # The register gives a likelihood and a rating, but no impact: show what it holds
+        # (each rating against likelihood) rather than an empty likelihood × impact map.
+        rated_before, rated_after = selectors.rating_maps(register=risk_register)
+        context["ratings"] = [
+            ("before", "Before mitigation", charts.draw_ratings(rated_before)),
+            ("after", "After mitigation", charts.draw_ratings(rated_after)),
+        ]
+    else:
+        context["maps"] = [
+            ("before", "Before mitigation", charts.draw(before)),
+            ("after", "After mitigation", charts.draw(after)),
+        ]
+    return render(request, "risks/heat_map.html", context)
 
 
 # Risks ------------------------------------------------------------------------------------

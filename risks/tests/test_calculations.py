@@ -162,3 +162,34 @@ def test_a_release_beyond_the_balance_is_refused_and_any_other_accepted(balance,
     assert (refusal is not None) == (amount > balance)
     if refusal:
         assert "more than" in refusal
+
+
+@pytest.mark.parametrize(
+    "written, levels",
+    [
+        ("M", (2, 2)),
+        ("M/H?", (2, 3)),
+        ("H/M", (2, 3)),
+        ("L – M", (1, 2)),
+        ("H (until further evidenced at end of Yr 1)", (3, 3)),
+        ("L Except for avoidable emergency admissions (M)", (1, 1)),
+        ("", None),
+        ("Unknown", None),
+    ],
+)
+def test_a_three_level_rating_is_read_as_the_levels_it_spans(written, levels):
+    assert calculations.level_range(LMH, written) == levels
+
+
+def test_a_rating_map_places_ratings_against_likelihood_and_keeps_ranges_as_ranges():
+    ratings = calculations.rating_map(
+        LMH, [("M", "H"), ("M", "H"), ("H", "M"), ("M/H?", "H"), ("L", ""), ("", "M")]
+    )
+    counts = {(c.likelihood, c.impact): c.count for row in ratings.rows for c in row}
+    assert counts[(2, 3)] == 2 and counts[(3, 2)] == 1
+    assert sum(counts.values()) == 3  # the range is not counted in any one cell
+    assert [(r.likelihood, r.rating, r.likelihood_written) for r in ratings.ranges] == [
+        ((2, 3), (3, 3), "M/H?")
+    ]
+    assert ratings.placed == 4 and ratings.not_placed == 2
+    assert ratings.rows[0][0].impact == 3  # the highest rating on top

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from risks import services
-from risks.models import FundRelease, Risk
+from risks.models import FundRelease, Risk, Scale
 from risks.tests.conftest import TODAY, add_risks
 from tests.imports import preview
 from tests.imports import upload as upload_file
@@ -317,4 +317,41 @@ def test_export_cells_cannot_run_as_formulas(client_for, officer, register):
     services.risk_update(risk=risk, expected_version=None, owner="=HYPERLINK(1)")
     exported = client_for(officer).get(_register_url(register.plan, _export="csv"))
     assert "'=HYPERLINK(1)" in exported.content.decode()
-    assert io.StringIO(exported.content.decode()).readline().startswith("Category,Description")
+    assert (
+        io.StringIO(exported.content.decode("utf-8-sig"))
+        .readline()
+        .startswith("Category,Description")
+    )
+
+
+def test_a_register_with_no_impact_shows_its_ratings_against_likelihood(
+    client_for, other_officer, lmh_register
+):
+    services.risk_create(
+        register=lmh_register,
+        category=lmh_register.categories.get(),
+        description="Delays on delivery of components of the plan",
+        likelihood="H",
+        rating_before="H",
+        rating_after="L",
+    )
+    response = client_for(other_officer).get(
+        reverse("risks:heat_map", kwargs={"pk": lmh_register.plan.pk})
+    )
+    html = response.content.decode()
+    assert response.context["maps"] == []
+    before = next(drawn for key, _, drawn in response.context["ratings"] if key == "before")
+    counts = {(c.cell.likelihood, c.cell.impact): c.cell.count for c in before.grid.cells}
+    assert counts[(3, 3)] == 1 and sum(counts.values()) == 1
+    assert [(r.likelihood, r.rating, r.count) for r in before.ranges] == [("M/H?", "H", 1)]
+    assert "no impact is assumed" in html and "Impact" not in html.split("<main")[1]
+    assert 'id="rating-after-table"' in html and "M/H? (a range)" in html
+
+
+def test_the_register_page_keeps_its_source_note_out_of_view(client_for, officer, plan):
+    register = services.register_create(
+        plan=plan, scale=Scale.LMH, source="001, section 4) Risks, lines 1268-1334"
+    )
+    response = client_for(officer).get(reverse("risks:register", kwargs={"pk": plan.pk}))
+    assert response.status_code == 200
+    assert register.source not in response.content.decode()

@@ -111,7 +111,7 @@ def render_minutes(job: Job, progress) -> dict:
         job=job,
         kind=Document.Kind.MINUTES_PDF,
         obj=meeting,
-        render=lambda m: html_to_pdf(minutes_html(m)),
+        render=lambda m: html_to_pdf(minutes_html(m), tagged=True),
         source_version=f"{meeting.board.name}, {meeting.date:%-d %B %Y}",
     )
     return _result(document)

@@ -1,28 +1,31 @@
 """The Part 2 workbook (metrics and finance) of NHS England's BCF planning template.
 
 Sheets: Cover, Summary, Funding Sources, Expenditure Plan, Metrics. Cells a planner fills
-in are styled as inputs; numbers are numbers, money is formatted in pounds, and text is
-written through `plans.exports.safe_cell`, so no cell is read as a formula.
+in are styled as inputs, with drop-downs where only listed values are taken; numbers are
+numbers, money is formatted in pounds, dates are dates, and text is stored as text, so no
+cell is read as a formula. Every sheet prints fitted to the page width with its header rows
+repeated (plans/workbooks.py).
 
 The same workbook comes back, every sheet: submissions/documents/part2_import.py.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
 
 from metrics.selectors import metrics_overview
-from plans.exports import safe_cell
+from plans import presentation, workbooks
 from plans.models import Plan
+from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 from submissions.documents.part1 import source_version
 
-MONEY_FORMAT = '"£"#,##0.00'
+MONEY_FORMAT = workbooks.MONEY_FORMAT
 PERCENT_FORMAT = "0.00"
 FIGURE_FORMAT = "#,##0.00##"
 HEADER_ROW = 3  # row 1: the sheet's title; row 2: a note; row 3: the column headers
@@ -67,18 +70,24 @@ def _sheet(workbook: Workbook, title: str, note: str):
 
 def _headers(sheet, headers: list[str], row: int = HEADER_ROW) -> None:
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=safe_cell(header))
+        cell = workbooks.text_cell(sheet.cell(row=row, column=column), header)
         cell.font, cell.fill, cell.border = _HEADER, _HEADER_FILL, _BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(column)].width = max(12, min(40, len(header) + 4))
+        # A table lower down a sheet never narrows a column the cells above it need.
+        workbooks.widen(sheet, column, max(12, min(40, len(header) + 4)))
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
 
 
 def _put(sheet, row: int, column: int, value, *, money=False, number_format=None, entry=False):
-    """Write one cell: text made safe, numbers as numbers, inputs styled as inputs."""
+    """Write one cell: text as text (never a formula), numbers as numbers, dates as dates,
+    inputs styled as inputs."""
     if isinstance(value, Decimal):
         value = float(value) if value != value.to_integral_value() else int(value)
-    cell = sheet.cell(row=row, column=column, value=safe_cell(value))
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, datetime.date):
+        workbooks.date_cell(cell, value)
+    else:
+        workbooks.text_cell(cell, value)
     cell.border = _BORDER
     if money:
         cell.number_format = MONEY_FORMAT
@@ -113,7 +122,7 @@ def _cover(workbook: Workbook, plan: Plan) -> None:
         _put(sheet, offset, 1, sign_off.on_behalf_of)
         _put(sheet, offset, 2, sign_off.name)
         _put(sheet, offset, 3, sign_off.position)
-        _put(sheet, offset, 4, sign_off.signed_on, number_format="d mmmm yyyy")
+        _put(sheet, offset, 4, sign_off.signed_on)
     sheet.freeze_panes = None
     sheet.column_dimensions["A"].width = 45
     sheet.column_dimensions["B"].width = 60
@@ -230,6 +239,42 @@ def _expenditure(workbook: Workbook, plan: Plan) -> None:
             _put(sheet, row, column, value, **style)
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 50
+    _expenditure_inputs(sheet, plan, last_row=HEADER_ROW + max(len(schemes), 1))
+
+
+def _expenditure_inputs(sheet, plan: Plan, *, last_row: int) -> None:
+    """Drop-downs for the inputs that take only listed values (scheme type, sub type, area
+    of spend, commissioner), and the sheet protected so that the scheme names the import
+    matches rows on cannot be retyped; the yellow input cells stay open."""
+    types = SchemeType.objects.filter(planning_year=plan.first_year).order_by("order", "name")
+    headers = expenditure_headers(plan)
+    lists = {
+        COL_TYPE: [t.name for t in types],
+        COL_SUB_TYPE: sorted({s.name for s in SchemeSubType.objects.filter(scheme_type__in=types)}),
+        COL_AREA: [
+            a.name
+            for a in AreaOfSpend.objects.filter(planning_year=plan.first_year).order_by(
+                "order", "name"
+            )
+        ],
+        COL_COMMISSIONER: list(COMMISSIONER_LABELS.values()),
+    }
+    titles = {
+        COL_TYPE: "Scheme types",
+        COL_SUB_TYPE: "Sub types",
+        COL_AREA: "Areas of spend",
+        COL_COMMISSIONER: "Commissioners",
+    }
+    for header, values in lists.items():
+        workbooks.dropdown(
+            sheet,
+            column=headers.index(header) + 1,
+            first_row=HEADER_ROW + 1,
+            last_row=last_row,
+            values=values,
+            title=titles[header],
+        )
+    workbooks.protect(sheet)
 
 
 def _metrics(workbook: Workbook, plan: Plan) -> None:
@@ -248,9 +293,15 @@ def _metrics(workbook: Workbook, plan: Plan) -> None:
             _put(sheet, row, 3, metric.get_unit_display())
             _put(sheet, row, 4, label)
             _put(sheet, row, 5, figure.period_label)
-            _put(sheet, row, 6, figure.start, number_format="d mmm yyyy")
-            _put(sheet, row, 7, figure.end, number_format="d mmm yyyy")
-            _put(sheet, row, 8, figure.value, number_format=FIGURE_FORMAT)
+            _put(sheet, row, 6, figure.start)
+            _put(sheet, row, 7, figure.end)
+            _put(
+                sheet,
+                row,
+                8,
+                figure.value,  # exact: the workbook comes back, and an import compares
+                number_format=presentation.EXCEL_FORMATS[presentation.kind_of(metric.unit)],
+            )
     sheet.column_dimensions["B"].width = 60
 
 
@@ -263,6 +314,11 @@ def part2_workbook(plan: Plan) -> bytes:
     _funding(workbook, plan)
     _expenditure(workbook, plan)
     _metrics(workbook, plan)
+    for sheet in workbook.worksheets:
+        if sheet.title == workbooks.LISTS_SHEET:
+            continue
+        workbooks.fit_columns(sheet, first_row=HEADER_ROW)
+        workbooks.print_layout(sheet, header_rows=(1, HEADER_ROW) if sheet.title != "Cover" else ())
     workbook.properties.title = f"{plan.title} ({source_version(plan)}) – Part 2"
     workbook.properties.language = "en-GB"
     buffer = io.BytesIO()

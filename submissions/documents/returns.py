@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
-from plans.presentation import date_text
+from plans import presentation, workbooks
+from plans.presentation import MONTH_PRECISION, date_text
 from submissions.documents.part2 import (
     _HEADER,
-    FIGURE_FORMAT,
     HEADER_ROW,
     _headers,
     _put,
@@ -108,9 +108,10 @@ def _cover(workbook: Workbook, data: dict, version: str) -> None:
             ("Financial year", period["year"]),
             ("Quarter", f"Q{period['quarter']}"),
             ("Return version", version),
-            ("Figures as at", period["as_of"]),
+            ("Figures as at", None),
         ],
     )
+    workbooks.date_cell(sheet.cell(row=HEADER_ROW + 5, column=2), period["as_of"])
 
 
 def _budget(workbook: Workbook, data: dict) -> None:
@@ -142,8 +143,13 @@ def _conditions(workbook: Workbook, data: dict) -> None:
     for row, condition in enumerate(data["conditions"], start=HEADER_ROW + 1):
         _put(sheet, row, 1, condition["title"])
         _put(sheet, row, 2, condition["status_label"])
-        when = date_text(condition["expected_date"], condition.get("expected_date_precision"))
-        _put(sheet, row, 3, when)
+        _put(sheet, row, 3, None)
+        cell = sheet.cell(row=row, column=3)
+        if condition.get("expected_date_precision") == MONTH_PRECISION:
+            # The source gives the month only: written so, never as the 1st of it.
+            workbooks.text_cell(cell, date_text(condition["expected_date"], MONTH_PRECISION))
+        else:
+            workbooks.date_cell(cell, condition["expected_date"])
         _put(sheet, row, 4, condition["narrative"])
     sheet.column_dimensions["A"].width = sheet.column_dimensions["D"].width = 50
 
@@ -204,16 +210,23 @@ def _metrics(workbook: Workbook, data: dict) -> None:
         quarter = metric.get("quarter") or {}
         ytd = metric.get("year_to_date") or {}
         forecast = metric.get("forecast") or {}
+        unit = metric.get("unit")
+        figure = presentation.EXCEL_FORMATS[presentation.kind_of(unit)]
+        count = presentation.EXCEL_FORMATS[presentation.COUNT]
+
+        def value(raw, unit=unit):
+            return presentation.metric_number(raw, unit)
+
         _put(sheet, row, 1, metric["name"])
-        _put(sheet, row, 2, _decimal(quarter.get("target")), number_format=FIGURE_FORMAT)
-        _put(sheet, row, 3, _decimal(quarter.get("value")), number_format=FIGURE_FORMAT)
+        _put(sheet, row, 2, value(quarter.get("target")), number_format=figure)
+        _put(sheet, row, 3, value(quarter.get("value")), number_format=figure)
         _put(sheet, row, 4, quarter.get("status_label") or "No figure")
         _put(sheet, row, 5, ytd.get("period") or "")
-        _put(sheet, row, 6, _decimal(ytd.get("target")), number_format=FIGURE_FORMAT)
-        _put(sheet, row, 7, _decimal(ytd.get("value")), number_format=FIGURE_FORMAT)
+        _put(sheet, row, 6, value(ytd.get("target")), number_format=figure)
+        _put(sheet, row, 7, value(ytd.get("value")), number_format=figure)
         _put(sheet, row, 8, ytd.get("status_label") or "No figure")
-        _put(sheet, row, 9, _decimal(metric.get("annual_target")), number_format=FIGURE_FORMAT)
-        _put(sheet, row, 10, _decimal(forecast.get("count")), number_format=FIGURE_FORMAT)
+        _put(sheet, row, 9, value(metric.get("annual_target")), number_format=figure)
+        _put(sheet, row, 10, value(forecast.get("count"), "count"), number_format=count)
     sheet.column_dimensions["A"].width = 50
 
 
@@ -232,7 +245,7 @@ def _narrative(workbook: Workbook, data: dict) -> None:
 def return_workbook(ret: QuarterlyReturn) -> bytes:
     """NHS England's quarterly workbook of the return: numbers as numbers, money in £,
     text through `safe_cell`; every figure read from the snapshot."""
-    data = _snapshot(ret)
+    data = with_metric_units(_snapshot(ret))
     version = return_source_version(ret)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -242,6 +255,9 @@ def return_workbook(ret: QuarterlyReturn) -> bytes:
     _income_and_expenditure(workbook, data)
     _metrics(workbook, data)
     _narrative(workbook, data)
+    for sheet in workbook.worksheets:
+        workbooks.fit_columns(sheet, first_row=HEADER_ROW)
+        workbooks.print_layout(sheet, header_rows=(1, HEADER_ROW))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

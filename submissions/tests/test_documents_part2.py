@@ -81,8 +81,8 @@ def test_text_that_a_spreadsheet_would_run_is_written_as_text(plan):
     scheme_services.scheme_update(scheme=scheme, expected_version=None, provider="=HYPERLINK(1)")
     _, sheet = _sheet(part2_workbook(plan))
     cell = _rows(sheet)["Local area coordination"]["Provider"]
-    assert cell.value == "'=HYPERLINK(1)"
-    assert cell.data_type == "s"
+    assert cell.value == "=HYPERLINK(1)"  # as typed, with no quote before it
+    assert cell.data_type == "s"  # stored as text, which a spreadsheet never runs
 
 
 def test_importing_the_workbook_unchanged_records_no_change(plan, officer):

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from metrics.templatetags.metric_format import figure
-from plans.exports import safe_cell
 from plans.templatetags.bcf_format import pounds
 from schemes import services as scheme_services
 from submissions import services
@@ -153,8 +152,8 @@ def _assert_workbook_figures(content: bytes, snapshot: dict) -> None:
     for condition in snapshot["conditions"]:
         assert conditions[condition["title"]][1] == condition["status_label"]
     narrative = {row[0]: row[1] for row in _sheet_rows(workbook, "Narrative")}
-    # Text goes through safe_cell: a leading "- " bullet is kept as text, not a formula.
-    assert narrative["Highlights and successes"] == safe_cell(snapshot["narrative"]["highlights"])
+    # Text is stored as text: a leading "- " bullet is kept as written, with no quote.
+    assert narrative["Highlights and successes"] == snapshot["narrative"]["highlights"]
     cover = {row[0]: row[1] for row in _sheet_rows(workbook, "Cover")}
     assert cover["Return version"] == "2015/16 Q2 v1"
 
@@ -168,8 +167,9 @@ def test_workbook_text_that_a_spreadsheet_would_run_is_written_as_text(prepared)
     snapshot["narrative"] = {"highlights": "=HYPERLINK(1)", "challenges": "+1"}
     prepared.snapshot = snapshot
     workbook = load_workbook(io.BytesIO(return_workbook(prepared)))
-    values = [c.value for row in workbook["Narrative"].iter_rows() for c in row]
-    assert "'=HYPERLINK(1)" in values and "'+1" in values
+    cells = {c.value: c for row in workbook["Narrative"].iter_rows() for c in row}
+    # Stored as text, as written: a spreadsheet shows them and never runs them.
+    assert cells["=HYPERLINK(1)"].data_type == "s" and cells["+1"].data_type == "s"
 
 
 def test_both_documents_come_from_the_snapshot_never_from_live_data(

@@ -247,7 +247,7 @@ def test_a_bad_filter_is_named_and_the_latest_year_shown(areas, assurer_client):
 def test_the_areas_export_opens_in_a_spreadsheet(areas, assurer_client):
     response = assurer_client.get(URL, {"year": YEAR, "_export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Area", "Region", "Plan status"]
     assert sorted(r[0] for r in rows[1:]) == sorted(a.name for a in areas)
     exported = {r[0]: r for r in rows[1:]}
@@ -337,7 +337,7 @@ def test_an_area_with_no_return_this_year_says_so_and_exports_blank(areas, assur
         version_date=datetime.date(YEAR, 9, 1),
     )
     assert "None this year" in _main(assurer_client.get(URL, {"year": YEAR}))
-    exported = assurer_client.get(URL, {"year": YEAR, "_export": "csv"}).content.decode()
+    exported = assurer_client.get(URL, {"year": YEAR, "_export": "csv"}).content.decode("utf-8-sig")
     rows = {r[0]: r for r in csv.reader(io.StringIO(exported))}
     assert rows[areas[0].name][-1] == ""
     assert rows[areas[1].name][-1].startswith("Q2 v1: ")
