@@ -25,7 +25,7 @@ NPM_STAMP := node_modules/.npm-ci.stamp
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock audit run test lint bench clean
+.PHONY: help install lock audit run test lint bench screenshots clean
 
 help:
 	@echo "make install  create $(VENV) with $(PY), install requirements-dev.lock (hashes checked), npm ci"
@@ -35,6 +35,7 @@ help:
 	@echo "make test     makemigrations --check, ruff check, bandit, mypy, pytest (browser tests included)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make bench    the performance benchmarks in tests/benchmarks"
+	@echo "make screenshots  PNGs of the main pages at 390 px and 1280 px, in screenshots/"
 	@echo "make clean    remove $(VENV), node_modules, collected static files and caches"
 
 install: $(PIP_STAMP) $(NPM_STAMP)
@@ -89,6 +90,11 @@ bench: install
 		echo "No benchmarks yet: tests/benchmarks does not exist."; \
 	fi
 
+# Not part of `make test`: pictures of the dashboard, a plan, the schemes table and the
+# national view at a phone's width and a desktop's, for reviewers to look at.
+screenshots: install
+	$(BIN)/pytest tests/screenshots -p no:cacheprovider -s --override-ini="addopts=--strict-markers"
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles test-results .ruff_cache .pytest_cache .mypy_cache
+	rm -rf $(VENV) node_modules staticfiles test-results screenshots .ruff_cache .pytest_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

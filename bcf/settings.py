@@ -247,6 +247,10 @@ CACHES = {
     )
 }
 CELERY_TASK_EAGER_PROPAGATES = True
+# With no worker (the embedded setup), a job started from a page runs in a thread of its
+# own once the page has answered, so the page shows its progress at once instead of
+# keeping the browser waiting (submissions/jobs.py). Tests run jobs in the request.
+JOBS_IN_THREAD = env_bool("JOBS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 # Jobs go to Celery's default queue, but documents (PDFs and workbooks) render on their own,
 # consumed by a worker of their own (docker-compose.yml), so that a quarter's returns are
 # prepared at once whatever is being exported. A worker for both: `-Q celery,documents`.

@@ -18,6 +18,9 @@ STORAGES = {
 # worker started as a separate process for a test (tests/test_faults.py) sets
 # CELERY_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "true").lower() != "false"
+# Jobs run in the request, so a test sees their end when the request returns; the test of
+# the embedded setup's threads turns this on for itself.
+JOBS_IN_THREAD = False
 # Each test starts with an empty cache (conftest.py); in memory, whatever REDIS_URL says,
 # so that tests never see one another's pages.
 # Room for every plan's and area's token and page of the national dataset (the default of

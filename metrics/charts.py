@@ -33,6 +33,8 @@ _STYLE = Style(
 )
 
 
+STYLE = _STYLE  # the charts' look, for the other apps' charts
+
 # pygal writes its configuration in an inline <script> even with no JavaScript files;
 # the chart does not need it, and the content security policy forbids inline script.
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)

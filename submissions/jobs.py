@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from submissions.models import QUEUE_GRACE, STALE_AFTER, Job  # noqa: F401  (re-exported)
@@ -83,6 +83,9 @@ def _enqueue(job: Job) -> None:
     from kombu.exceptions import OperationalError as BrokerError
     from redis.exceptions import RedisError
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.JOBS_IN_THREAD:
+        _run_in_thread(job.pk)
+        return
     try:
         _task.apply_async((job.pk,), queue=queue_of(job.kind))
     except (BrokerError, RedisError, ConnectionError, TimeoutError) as error:
@@ -92,6 +95,23 @@ def _enqueue(job: Job) -> None:
         job.state, job.error, job.finished_at = Job.State.FAILURE, UNAVAILABLE, now
     else:
         Job.objects.filter(pk=job.pk, queued_at__isnull=True).update(queued_at=timezone.now())
+
+
+def _run_in_thread(job_id: int) -> threading.Thread:
+    """With no worker, run the job beside the request rather than inside it: the page that
+    started it answers at once and shows its progress while it runs (the embedded setup)."""
+
+    def run() -> None:
+        try:
+            _task.apply((job_id,))
+        except Exception:  # recorded on the job by job_run; nothing waits on this thread
+            logger.exception("Job %s failed in its thread", job_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"job-{job_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 @transaction.atomic

@@ -1,0 +1,104 @@
+"""The summary band at the top of a quarter's dashboard and return, and its money chart.
+
+Read from the quarter's figures (`selectors.dashboard`, or a return's snapshot of them),
+so the live dashboard and a frozen return say the same; nothing is computed here that the
+figures below the band do not show.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pygal
+
+from metrics.charts import STYLE, svg_markup
+from plans import presentation
+
+_JUDGED = ("met", "not_met")
+_ATTENTION_BANDS = ("high", "extreme")
+
+
+def _status(metric: dict) -> str | None:
+    """A metric's judgement this quarter: the quarter's figure, else the year to date's."""
+    for key in ("quarter", "year_to_date"):
+        figure = metric.get(key)
+        if figure and figure.get("status") in _JUDGED:
+            return figure["status"]
+    return None
+
+
+def _amount(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def summary(data: dict) -> dict:
+    """Metrics on track, money against plan, conditions, and the risks and actions that need
+    attention, each as a headline and the count behind it."""
+    statuses = [_status(m) for m in data.get("metrics", [])]
+    judged = [s for s in statuses if s]
+    finance = data.get("finance", {})
+    variance = _amount(finance.get("variance"))
+    if variance is None:
+        money = "No forecast yet"
+    elif variance > 0:
+        money = f"{presentation.money_text(variance)} under plan"
+    elif variance < 0:
+        money = f"{presentation.money_text(-variance)} over plan"
+    else:
+        money = "On plan"
+    conditions = data.get("conditions", [])
+    risks = data.get("risks", {})
+    attention = [r for r in risks.get("top", []) if r.get("residual_band") in _ATTENTION_BANDS]
+    actions = data.get("actions", [])
+    return {
+        "metrics": {
+            "on_track": statuses.count("met"),
+            "judged": len(judged),
+            "total": len(statuses),
+        },
+        "money": {"headline": money, "variance": variance},
+        "conditions": {
+            "met": sum(1 for c in conditions if c.get("status") == "met"),
+            "in_progress": sum(1 for c in conditions if c.get("status") == "in_progress"),
+            "not_met": sum(1 for c in conditions if c.get("status") == "not_met"),
+            "not_reported": sum(1 for c in conditions if not c.get("status")),
+            "total": len(conditions),
+        },
+        "risks": {
+            "high": len(attention),
+            "overdue": len(risks.get("overdue", [])),
+        },
+        "actions": {
+            "overdue": sum(1 for a in actions if a.get("overdue")),
+            "due": len(actions),
+        },
+    }
+
+
+def money_chart(data: dict) -> str:
+    """Plan, forecast outturn and actual spend to date of each theme, as bars (pounds): an
+    SVG string safe to embed, the table "By theme and scheme" its text alternative."""
+    themes = data.get("finance", {}).get("themes", [])
+    chart = pygal.HorizontalBar(
+        style=STYLE,
+        width=800,
+        height=140 + 70 * max(len(themes), 1),
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        title="Money by theme: plan, forecast and actual to date",
+        x_title="Pounds",
+        print_values=False,
+        no_data_text="No themes",
+        value_formatter=lambda value: presentation.money_text(Decimal(str(value))),
+    )
+    chart.x_labels = [theme["name"] for theme in themes]
+    for label, key in (
+        ("Plan", "plan"),
+        ("Forecast", "forecast"),
+        ("Actual to date", "actual_to_date"),
+    ):
+        values = [_amount(theme.get(key)) for theme in themes]
+        chart.add(label, [None if v is None else float(v) for v in values])
+    return svg_markup(chart)

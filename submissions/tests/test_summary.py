@@ -1,0 +1,53 @@
+"""The dashboard's summary band and money chart, read from the quarter's figures."""
+
+from decimal import Decimal
+
+from bs4 import BeautifulSoup
+
+from submissions import summary
+
+FIGURES = {
+    "metrics": [
+        {"quarter": {"status": "met"}, "year_to_date": None},
+        {"quarter": None, "year_to_date": {"status": "not_met"}},
+        {"quarter": {"status": "no_data"}, "year_to_date": {"status": "met"}},
+        {"quarter": None, "year_to_date": None},
+    ],
+    "finance": {
+        "variance": "700000.00",
+        "themes": [
+            {"name": "Unified prevention", "plan": "1250000", "forecast": "1200000.50"},
+            {"name": "Integrated care", "plan": "4900000", "forecast": None},
+        ],
+    },
+    "conditions": [{"status": "met"}, {"status": "in_progress"}, {"status": None}],
+    "risks": {
+        "top": [{"residual_band": "high"}, {"residual_band": "low"}],
+        "overdue": [{"id": 1}],
+    },
+    "actions": [{"overdue": True}, {"overdue": False}],
+}
+
+
+def test_the_band_counts_what_the_figures_below_it_show():
+    band = summary.summary(FIGURES)
+    assert band["metrics"] == {"on_track": 2, "judged": 3, "total": 4}
+    assert band["money"] == {"headline": "£700,000 under plan", "variance": Decimal("700000")}
+    assert band["conditions"]["met"] == 1 and band["conditions"]["in_progress"] == 1
+    assert band["conditions"]["not_reported"] == 1
+    assert band["risks"] == {"high": 1, "overdue": 1}
+    assert band["actions"] == {"overdue": 1, "due": 2}
+
+
+def test_an_overspend_and_no_forecast_read_as_such():
+    over = summary.summary({"finance": {"variance": "-1234"}})
+    assert over["money"]["headline"] == "£1,234 over plan"
+    assert summary.summary({})["money"]["headline"] == "No forecast yet"
+
+
+def test_the_money_chart_is_svg_with_no_script_and_names_each_theme():
+    svg = BeautifulSoup(str(summary.money_chart(FIGURES)), "html.parser")
+    assert svg.find("svg") is not None and svg.find("script") is None
+    text = svg.get_text(" ")
+    assert "Unified prevention" in text and "Integrated care" in text
+    assert "£1,200,000.50" in text  # the bars' values are written as money
