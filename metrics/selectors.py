@@ -326,6 +326,23 @@ def _figure(row, plan: Plan) -> dict | None:
     }
 
 
+def _series(summary: MetricSummary, known: list[ActualRow], fy: FinancialYear) -> list[dict]:
+    """The metric's trajectory to the year's end and its actuals known at the quarter's end,
+    period by period, oldest first: what the dashboard's small chart of the metric draws."""
+    points: dict = {}
+    for target in summary.targets:
+        if target.end <= fy.end:
+            points.setdefault((target.end, target.period_label), {})["target"] = target.value
+    for row in known:
+        points.setdefault((row.actual.end, row.actual.period_label), {})["actual"] = (
+            row.actual.value
+        )
+    return [
+        {"period": label, "target": values.get("target"), "actual": values.get("actual")}
+        for (_, label), values in sorted(points.items())
+    ]
+
+
 def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
     """Every metric against its target for the quarter and the year to date, as the
     quarterly dashboard and a return show them (four queries).
@@ -380,6 +397,7 @@ def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
                 "forecast": (
                     None if forecast is None else {"count": forecast.count, "value": forecast.value}
                 ),
+                "series": _series(summary, known, fy),
                 "variation": verdict.variation,
                 "variation_label": verdict.variation_label,
                 "assurance": verdict.assurance,

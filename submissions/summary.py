@@ -102,3 +102,36 @@ def money_chart(data: dict) -> str:
         values = [_amount(theme.get(key)) for theme in themes]
         chart.add(label, [None if v is None else float(v) for v in values])
     return svg_markup(chart)
+
+
+def metric_chart(metric: dict) -> str:
+    """A small chart of a metric's actuals against its trajectory (the quarter's figures'
+    `series`), with the SPC reading in its title: an SVG string safe to embed; the table
+    of the same series is its text alternative. Empty when there is nothing to draw."""
+    series = metric.get("series") or []
+    if not series:
+        return ""
+    unit = metric.get("unit")
+    chart = pygal.Line(
+        style=STYLE,
+        width=420,
+        height=240,
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=False,
+        show_dots=True,
+        dots_size=3,
+        allow_interruptions=False,
+        y_labels_major_count=5,
+        show_minor_y_labels=False,
+        legend_at_bottom=True,
+        truncate_label=12,
+        x_label_rotation=20 if len(series) > 4 else 0,
+        print_values=False,
+        value_formatter=lambda value: presentation.metric_text(value, unit),
+    )
+    chart.x_labels = [point["period"] for point in series]
+    for label, key in (("Target", "target"), ("Actual", "actual")):
+        values = [_amount(point.get(key)) for point in series]
+        chart.add(label, [None if v is None else float(v) for v in values])
+    return svg_markup(chart)

@@ -23,3 +23,9 @@ def dashboard_summary(data):
 def money_chart(data):
     """Plan, forecast and actual by theme as server-side SVG (submissions.summary)."""
     return summary.money_chart(data or {})
+
+
+@register.simple_tag
+def metric_chart(metric):
+    """A metric's actuals against its trajectory as a small SVG (submissions.summary)."""
+    return summary.metric_chart(metric or {})

@@ -51,3 +51,17 @@ def test_the_money_chart_is_svg_with_no_script_and_names_each_theme():
     text = svg.get_text(" ")
     assert "Unified prevention" in text and "Integrated care" in text
     assert "£1,200,000.50" in text  # the bars' values are written as money
+
+
+def test_a_metric_chart_draws_its_series_with_values_at_the_units_precision():
+    metric = {
+        "unit": "percentage",
+        "series": [
+            {"period": "2016/17 Q1", "target": "84.2", "actual": None},
+            {"period": "2016/17 Q2", "target": "84.2", "actual": "87.0000"},
+        ],
+    }
+    svg = BeautifulSoup(str(summary.metric_chart(metric)), "html.parser")
+    assert svg.find("script") is None
+    assert "87.0%" in svg.get_text(" ") and "87.0000" not in svg.get_text(" ")
+    assert summary.metric_chart({"series": []}) == ""
