@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from metrics.templatetags.metric_format import figure
 from plans.templatetags.bcf_format import pounds
+from plans.workbooks import MONEY_FORMAT
 from schemes import services as scheme_services
 from submissions import services
 from submissions.documents.requests import document_request
@@ -131,7 +132,7 @@ def _assert_workbook_figures(content: bytes, snapshot: dict) -> None:
     total = by_scheme["Pooled budget"]
     assert Decimal(str(total[3])) == Decimal(finance["forecast"])
     assert Decimal(str(total[4])) == Decimal(finance["actual_to_date"])
-    assert spend.cell(row=5, column=4).number_format == '"£"#,##0.00'
+    assert spend.cell(row=5, column=4).number_format == MONEY_FORMAT
     assert isinstance(spend.cell(row=5, column=4).value, int | float)
     budget = workbook["Budget arrangements"]
     assert Decimal(str(budget["B3"].value)) == Decimal(finance["pooled_budget"]["agreed_total"])
