@@ -25,6 +25,7 @@ DESKTOP = {"width": 1280, "height": 900}
 # The header's own pages: the top level, which needs no way back.
 TOP_LEVEL = {
     "home",
+    "accounts:account",
     "plans:plan_list",
     "governance:board_list",
     "submissions:national",
