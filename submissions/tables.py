@@ -163,11 +163,11 @@ class MetricStatusTable(tables.Table):
         empty_text = "No area has a plan for this year."
 
     def __init__(self, data, *, metrics, **kwargs):
-        extra = [
-            (f"metric_{m.pk}", StatusColumn(verbose_name=m.short_name, default=calc.NO_DATA))
-            for m in metrics
-        ]
-        super().__init__(data, extra_columns=extra, **kwargs)
+        extra = [(f"metric_{m.pk}", StatusColumn(verbose_name=m.short_name)) for m in metrics]
+        # An area with no status for a metric has no data for it: said with the same tag
+        # (a column's default would be shown as it is, "no_data") and sorted as such.
+        none = {key: calc.NO_DATA for key, _ in extra}
+        super().__init__([{**none, **row} for row in data], extra_columns=extra, **kwargs)
 
     def render_area(self, record, value):
         url = reverse("metrics:metrics_overview", args=[record["plan"]])

@@ -427,3 +427,19 @@ def test_an_illustrative_plan_is_marked_and_left_out_of_the_totals(areas, assure
     assert "Total of the areas shown (illustrative plans left out)" in page
     export = assurer_client.get(URL + "?_export=csv").content.decode()
     assert f"{marked.area.name} (Illustrative: not from a source, not in the totals)" in export
+
+
+def test_an_area_without_a_metrics_status_reads_no_data_as_a_tag(areas, rf):
+    from submissions.tables import MetricStatusTable
+
+    metrics = national.metrics_for(YEAR)
+    first, second = metrics[0], metrics[1]
+    rows = [
+        {"area": "Anywhere", "region": "North", "plan": 1, f"metric_{first.pk}": calc.MET},
+        {"area": "Elsewhere", "region": "South", "plan": 2},
+    ]
+    table = MetricStatusTable(rows, metrics=metrics)
+    html = table.as_html(rf.get(URL))
+    assert "no_data" not in html
+    assert html.count(calc.STATUS_LABELS[calc.NO_DATA]) == 2 * len(metrics) - 1
+    assert [row.get_cell_value(f"metric_{second.pk}") for row in table.rows] == ["No data"] * 2
