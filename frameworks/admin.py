@@ -3,10 +3,23 @@ conditions, funding streams, narrative headings, scheme catalogue) are edited in
 apps' pages there, filtered by framework."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from frameworks.models import FrameworkDeadline, PolicyFramework, SubmissionTemplate
+
+
+class PastVersionsReadOnlyAdmin(SimpleHistoryAdmin):
+    """Every history admin's base (plans.admin.HistoryAdmin builds on it): past versions are
+    for reading. SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; simple_history
+    would still save a POST to a past version's page, so it is refused. Here, at the bottom
+    of the apps' order, so that every app's admin can use it."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class DeadlineInline(admin.TabularInline):
@@ -22,7 +35,7 @@ class TemplateInline(admin.TabularInline):
 
 
 @admin.register(PolicyFramework)
-class PolicyFrameworkAdmin(SimpleHistoryAdmin):
+class PolicyFrameworkAdmin(PastVersionsReadOnlyAdmin):
     list_display = ("name", "years_label", "code", "source_title")
     search_fields = ("name", "code")
     inlines = (DeadlineInline, TemplateInline)

@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks.admin import PastVersionsReadOnlyAdmin
 from plans import permissions
 from plans.models import (
     Area,
@@ -33,7 +32,7 @@ class FrozenGuardForm(forms.ModelForm):
             self.add_error(None, refusal.message)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(PastVersionsReadOnlyAdmin):
     """Admin edits go through the same history-recording save as the services.
 
     What belongs to an agreed plan or approved return is read-only here as everywhere
@@ -71,13 +70,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
             permissions.check_changeable(obj)
         for obj in queryset:
             self.delete_model(request, obj)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; simple_history would
-        # still save a POST. Past versions are for reading: refuse it.
-        if request.method == "POST" and self.revert_disabled(request):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Area)

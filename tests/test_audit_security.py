@@ -2,7 +2,8 @@
 
 No history model has an admin of its own, and simple_history's "revert" (a POST to a past
 version's page) is refused for everyone, superusers included: SIMPLE_HISTORY_REVERT_DISABLED
-hides the button and plans.admin.HistoryAdmin refuses the POST that the button would send.
+hides the button and frameworks.admin.PastVersionsReadOnlyAdmin (every history admin's base,
+plans.admin.HistoryAdmin's included) refuses the POST that the button would send.
 """
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks.admin import PastVersionsReadOnlyAdmin
 from plans.admin import HistoryAdmin
 
 
@@ -30,8 +32,9 @@ def test_every_history_admin_refuses_reverts():
         if isinstance(model_admin, SimpleHistoryAdmin)
     ]
     assert history_admins
+    assert issubclass(HistoryAdmin, PastVersionsReadOnlyAdmin)
     assert all(
-        isinstance(model_admin, HistoryAdmin)
+        isinstance(model_admin, PastVersionsReadOnlyAdmin)
         for model_admin in admin.site._registry.values()
         if isinstance(model_admin, SimpleHistoryAdmin)
     )
