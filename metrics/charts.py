@@ -7,6 +7,7 @@ is switched off, and the SVG is embedded in the page as markup.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from typing import Any
 
@@ -129,14 +130,36 @@ def metric_chart(summary: MetricSummary) -> str:
     ]
     for name, values, options in series:
         chart.add(name, values, **options)
-    return svg_markup(chart)
+    return svg_markup(chart, summary.metric.code)
 
 
-def svg_markup(chart) -> str:
+# pygal names each chart `chart-<random uuid>` and each series `activate-serie-N`, the same
+# N in every chart: two charts on a page or in a PDF defined the same anchors (WeasyPrint:
+# "Anchor defined twice"; a page: duplicate ids), and the random name changed the markup,
+# and so the fingerprint of a document made from it, at every rendering.
+_CHART_ID = re.compile(r'id="chart-([0-9a-f-]{36})"')
+_SERIE_ID = re.compile(r'id="activate-serie-(\d+)"')
+
+
+def _unique_ids(svg: str, name: str) -> str:
+    """The chart's ids made its own: named from `name` and what it draws (so the same chart
+    gets the same ids, another chart others), every series' id under the chart's."""
+    found = _CHART_ID.search(svg)
+    if found is None:
+        return svg
+    drawn = svg.replace(found.group(1), "")
+    chart_id = "chart-" + hashlib.sha256(f"{name}\0{drawn}".encode()).hexdigest()[:16]
+    svg = svg.replace(f"chart-{found.group(1)}", chart_id)
+    return _SERIE_ID.sub(lambda m: f'id="{chart_id}-serie-{m.group(1)}"', svg)
+
+
+def svg_markup(chart, name: str = "") -> str:
     """A pygal chart as SVG markup to embed in a page or a PDF: no script, no tooltip
-    positions; safe, as pygal builds the SVG as an element tree and escapes every label."""
+    positions, ids of its own (`name` tells apart two charts that draw the same, such as
+    two metrics' with the same figures); safe, as pygal builds the SVG as an element tree
+    and escapes every label."""
     svg = _TOOLTIP_POSITION.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
-    return mark_safe(svg)  # nosec B308 B703
+    return mark_safe(_unique_ids(svg, name))  # nosec B308 B703
 
 
 _TARGET = {"stroke_style": {"dasharray": "6,4"}}

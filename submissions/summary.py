@@ -101,7 +101,7 @@ def money_chart(data: dict) -> str:
     ):
         values = [_amount(theme.get(key)) for theme in themes]
         chart.add(label, [None if v is None else float(v) for v in values])
-    return svg_markup(chart)
+    return svg_markup(chart, "money")
 
 
 def metric_chart(metric: dict) -> str:
@@ -134,4 +134,4 @@ def metric_chart(metric: dict) -> str:
     for label, key in (("Target", "target"), ("Actual", "actual")):
         values = [_amount(point.get(key)) for point in series]
         chart.add(label, [None if v is None else float(v) for v in values])
-    return svg_markup(chart)
+    return svg_markup(chart, metric.get("code") or "")

@@ -16,10 +16,10 @@ from metrics.templatetags.metric_format import figure
 from plans.models import Plan
 from plans.templatetags.bcf_format import pounds
 from schemes.selectors import budget_column, scheme_list
-from submissions.documents.part1 import part1_pdf
+from submissions.documents.part1 import part1_html, part1_pdf
 from submissions.jobs import job_run
 from submissions.models import Document, Job
-from tests.pdf import pdf_pages, pdf_text
+from tests.pdf import pdf_pages, pdf_text, weasyprint_warnings
 
 HEADINGS = (
     "1) Plan details",
@@ -45,7 +45,8 @@ def _rendered(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), transaction.atomic():
         load_sample_data(with_users=False)
         plan = Plan.objects.get(area__code="E10000018", first_year=2014)
-        content = part1_pdf(plan)
+        with weasyprint_warnings() as warnings:
+            content = part1_pdf(plan)
         text = pdf_text(content)
         schemes = [
             (s.name, [getattr(s, budget_column(y.start_year)) for y in plan.years])
@@ -58,6 +59,9 @@ def _rendered(django_db_setup, django_db_blocker, tmp_path_factory):
         ]
         yield {
             "content": content,
+            "html": part1_html(plan),
+            "html_again": part1_html(plan),
+            "warnings": warnings,
             "text": text,
             "flat": text,
             "plan": str(plan),
@@ -169,3 +173,18 @@ def test_the_render_job_stores_the_pdf_with_checksum_and_version(
     # Run again (a task delivered twice): the job is claimed once, one document.
     job_run(job.pk)
     assert Document.objects.filter(job=job).count() == 1
+
+
+def test_the_charts_of_the_pdf_lay_out_without_a_warning(rendered):
+    """Each metric's chart names its ids after itself: WeasyPrint finds no anchor defined
+    twice (pygal's `activate-serie-0` was in every chart), nor any other fault."""
+    html = rendered["html"]
+    assert html.count('class="pygal-chart"') >= 2
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert rendered["warnings"] == []
+
+
+def test_the_same_plan_lays_out_the_same_html_so_its_document_is_reused(rendered):
+    """The charts' ids come from what they draw, not from a random number."""
+    assert rendered["html_again"] == rendered["html"]

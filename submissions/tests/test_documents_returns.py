@@ -19,13 +19,14 @@ from submissions import services
 from submissions.documents.requests import document_request
 from submissions.documents.returns import (
     WORKBOOK_SHEETS,
+    return_html,
     return_pdf,
     return_workbook,
 )
 from submissions.jobs import job_run
 from submissions.models import Document, Job
 from submissions.tests.conftest import RETURN_QUARTER, RETURN_YEAR
-from tests.pdf import pdf_pages, pdf_text
+from tests.pdf import pdf_pages, pdf_text, weasyprint_warnings
 
 REPORT_HEADINGS = (
     "Purpose of report",
@@ -97,6 +98,14 @@ def test_the_report_has_the_june_2017_sections_and_the_snapshots_figures(prepare
     _assert_report_figures(flat, prepared.snapshot)
     assert "Urgent care redesign under way." in flat
     assert "expected to be met by 31 March 2016" in flat
+
+
+def test_the_report_lays_out_without_a_warning(prepared):
+    with weasyprint_warnings() as warnings:
+        content = return_pdf(prepared)
+    assert 'class="pygal-chart"' in return_html(prepared)
+    assert pdf_pages(content)
+    assert warnings == []
 
 
 def test_every_page_has_the_numbered_footer_with_the_return_version(prepared):
