@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
 from accounts.forms import NhsPasswordChangeForm, TokenForm
+from plans.forms import refusal_on_form
 
 
 def _account_page(request, form, *, new_token: str = "", status: int = 200):
@@ -40,7 +41,7 @@ def token_create(request):
         try:
             token, key = services.token_create(user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            form.add_error("name", error)
+            refusal_on_form(form, error, field="name")
         else:
             # Shown on this answer only (never stored, never cached): the page says so.
             return _account_page(request, TokenForm(), new_token=key)

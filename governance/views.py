@@ -28,6 +28,7 @@ from governance.models import (
     MinutePoint,
 )
 from plans import permissions
+from plans.forms import refusal_on_form
 from plans.history import entries_for
 
 
@@ -50,20 +51,13 @@ def _item(meeting, item_pk):
     return item
 
 
-def _refused(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        form.add_error(None, error)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _form_page(request, form, *, meeting=None, board=None, heading, button, on_valid):
     """GET shows the form; a valid POST runs `on_valid(data)` and returns to the meeting."""
     if request.method == "POST" and form.is_valid():
         try:
             message = on_valid(form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, message)
             if meeting is not None:

@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from governance import forms, services
-from governance.views import _board, _form_page, _refused
+from governance.views import _board, _form_page
 from plans import permissions
+from plans.forms import refusal_on_form
 from plans.models import Area
 
 
@@ -36,7 +37,7 @@ def board_create(request):
         try:
             board = services.board_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(
                 request, f"{board.name} set up. Record its terms of reference and its members."

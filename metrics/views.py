@@ -15,8 +15,8 @@ from metrics.forms import (
 from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, TrajectoryPoint
 from metrics.tables import ActualTable
 from plans import permissions
+from plans.forms import refusal_on_form
 from plans.history import entries_for
-from plans.services import EditConflict
 
 
 def _metric(code) -> MetricDefinition:
@@ -90,26 +90,16 @@ def metric_detail(request, pk, code):
     )
 
 
+# A figure's period is one field of its form, two of the service.
+_PERIOD_FIELDS = {"start": "period", "end": "period"}
+
+
 def _run(form, call):
     """Run a service; map its refusal back onto the form so nothing typed is lost."""
     try:
         return call()
-    except EditConflict as conflict:
-        form.add_error(None, conflict)
-    except PermissionDenied as refusal:
-        form.add_error(None, str(refusal))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = field if field in form.fields else None
-                if field in ("start", "end", "period"):
-                    target = "period"
-                for message in errors:
-                    form.add_error(
-                        target, message.messages[0] if hasattr(message, "messages") else message
-                    )
-        else:
-            form.add_error(None, error.messages)
+    except (PermissionDenied, ValidationError) as refusal:  # EditConflict among them
+        refusal_on_form(form, refusal, aliases=_PERIOD_FIELDS)
     return None
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from frameworks.admin import PastVersionsReadOnlyAdmin
 from plans import permissions
+from plans.forms import refusal_on_form
 from plans.models import (
     Area,
     FundingStream,
@@ -29,7 +30,7 @@ class FrozenGuardForm(forms.ModelForm):
         try:
             permissions.check_changeable(self.instance)
         except permissions.Frozen as refusal:
-            self.add_error(None, refusal.message)
+            refusal_on_form(self, refusal)
 
 
 class HistoryAdmin(PastVersionsReadOnlyAdmin):

@@ -1,8 +1,9 @@
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 
 from plans import money
@@ -15,15 +16,29 @@ _ERROR_MODIFIERS = {
 }
 
 
-def refusal_on_form(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form, so that nothing typed is lost: beside each field
-    it names when the form has them all, else its messages at the top of the form."""
-    if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-        form.add_error(None, error)  # Django puts each message beside its field
-    elif hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
+def refusal_on_form(
+    form: forms.BaseForm,
+    refusal: ValidationError | PermissionDenied,
+    *,
+    field: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> None:
+    """Put a service's refusal on the form, so that nothing typed is lost. The one way every
+    page and the administration site do it.
+
+    A refusal naming fields (`ValidationError({"name": …})`) goes beside each field the form
+    has, the rest at the top of the form; `aliases` names the form's field for a field of
+    the service (a figure's "start" and "end" are the form's "period"). A refusal naming no
+    field goes beside `field` when given, else at the top; so does a PermissionDenied (a
+    plan that no longer changes: `plans.permissions.Frozen`)."""
+    if isinstance(refusal, PermissionDenied):
+        form.add_error(field, str(refusal))
+    elif not hasattr(refusal, "error_dict"):
+        form.add_error(field, refusal)
     else:
-        form.add_error(None, error)
+        for name, errors in refusal.error_dict.items():
+            name = (aliases or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
 
 
 class NhsForm(forms.Form):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from plans import narrative, permissions, selectors, services
-from plans.forms import PlanDetailsForm, SectionForm, plan_year_forms
+from plans.forms import PlanDetailsForm, SectionForm, plan_year_forms, refusal_on_form
 from plans.history import entries_for
 from plans.models import NarrativeSection, Plan, PlanYear, SignOff
 from plans.narrative import render as render_narrative
@@ -78,7 +78,7 @@ def section_edit(request, pk, key):
                 user=request.user,
             )
         except services.EditConflict as conflict:
-            form.add_error(None, conflict)
+            refusal_on_form(form, conflict)
         else:
             messages.success(request, f"“{section.get_key_display()}” saved.")
             return redirect("plans:section_list", pk=plan.pk)
@@ -160,7 +160,7 @@ def plan_edit(request, pk):
                 user=request.user,
             )
         except services.EditConflict as conflict:
-            form.add_error(None, conflict)
+            refusal_on_form(form, conflict)
         else:
             messages.success(request, "Plan details and pooled budget saved.")
             return redirect("plans:plan_detail", pk=plan.pk)

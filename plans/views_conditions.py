@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.models import ConditionStatus, NationalCondition
 from plans.periods import FinancialYear, Quarter
 
@@ -96,7 +96,7 @@ def condition_edit(request, pk, year, quarter):
                 user=request.user,
             )
         except ValidationError as error:
-            forms_by_condition[0][1].add_error(None, error)
+            refusal_on_form(forms_by_condition[0][1], error)
         else:
             messages.success(request, "National conditions saved.")
             return redirect("plans:condition_edit", pk=plan.pk, year=year, quarter=quarter)

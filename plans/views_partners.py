@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import grids, permissions, services
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.models import Contribution, Organisation, Plan
 
 
@@ -77,7 +77,7 @@ def partners_edit(request, pk):
                 user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Partner organisations saved.")
             return redirect("plans:contributions", pk=plan.pk)

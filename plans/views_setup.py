@@ -167,10 +167,7 @@ def area_user_add(request, area_pk):
                 areas=[area],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                refusal_on_form(form, error)
-            else:
-                form.add_error("password", error)
+            refusal_on_form(form, error, field="password")
         else:
             messages.success(request, f"{user.username} can now sign in to {area.name}.")
             return redirect("plans:area_detail", area_pk=area.pk)

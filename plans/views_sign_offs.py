@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.models import SignOff
 
 _INPUT = {"class": "nhsuk-input"}
@@ -62,7 +62,7 @@ def sign_off_list(request, pk):
                 try:
                     services.sign_off_add(plan=plan, user=request.user, **fields)
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    refusal_on_form(form, error)
                 else:
                     messages.success(request, f"Sign-off by {fields['name']} added.")
                     return redirect("plans:sign_off_list", pk=plan.pk)
@@ -104,7 +104,7 @@ def sign_off_edit(request, pk, sign_off_pk):
             )
         except ValidationError as error:
             form = SignOffForm(initial={**initial, "lock_version": sign_off.lock_version})
-            form.add_error(None, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Sign-off by {sign_off.name} removed.")
             return redirect("plans:sign_off_list", pk=plan.pk)
@@ -117,7 +117,7 @@ def sign_off_edit(request, pk, sign_off_pk):
                 **{name: form.cleaned_data[name] for name in services.SIGN_OFF_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Sign-off by {form.cleaned_data['name']} saved.")
             return redirect("plans:sign_off_list", pk=plan.pk)

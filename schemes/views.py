@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
+from plans.forms import refusal_on_form
 from plans.history import entries_for
 from plans.services import EditConflict
 from schemes import selectors, services
@@ -105,13 +106,8 @@ def _save(request, plan, scheme, form, formset):
             expected_budgets=formset.shown(stored),
             **fields,
         )
-    except (EditConflict, services.BudgetConflict) as conflict:
-        form.add_error(None, conflict)
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-            form.add_error(None, error)
-        else:
-            form.add_error(None, error.messages)
+    except ValidationError as error:  # EditConflict and BudgetConflict among them
+        refusal_on_form(form, error)
     return None
 
 

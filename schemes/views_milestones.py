@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.services import EditConflict
 from schemes import services
 from schemes.models import Milestone
@@ -98,8 +98,8 @@ def milestone_edit(request, pk, milestone_pk=None):
                     user=request.user,
                     **fields,
                 )
-        except (EditConflict, ValidationError) as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # EditConflict among them
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Milestone “{fields['task']}” saved.")
             return redirect("schemes:milestone_list", pk=plan.pk)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from schemes import services
 
 
@@ -25,10 +25,6 @@ class ThemeForm(NhsForm):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-30"}),
     )
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -74,9 +70,9 @@ def theme_list(request, pk):
         except ValidationError as error:
             target = add_form if action == "add" else rename_forms.get(getattr(theme, "pk", None))
             if target is not None and target.is_bound:
-                target.add_error("name", _refusal(error))
+                refusal_on_form(target, error, field="name")
             else:
-                messages.error(request, _refusal(error))
+                messages.error(request, " ".join(error.messages))
                 return redirect("schemes:theme_list", pk=plan.pk)
     rows = [(theme, rename_forms[theme.pk]) for theme in themes]
     with_errors = [f for f in [add_form, *rename_forms.values()] if f.is_bound and f.errors]

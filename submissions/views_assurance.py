@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from submissions import assurance as services
 from submissions.models import Assurance, AssuranceComment, AssuranceCondition, Document
 
@@ -111,10 +111,6 @@ class CloseForm(NhsForm):
     on = _date("Met on")
 
 
-def _refused(form, error: ValidationError) -> None:
-    form.add_error(None, error.messages)
-
-
 def _page(request, plan, *, review=None, outcome=None, close_forms=None, status=200):
     assurance = Assurance.objects.filter(plan=plan).select_related("assurer").first()
     comments = {c.requirement: c for c in assurance.comments.all()} if assurance else {}
@@ -178,7 +174,7 @@ def assurance_page(request, pk):
                 plan=plan, user=request.user, judgements=review.judgements()
             )
         except ValidationError as error:
-            _refused(review, error)
+            refusal_on_form(review, error)
         else:
             messages.success(request, "Your judgements and comments are saved.")
             return redirect("submissions:assurance", pk=plan.pk)
@@ -203,7 +199,7 @@ def assurance_outcome(request, pk):
                 conditions=form.conditions(),
             )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -235,7 +231,7 @@ def condition_close(request, pk):
                 on=form.cleaned_data["on"],
             )
         except ValidationError as error:
-            _refused(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Condition {condition.number} recorded as met.")
             return redirect("submissions:assurance", pk=plan.pk)

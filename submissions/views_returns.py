@@ -20,10 +20,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.freshness import reused
 from plans.periods import FinancialYear, Quarter
-from plans.services import EditConflict
 from submissions import selectors, services
 from submissions.models import QuarterlyReturn
 
@@ -148,7 +147,7 @@ def return_list(request, pk):
                     user=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                refusal_on_form(form, error)
             else:
                 messages.success(request, f"Preparing the {ret.period_label} return.")
                 return redirect("submissions:return_detail", pk=ret.pk)
@@ -247,10 +246,8 @@ def return_narrative(request, pk):
                 expected_version=form.cleaned_data["lock_version"],
                 user=request.user,
             )
-        except EditConflict as conflict:
-            form.add_error(None, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ValidationError as error:  # EditConflict among them
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Saved. Prepare the return again to include the new text.")
             return redirect("submissions:return_detail", pk=ret.pk)
@@ -360,7 +357,7 @@ def return_approve(request, pk):
         try:
             approval_record(decision=form.cleaned_data["decision"], obj=ret, user=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "Approval recorded: this version is now locked.")
             return redirect("submissions:return_detail", pk=ret.pk)

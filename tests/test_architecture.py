@@ -368,3 +368,85 @@ def test_views_open_no_transaction_of_their_own():
         for line in opened_transactions(path.read_text())
     ]
     assert found == [], f"Call one composite service instead: {found}"
+
+
+# A service's refusal on a form: one helper (plans.forms.refusal_on_form) ----------------------
+
+# What a service refuses with: the project's refusals all derive from these two (Frozen,
+# EditConflict, BudgetConflict…), and are caught by these names or their own.
+_REFUSALS = ("ValidationError", "PermissionDenied", "Frozen", "Conflict")
+
+
+def _catches_a_refusal(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
+    return any(
+        (n.attr if isinstance(n, ast.Attribute) else getattr(n, "id", "")).endswith(_REFUSALS)
+        for n in names
+    )
+
+
+def refusals_on_forms_by_hand(source: str, *, view: bool) -> list[int]:
+    """Lines where `source` puts a refusal on a form itself (`add_error`) rather than through
+    `plans.forms.refusal_on_form`: inside an `except` that catches a refusal, anywhere; and
+    in a view, on any form but `self` (a helper of the view's own doing the same). A form's
+    `clean` checking its own fields (`self.add_error`) is validation, not a refusal."""
+    tree = ast.parse(source)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and _catches_a_refusal(node):
+            found.update(
+                call.lineno
+                for statement in node.body
+                for call in ast.walk(statement)
+                if isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "add_error"
+            )
+        elif (
+            view
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "add_error"
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
+        ):
+            found.add(node.lineno)
+    return sorted(found)
+
+
+def test_the_refusal_check_catches_a_refusal_put_on_a_form_by_hand():
+    by_hand = (
+        "def view(request):\n"
+        "    try:\n"
+        "        services.save()\n"
+        "    except services.EditConflict as conflict:\n"
+        "        form.add_error(None, conflict)\n"
+    )
+    assert refusals_on_forms_by_hand(by_hand, view=False) == [5]
+    own_helper = "def _refused(form, error):\n    form.add_error(None, error.messages)\n"
+    assert refusals_on_forms_by_hand(own_helper, view=True) == [2]
+    admin_form = (
+        "class F(forms.ModelForm):\n"
+        "    def _post_clean(self):\n"
+        "        try:\n"
+        "            check_changeable(self.instance)\n"
+        "        except permissions.Frozen as refusal:\n"
+        "            self.add_error(None, refusal.message)\n"
+    )
+    assert refusals_on_forms_by_hand(admin_form, view=False) == [6]
+    helper = by_hand.replace("form.add_error(None, conflict)", "refusal_on_form(form, conflict)")
+    assert refusals_on_forms_by_hand(helper, view=True) == []
+    clean = "class F(Form):\n    def clean(self):\n        self.add_error('to', 'Too early.')\n"
+    assert refusals_on_forms_by_hand(clean, view=True) == []
+    not_a_refusal = by_hand.replace("services.EditConflict", "SpreadsheetError")
+    assert refusals_on_forms_by_hand(not_a_refusal, view=False) == []
+
+
+def test_refusals_go_on_forms_only_through_the_one_helper():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for _app, module, path in _project_modules()
+        if module != "plans.forms"
+        for line in refusals_on_forms_by_hand(path.read_text(), view=_is_view_module(path))
+    ]
+    assert found == [], f"Use plans.forms.refusal_on_form: {found}"

@@ -1,7 +1,7 @@
 """A service's refusal goes on the form the same way on every page (plans.forms.refusal_on_form)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from plans.forms import refusal_on_form
 
@@ -33,4 +33,31 @@ def test_a_refusal_naming_a_field_the_form_lacks_goes_at_the_top():
 def test_a_refusal_naming_no_field_goes_at_the_top():
     form = _form()
     refusal_on_form(form, ValidationError("This plan version no longer changes."))
+    assert form.non_field_errors() == ["This plan version no longer changes."]
+
+
+def test_a_refusal_naming_fields_goes_beside_those_the_form_has_and_the_rest_at_the_top():
+    form = _form()
+    refusal_on_form(
+        form, ValidationError({"name": "Taken.", "year": "This year is outside the plan."})
+    )
+    assert form.errors["name"] == ["Taken."]
+    assert form.non_field_errors() == ["This year is outside the plan."]
+
+
+def test_a_service_field_goes_beside_the_form_field_it_is_part_of():
+    form = _form()
+    refusal_on_form(form, ValidationError({"start": "Overlaps."}), aliases={"start": "name"})
+    assert form.errors == {"name": ["Overlaps."]}
+
+
+def test_a_refusal_naming_no_field_goes_beside_the_field_given():
+    form = _form()
+    refusal_on_form(form, ValidationError("Say what will use the token."), field="name")
+    assert form.errors == {"name": ["Say what will use the token."]}
+
+
+def test_a_refusal_of_permission_goes_at_the_top():
+    form = _form()
+    refusal_on_form(form, PermissionDenied("This plan version no longer changes."))
     assert form.non_field_errors() == ["This plan version no longer changes."]
