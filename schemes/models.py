@@ -136,8 +136,9 @@ class SchemeBudgetQuerySet(models.QuerySet):
         """The budgets summed per financial year (pounds), and per each of `by`
         ("scheme__plan", "scheme__theme_id", "scheme__protection"): rows of `year`, the
         fields `by` and `total`. The one sum of scheme budgets: the plan's budget summary
-        (its page, Part 1, the API), the schemes list's totals and the national view (as a
-        subquery, schemes.selectors.scheme_total_subquery) all come down to it."""
+        (its page, Part 1, the API), the schemes list's totals, the national view and the
+        dashboard's themes (as a subquery, schemes.selectors.scheme_total_subquery) all come
+        down to it."""
         return self.order_by().values("year", *by).annotate(total=models.Sum("amount"))
 
 

@@ -164,14 +164,16 @@ def scheme_list(*, plan: Plan, with_budgets: bool = True):
     )
 
 
-def scheme_total_subquery(*, year: int, social_care_only: bool = False) -> Subquery:
-    """For a query over plans: the sum of the plan's scheme budgets for the year (pounds;
-    NULL when it has none), or of those protecting adult social care. The national view's
-    one query uses it."""
-    budgets = SchemeBudget.objects.filter(scheme__plan=OuterRef("pk"), year=year)
+def scheme_total_subquery(
+    *, year: int, social_care_only: bool = False, per: str = "scheme__plan"
+) -> Subquery:
+    """For a query over plans (or, with `per="scheme__theme"`, over themes): the sum of its
+    scheme budgets for the year (pounds; NULL when it has none), or of those protecting
+    adult social care. The national view's one query and the dashboard's themes use it."""
+    budgets = SchemeBudget.objects.filter(**{per: OuterRef("pk")}, year=year)
     if social_care_only:
         budgets = budgets.protecting_social_care()
-    total = budgets.totals_per_year("scheme__plan").values("total")[:1]
+    total = budgets.totals_per_year(per).values("total")[:1]
     return Subquery(total, output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
@@ -296,12 +298,17 @@ def plan_spend_summary(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> di
 
     Forecast is the latest forecast given up to the quarter; actual is the sum of the
     quarters' actuals so far; variance is plan − forecast (positive: an underspend).
-    Four queries: plan year, themes, schemes with their budget and spend (the database sums
-    them), plan spend.
+    Four queries: plan year, themes with their plan totals (scheme_total_subquery), schemes
+    with their budget and spend (the database sums them), plan spend.
     """
     year = fy.start_year
     plan_year = plan.plan_years.filter(year=year).first()
-    themes = list(Theme.objects.filter(plan=plan).order_by("order", "name").values("pk", "name"))
+    themes = list(
+        Theme.objects.filter(plan=plan)
+        .order_by("order", "name")
+        .annotate(planned=scheme_total_subquery(year=year, per="scheme__theme"))
+        .values("pk", "name", "planned")
+    )
     spend = SchemeQuarterSpend.objects.filter(
         scheme=OuterRef("pk"), year=year, quarter__lte=quarter.number
     )
@@ -344,9 +351,9 @@ def plan_spend_summary(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> di
     totals = {"plan": None, "forecast": None, "actual_to_date": None}
     for theme in themes:
         rows = by_theme.get(theme["pk"], [])
-        sums = dict.fromkeys(totals)
+        sums = {"plan": theme["planned"], "forecast": None, "actual_to_date": None}
         for row in rows:
-            for key in sums:
+            for key in ("forecast", "actual_to_date"):
                 sums[key] = _add(sums[key], row[key])
         for key in totals:
             totals[key] = _add(totals[key], sums[key])

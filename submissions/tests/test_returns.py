@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from metrics.models import MetricDefinition
 from schemes import services as scheme_services
+from schemes.models import SchemeBudget
 from submissions import selectors, services
 from submissions.jobs import HANDLERS, job_retry
 from submissions.models import Job, QuarterlyReturn
@@ -89,6 +90,26 @@ def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, a
     add_quarter_data(bigger, metrics=4, risks=7)
     assert _count(bigger) == 17
     assert len(selectors.dashboard(plan=bigger, year=RETURN_YEAR, quarter=2)["risks"]["top"]) == 5
+
+
+def test_the_dashboards_theme_totals_are_the_scheme_budgets_summed_in_one_place(plan, area):
+    """Each theme's plan is SchemeBudget.objects.totals_per_year by theme; a theme none of
+    whose schemes has a budget for the year has no plan (not £0.00); the plan's total is
+    theirs."""
+    add_quarter_data(plan, metrics=1, risks=1)
+    scheme_services.theme_create(plan=plan, name="Theme without budgets")
+    finance = selectors.dashboard(plan=plan, year=RETURN_YEAR, quarter=RETURN_QUARTER)["finance"]
+    expected = {
+        row["scheme__theme_id"]: row["total"]
+        for row in SchemeBudget.objects.filter(scheme__plan=plan, year=RETURN_YEAR).totals_per_year(
+            "scheme__theme_id"
+        )
+    }
+    themes = {theme["id"]: theme["plan"] for theme in finance["themes"]}
+    assert themes == {pk: expected.get(pk) for pk in themes}
+    assert None in themes.values() and len(expected) >= 1
+    assert finance["schemes_plan"] == sum(expected.values())
+    assert _count(plan) == 17
 
 
 def test_recomputing_a_draft_updates_it_and_makes_nothing_twice(
