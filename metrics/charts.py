@@ -62,6 +62,7 @@ _SPECIAL = (
     (spc.CONCERNING, "Special cause: concerning", "#ed8b00"),
     (spc.NEITHER, "Special cause", "#7c2855"),
 )
+SPECIAL_CAUSES = _SPECIAL  # for the other apps' charts of the same points
 # Target, actual, mean (solid), upper and lower process limits (dashed).
 _LINE_COLOURS = ("#005eb8", "#425563", "#768692", "#768692", "#768692")
 REBASE_MARK = "▲"

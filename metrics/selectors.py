@@ -17,6 +17,7 @@ from metrics.models import Actual, Baseline, MetricDefinition, SpcRebase, Trajec
 from metrics.periods import Granularity
 from metrics.spc import SpcVerdict, spc_verdict
 from metrics.spc import point_label as spc_point_label
+from metrics.spc import point_variation as spc_point_variation
 from plans.models import Plan
 from plans.periods import FinancialYear, Quarter
 
@@ -326,9 +327,26 @@ def _figure(row, plan: Plan) -> dict | None:
     }
 
 
-def _series(summary: MetricSummary, known: list[ActualRow], fy: FinancialYear) -> list[dict]:
+def _signals(metric: MetricDefinition, known: list[ActualRow], verdict: SpcVerdict) -> dict:
+    """The special-cause points of the SPC chart of the actuals known (those of a period of
+    limits), by period: their reading ("special_cause_improving"…) and its words with the
+    rules they are part of ("Improving: shift"), as the metric page's table names them."""
+    signals = {}
+    for row, point in zip(spc_series(known), verdict.chart.points, strict=True):
+        if point.special_cause and verdict.chart.segments[point.segment].has_limits:
+            signals[(row.actual.end, row.actual.period_label)] = (
+                spc_point_variation(point, direction=metric.direction),
+                spc_point_label(point, direction=metric.direction),
+            )
+    return signals
+
+
+def _series(
+    summary: MetricSummary, known: list[ActualRow], fy: FinancialYear, signals: dict
+) -> list[dict]:
     """The metric's trajectory to the year's end and its actuals known at the quarter's end,
-    period by period, oldest first: what the dashboard's small chart of the metric draws."""
+    period by period, oldest first, each actual with its SPC signal if it is a special-cause
+    point: what the dashboard's small chart of the metric draws."""
     points: dict = {}
     for target in summary.targets:
         if target.end <= fy.end:
@@ -337,10 +355,19 @@ def _series(summary: MetricSummary, known: list[ActualRow], fy: FinancialYear) -
         points.setdefault((row.actual.end, row.actual.period_label), {})["actual"] = (
             row.actual.value
         )
-    return [
-        {"period": label, "target": values.get("target"), "actual": values.get("actual")}
-        for (_, label), values in sorted(points.items())
-    ]
+    series = []
+    for key, values in sorted(points.items()):
+        signal, signal_label = signals.get(key, ("", "")) if "actual" in values else ("", "")
+        series.append(
+            {
+                "period": key[1],
+                "target": values.get("target"),
+                "actual": values.get("actual"),
+                "signal": signal,
+                "signal_label": signal_label,
+            }
+        )
+    return series
 
 
 def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:
@@ -397,7 +424,7 @@ def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
                 "forecast": (
                     None if forecast is None else {"count": forecast.count, "value": forecast.value}
                 ),
-                "series": _series(summary, known, fy),
+                "series": _series(summary, known, fy, _signals(metric, known, verdict)),
                 "variation": verdict.variation,
                 "variation_label": verdict.variation_label,
                 "assurance": verdict.assurance,

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import copy
+
 import pygal
 
-from metrics.charts import STYLE, svg_markup
+from metrics.charts import SPECIAL_CAUSES, STYLE, svg_markup
 from plans import presentation
 
 _JUDGED = ("met", "not_met")
@@ -104,16 +106,48 @@ def money_chart(data: dict) -> str:
     return svg_markup(chart, "money")
 
 
+def signal_legend(metric: dict) -> list[dict]:
+    """The kinds of special-cause point the metric's small chart marks, in the chart's
+    order: each with its name, its colour's name and how many points it marks."""
+    marked = [p.get("signal") for p in metric.get("series") or [] if p.get("signal")]
+    return [
+        {"name": name, "colour": COLOUR_NAMES[colour], "count": marked.count(reading)}
+        for reading, name, colour in SPECIAL_CAUSES
+        if reading in marked
+    ]
+
+
+# The special-cause colours as a legend in words says them.
+COLOUR_NAMES = {"#41b6e6": "light blue", "#ed8b00": "orange", "#7c2855": "plum"}
+_LINES = ("#005eb8", "#d5281b")  # target, actual
+
+
 def metric_chart(metric: dict) -> str:
     """A small chart of a metric's actuals against its trajectory (the quarter's figures'
-    `series`), with the SPC reading in its title: an SVG string safe to embed; the table
-    of the same series is its text alternative. Empty when there is nothing to draw."""
+    `series`), its special-cause points marked in Making Data Count's colours (the metric
+    page's SPC): an SVG string safe to embed; the table of the same series, each point's
+    signal named, is its text alternative. Empty when there is nothing to draw."""
     series = metric.get("series") or []
     if not series:
         return ""
     unit = metric.get("unit")
+    lines = [
+        (label, [_amount(point.get(key)) for point in series], {})
+        for label, key in (("Target", "target"), ("Actual", "actual"))
+    ]
+    colours = list(_LINES)
+    for reading, name, colour in SPECIAL_CAUSES:
+        values = [
+            _amount(point.get("actual")) if point.get("signal") == reading else None
+            for point in series
+        ]
+        if any(v is not None for v in values):
+            lines.append((name, values, {"stroke": False, "dots_size": 5}))
+            colours.append(colour)
+    style = copy.copy(STYLE)
+    style.colors = tuple(colours)
     chart = pygal.Line(
-        style=STYLE,
+        style=style,
         width=420,
         height=240,
         js=[],
@@ -131,7 +165,6 @@ def metric_chart(metric: dict) -> str:
         value_formatter=lambda value: presentation.metric_text(value, unit),
     )
     chart.x_labels = [point["period"] for point in series]
-    for label, key in (("Target", "target"), ("Actual", "actual")):
-        values = [_amount(point.get(key)) for point in series]
-        chart.add(label, [None if v is None else float(v) for v in values])
+    for label, values, options in lines:
+        chart.add(label, [None if v is None else float(v) for v in values], **options)
     return svg_markup(chart, metric.get("code") or "")

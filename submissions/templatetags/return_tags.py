@@ -29,3 +29,9 @@ def money_chart(data):
 def metric_chart(metric):
     """A metric's actuals against its trajectory as a small SVG (submissions.summary)."""
     return summary.metric_chart(metric or {})
+
+
+@register.simple_tag
+def signal_legend(metric):
+    """The special-cause points a metric's small chart marks, for its legend in words."""
+    return summary.signal_legend(metric or {})
