@@ -7,9 +7,8 @@ figures below the band do not show.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import copy
+from decimal import Decimal
 
 import pygal
 
