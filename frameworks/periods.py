@@ -53,6 +53,14 @@ class FinancialYear:
     def quarters(self) -> list[Quarter]:
         return [Quarter(self, n) for n in (1, 2, 3, 4)]
 
+    @property
+    def months(self) -> list[datetime.date]:
+        """The first day of each of its twelve months, April to March."""
+        return [
+            datetime.date(self.start_year + (month < 4), month, 1)
+            for month in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+        ]
+
     def __add__(self, years: int) -> FinancialYear:
         return FinancialYear(self.start_year + years)
 

@@ -14,8 +14,14 @@ from plans import permissions
 from plans.models import Plan
 from plans.openapi import REFUSALS
 from plans.selectors import plans_for
+from schemes.capacity.selectors import capacity_demand
 from schemes.selectors import plan_budget_summary, scheme_list
-from schemes.serializers import PlanDetailSerializer, PlanSerializer, SchemeSerializer
+from schemes.serializers import (
+    CapacityDemandSerializer,
+    PlanDetailSerializer,
+    PlanSerializer,
+    SchemeSerializer,
+)
 
 
 def _plan(request, pk) -> Plan:
@@ -59,8 +65,31 @@ class PlanSchemesApi(APIView):
         return Response(SchemeSerializer(scheme_list(plan=plan), many=True).data)
 
 
+class PlanCapacityDemandApi(APIView):
+    @extend_schema(
+        operation_id="plans_capacity_demand_retrieve",
+        summary="A plan's intermediate care capacity and demand: each service type of its "
+        "framework, each month, demand and capacity in people, the gaps flagged, the schemes "
+        "funding it",
+        responses={200: CapacityDemandSerializer, **REFUSALS},
+    )
+    def get(self, request, pk):
+        plan = permissions.get_plan(
+            request.user,
+            pk,
+            permissions.VIEW,
+            queryset=Plan.objects.select_related("area", "framework"),
+        )
+        return Response(CapacityDemandSerializer(capacity_demand(plan)).data)
+
+
 urlpatterns = [
     path("plans/", PlanListApi.as_view(), name="api-plan-list"),
     path("plans/<int:pk>/", PlanDetailApi.as_view(), name="api-plan-detail"),
     path("plans/<int:pk>/schemes/", PlanSchemesApi.as_view(), name="api-plan-schemes"),
+    path(
+        "plans/<int:pk>/capacity-demand/",
+        PlanCapacityDemandApi.as_view(),
+        name="api-plan-capacity-demand",
+    ),
 ]

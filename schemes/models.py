@@ -413,3 +413,112 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.task
+
+
+# Intermediate care capacity and demand (schemes/capacity/) ---------------------------------
+
+
+class CapacityServiceType(models.Model):
+    """A kind of intermediate or short-term care a framework asks capacity and demand for,
+    by month: reablement at home on a discharge pathway, social support in the community…
+    Loaded from the framework's pack."""
+
+    class Group(models.TextChoices):
+        DISCHARGE = "discharge", "Hospital discharge"
+        COMMUNITY = "community", "Community (step-up)"
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.CASCADE, related_name="capacity_service_types"
+    )
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    group = models.CharField(max_length=12, choices=Group.choices)
+    pathway = models.CharField(
+        max_length=40, blank=True, help_text="The discharge pathway, as the framework names it."
+    )
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the framework's list comes from.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_capacity_service")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Reablement at home (discharge, pathway 1)": the name with its group and pathway."""
+        where = self.get_group_display().lower()
+        return (
+            f"{self.name} ({where}, {self.pathway})" if self.pathway else f"{self.name} ({where})"
+        )
+
+
+class CapacityDemand(models.Model):
+    """A plan's expected demand and planned capacity for one service type in one month, in
+    people (new referrals or starts in the month, as the framework's template counts them)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="capacity_demand")
+    service_type = models.ForeignKey(
+        CapacityServiceType, on_delete=models.PROTECT, related_name="figures"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    demand = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "service_type__order", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "service_type", "month"], name="unique_capacity_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_type} {self.month:%B %Y}"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "A month is held as its first day."})
+        if (
+            self.plan_id
+            and self.month
+            and not self.plan.covers(FinancialYear.containing(self.month).start_year)
+        ):
+            raise ValidationError({"month": "This month is outside the plan's years."})
+        if (
+            self.plan_id
+            and self.service_type_id
+            and self.plan.framework_id is not None
+            and self.service_type.framework_id != self.plan.framework_id
+        ):
+            raise ValidationError(
+                {"service_type": "Choose a service type of the plan's framework."}
+            )
+
+
+class CapacityScheme(models.Model):
+    """A scheme that funds capacity of a service type."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="capacity_links")
+    service_type = models.ForeignKey(
+        CapacityServiceType, on_delete=models.PROTECT, related_name="scheme_links"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service_type__order", "scheme__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "service_type"], name="unique_capacity_scheme"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} funds {self.service_type}"

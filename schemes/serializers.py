@@ -173,3 +173,38 @@ class SchemeSerializer(serializers.ModelSerializer):
             "source_conflict",
         ]
         read_only_fields = fields
+
+
+# Intermediate care capacity and demand (schemes/capacity/).
+
+
+class CapacityMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(format="%Y-%m", help_text="The month, as 2025-04.")
+    demand = serializers.IntegerField(allow_null=True, help_text="People expected.")
+    capacity = serializers.IntegerField(allow_null=True, help_text="People planned for.")
+    gap = serializers.IntegerField(
+        allow_null=True, help_text="Capacity less demand; negative where demand is not met."
+    )
+    shortfall = serializers.BooleanField(help_text="Demand exceeds capacity.")
+
+
+class CapacitySchemeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CapacityRowSerializer(serializers.Serializer):
+    code = serializers.CharField(source="service_type.code")
+    name = serializers.CharField(source="service_type.name")
+    group = serializers.CharField(source="service_type.group")
+    pathway = serializers.CharField(source="service_type.pathway")
+    schemes = CapacitySchemeSerializer(many=True)
+    months = CapacityMonthSerializer(many=True)
+
+
+class CapacityDemandSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.pk")
+    version = serializers.CharField(source="plan.version_label")
+    framework = serializers.CharField(source="plan.framework.name", allow_null=True)
+    service_types = CapacityRowSerializer(many=True, source="rows")
+    shortfalls = serializers.IntegerField(source="shortfall_count")

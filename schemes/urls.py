@@ -71,3 +71,37 @@ urlpatterns += [
         name="milestone_delete",
     ),
 ]
+
+# Intermediate care capacity and demand (schemes/capacity/).
+from schemes.capacity import views as capacity_views  # noqa: E402
+from schemes.capacity.imports import CapacityImport  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/capacity-demand/", capacity_views.capacity_grid, name="capacity_grid"),
+    path(
+        "<int:pk>/capacity-demand/<int:year>/",
+        capacity_views.capacity_grid,
+        name="capacity_year",
+    ),
+    path(
+        "<int:pk>/capacity-demand/<int:year>/totals/",
+        capacity_views.capacity_totals,
+        name="capacity_totals",
+    ),
+    path(
+        "<int:pk>/capacity-demand/schemes/",
+        capacity_views.capacity_schemes,
+        name="capacity_schemes",
+    ),
+    path(
+        "<int:pk>/capacity-demand/workbook/",
+        capacity_views.capacity_export,
+        name="capacity_export",
+    ),
+    path(
+        "<int:pk>/capacity-demand/import/",
+        import_page,
+        {"importer": CapacityImport()},
+        name="capacity_import",
+    ),
+]

@@ -138,6 +138,18 @@ _GROUPS = (
                 ),
             ),
             (
+                "Capacity and demand",
+                "schemes:capacity_grid",
+                permissions.VIEW,
+                PLAN,
+                (
+                    "schemes:capacity_grid",
+                    "schemes:capacity_year",
+                    "schemes:capacity_schemes",
+                    "schemes:capacity_import",
+                ),
+            ),
+            (
                 "Milestones",
                 "schemes:milestone_list",
                 permissions.VIEW,

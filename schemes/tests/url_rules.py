@@ -79,3 +79,19 @@ RULES.update(
         "schemes:milestone_delete": Rule(EDIT_PLAN, _milestone),
     }
 )
+
+
+# Intermediate care capacity and demand (schemes/capacity/).
+RULES.update(
+    {
+        "schemes:capacity_grid": Rule(VIEW),
+        "schemes:capacity_year": Rule(VIEW, lambda plan: {"pk": plan.pk, "year": plan.first_year}),
+        "schemes:capacity_totals": Rule(
+            POST_ONLY, lambda plan: {"pk": plan.pk, "year": plan.first_year}
+        ),
+        "schemes:capacity_schemes": Rule(EDIT_SCHEMES),
+        "schemes:capacity_export": Rule(VIEW),
+        "schemes:capacity_import": Rule(EDIT_SCHEMES),
+        "api-plan-capacity-demand": Rule(API_VIEW),
+    }
+)
