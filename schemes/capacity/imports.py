@@ -13,7 +13,7 @@ from plans import permissions
 from plans.imports import Change, Importer, Preview, Target, clears, compare, row_for
 from plans.spreadsheets import CellError, read_content, read_xlsx
 from schemes.capacity import services, workbook
-from schemes.capacity.selectors import capacity_demand
+from schemes.capacity.selectors import CapacityRow, capacity_demand
 
 _FIGURES = {workbook.DEMAND.lower(): services.DEMAND, workbook.CAPACITY.lower(): services.CAPACITY}
 
@@ -62,7 +62,7 @@ class CapacityImport(Importer):
         if errors:
             return Preview(errors=errors)
         rows_by_code = {row.service_type.code: row for row in data.rows}
-        wanted: list[tuple[int, object, str, dict[datetime.date, int | None]]] = []
+        wanted: list[tuple[int, CapacityRow, str, dict[datetime.date, int | None]]] = []
         seen: dict[tuple[str, str], int] = {}
         for number, record in sheet.records:
             code = str(record.get(workbook.CODE) or "").strip()
@@ -98,7 +98,7 @@ class CapacityImport(Importer):
                     row_errors.append(CellError(number, header, problem))
                 else:
                     values[month] = value
-            if row_errors:
+            if row_errors or row is None or field is None:
                 errors.extend(row_errors)
             else:
                 wanted.append((number, row, field, values))
