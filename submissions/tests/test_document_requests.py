@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from governance import services as governance_services
+from governance.pdf import html_to_pdf
+from governance.selectors import minutes_html
 from submissions.documents.requests import RENDER_LIMIT, document_request
 from submissions.models import Document, Job
-from tests.pdf import pdf_text
+from tests.pdf import pdf_pages, pdf_text, weasyprint_warnings
 
 FLOOD = 8
 
@@ -193,3 +196,23 @@ def test_the_meeting_page_links_to_the_minutes_as_pdf(minuted_meeting, board, cl
     assert reverse("submissions:meeting_minutes", args=[minuted_meeting.pk]) in (
         page.content.decode()
     )
+
+
+
+def test_the_minutes_pdf_is_laid_out_with_the_one_print_stylesheet(minuted_meeting):
+    """The minutes keep only what is their own (a serif page, centred heading, hanging
+    numerals); the rules every document shares come from documents/print.css. The PDF's
+    text is what the minutes' own stylesheet gave, word for word."""
+    html = minutes_html(minuted_meeting)
+    assert render_to_string("documents/print.css").strip() in html
+    assert html.count("h1, h2, h3, h4 {") == 1  # the shared rule, not a copy of it
+    with weasyprint_warnings() as warnings:
+        pages = pdf_pages(html_to_pdf(html))
+    assert warnings == []
+    area = minuted_meeting.board.area.name.upper()
+    assert pages == [
+        f"{area} HEALTH AND WELLBEING BOARD Minutes of the meeting held on Tuesday, 1 April "
+        "2014. Present: Mr E. White CC (LCC). 1. Final draft of the Better Care Fund plan "
+        "Arising from discussion the following points were raised:- (i) The Board welcomed "
+        "the narrative. RESOLVED: (a) That the plan be approved. Page 1 of 1"
+    ]
