@@ -198,7 +198,6 @@ def test_the_meeting_page_links_to_the_minutes_as_pdf(minuted_meeting, board, cl
     )
 
 
-
 def test_the_minutes_pdf_is_laid_out_with_the_one_print_stylesheet(minuted_meeting):
     """The minutes keep only what is their own (a serif page, centred heading, hanging
     numerals); the rules every document shares come from documents/print.css. The PDF's
