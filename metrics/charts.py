@@ -55,6 +55,15 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _as_shown(value, unit: str | None) -> dict | None:
+    """A point drawn from its number, labelled as the tables write it (a figure kept as its
+    source writes it, 606.4, is not given the unit's two decimals by the chart's float)."""
+    if value is None:
+        return None
+    text = presentation.metric_text(value, unit)
+    return {"value": float(value), "formatter": lambda _number, text=text: text}
+
+
 # Making Data Count's colours for special-cause points: blue improving, orange concerning,
 # purple where neither direction is better.
 _SPECIAL = (
@@ -81,10 +90,11 @@ def metric_chart(summary: MetricSummary) -> str:
             row.actual.value
         )
     keys = sorted(points)
+    unit = summary.metric.unit
     series: list[tuple[str, list, dict[str, Any]]] = [
-        ("Target", [_number(points[k].get("target")) for k in keys], _TARGET)
+        ("Target", [_as_shown(points[k].get("target"), unit) for k in keys], _TARGET)
     ]
-    series.append(("Actual", [_number(points[k].get("actual")) for k in keys], {}))
+    series.append(("Actual", [_as_shown(points[k].get("actual"), unit) for k in keys], {}))
     spc_keys = [(r.actual.end, r.actual.period_label) for r in spc_series(summary.actuals)]
     rebase_keys = {spc_keys[index] for index, _ in summary.rebases}
     chart_spc = summary.spc.chart if summary.spc is not None else None

@@ -3,6 +3,7 @@ and actuals. Rates and counts are Decimal; the arithmetic is in metrics/calculat
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -197,11 +198,42 @@ class Figure(PeriodFields):
         **FIGURE, null=True, blank=True, help_text="Population (or, for a percentage, the total)."
     )
     entered_as = models.CharField(max_length=10, choices=EnteredAs.choices, default="value")
+    value_places = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The decimals the source writes the value with (606.4: one), when it is "
+        "taken from a source; empty, the value reads at its unit's precision.",
+    )
+    derived = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="What of this figure its source does not give, and how it was worked out "
+        "(a population implied by a count and a rate); shown as derived wherever it is shown.",
+    )
     note = models.TextField(blank=True)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    @property
+    def value_derived(self) -> bool:
+        """Whether the value itself is worked out rather than written in its source (a rate
+        from a count the source gives and a derived population), so marked where shown."""
+        return bool(self.derived) and self.value_places is None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # A value the source writes with fewer decimals than its column keeps (606.4, not
+        # 606.4000) is read back with the source's decimals, so that every page, document
+        # and snapshot shows it as written (plans.presentation.metric_text).
+        record = super().from_db(db, field_names, values)
+        places = record.__dict__.get("value_places")
+        value = record.__dict__.get("value")
+        if places is not None and value is not None:
+            record.value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return record
 
     def clean(self):
         super().clean()

@@ -324,6 +324,8 @@ def _figure(row, plan: Plan) -> dict | None:
         "target": row.target.value if row.target else None,
         "status": row.status,
         "status_label": row.status_label,
+        # Only a value its source does not give carries this (and older snapshots lack it).
+        **({"derived": actual.derived} if actual.value_derived else {}),
     }
 
 

@@ -37,8 +37,13 @@ def _fill(
     value: Decimal | None,
     numerator: Decimal | None,
     denominator: Decimal | None,
+    value_places: int | None = None,
+    derived: str = "",
 ) -> None:
-    """Set value, numerator and denominator from what was entered, computing the rest."""
+    """Set value, numerator and denominator from what was entered, computing the rest.
+    `value_places`: the decimals a source writes the value with, when it comes from one;
+    `derived`: what of the figure its source does not give and how it was worked out (a
+    change typed on a page clears both: it is then as typed)."""
     months = periods.months(record.granularity, record.start, record.end)
     unit = metric.unit
     if value is not None and numerator is not None and denominator is not None:
@@ -70,6 +75,8 @@ def _fill(
     record.numerator = numerator
     record.denominator = denominator
     record.entered_as = entered_as
+    record.value_places = value_places
+    record.derived = derived
 
 
 def _period(record: Figure, granularity: str, start: datetime.date, end: datetime.date):
@@ -101,6 +108,8 @@ def baseline_set(
     value: Decimal | None = None,
     numerator: Decimal | None = None,
     denominator: Decimal | None = None,
+    value_places: int | None = None,
+    derived: str = "",
     note: str = "",
     expected_version: int | None = None,
     user=None,
@@ -115,7 +124,15 @@ def baseline_set(
     else:
         baseline = Baseline(plan=plan, metric=metric)
     _period(baseline, granularity, start, end)
-    _fill(baseline, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    _fill(
+        baseline,
+        metric=metric,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        value_places=value_places,
+        derived=derived,
+    )
     baseline.note = note
     save_with_history(baseline, user=user)
     return baseline
@@ -132,6 +149,8 @@ def target_create(
     value: Decimal | None = None,
     numerator: Decimal | None = None,
     denominator: Decimal | None = None,
+    value_places: int | None = None,
+    derived: str = "",
     note: str = "",
     user=None,
 ) -> TrajectoryPoint:
@@ -142,7 +161,15 @@ def target_create(
     )
     point = TrajectoryPoint(plan=plan, metric=metric, note=note)
     _period(point, granularity, start, end)
-    _fill(point, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    _fill(
+        point,
+        metric=metric,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        value_places=value_places,
+        derived=derived,
+    )
     save_with_history(point, user=user, reason="Target added")
     return point
 
@@ -195,6 +222,8 @@ def actual_create(
     denominator: Decimal | None = None,
     stage: str = Actual.Stage.PROVISIONAL,
     source: str = "",
+    value_places: int | None = None,
+    derived: str = "",
     note: str = "",
     user=None,
 ) -> Actual:
@@ -202,7 +231,15 @@ def actual_create(
     _same_period(Actual, plan=plan, metric=metric, granularity=granularity, start=start, end=end)
     actual = Actual(plan=plan, metric=metric, stage=stage, source=source, note=note)
     _period(actual, granularity, start, end)
-    _fill(actual, metric=metric, value=value, numerator=numerator, denominator=denominator)
+    _fill(
+        actual,
+        metric=metric,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        value_places=value_places,
+        derived=derived,
+    )
     save_with_history(actual, user=user, reason="Actual added")
     return actual
 

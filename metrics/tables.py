@@ -30,6 +30,7 @@ class ActualTable(tables.Table):
     spc = tables.Column(verbose_name="SPC", accessor="spc_label", default="–")
     stage = tables.Column(verbose_name="Provisional or final", accessor="actual__stage")
     source = tables.Column(verbose_name="Source", accessor="actual__source", default="–")
+    note = tables.Column(verbose_name="Note", accessor="actual__note", empty_values=())
 
     class Meta:
         attrs = {"class": "nhsuk-table", "id": "actuals-table"}
@@ -60,6 +61,18 @@ class ActualTable(tables.Table):
 
     def render_status(self, record):
         return status_tag(record.status)
+
+    def render_note(self, record):
+        actual = record.actual
+        if not actual.derived:
+            return actual.note or "–"
+        return format_html(
+            '{}{}<span class="nhsuk-body-s bcf-derived" data-derived>Derived, not in the '
+            "source: {}</span>",
+            actual.note,
+            " " if actual.note else "",
+            actual.derived,
+        )
 
     def render_stage(self, record):
         return record.actual.get_stage_display()

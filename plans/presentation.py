@@ -71,6 +71,11 @@ _WORDING = {
 }
 
 
+# Metric figures are stored with four decimals (metrics.calculations.PLACES); one held with
+# fewer is a figure as its source writes it (metrics.models.Figure.value_places).
+STORED_PLACES = 4
+
+
 def kind_of(unit: str | None) -> str:
     """The kind of figure a metric unit is; NUMBER when the unit is not known."""
     return UNIT_KINDS.get(unit or "", NUMBER)
@@ -109,8 +114,20 @@ def number_text(value, kind: str) -> str:
 
 
 def metric_text(value, unit: str | None) -> str:
-    """A metric's value at the precision of its unit."""
-    return number_text(value, kind_of(unit))
+    """A metric's value at the precision of its unit; a value held with fewer decimals than
+    figures are stored with (four) is one kept as its source writes it, and reads so:
+    606.4, 1,585.3, 78.22%. 606.4000 from the database reads 606.40, a computed rate is
+    rounded to the unit's precision."""
+    kind = kind_of(unit)
+    number = _decimal(value)
+    if number is None or kind in (MONEY, NUMBER) or isinstance(value, float):
+        # A float (a chart's axis) is never a figure held as written.
+        return number_text(value, kind)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and PLACES[kind] and -STORED_PLACES < exponent < 0:
+        text = f"{number:,f}"
+        return f"{text}%" if kind == PERCENTAGE else text
+    return number_text(number, kind)
 
 
 def target_text(value, unit: str | None, direction: str | None) -> str:

@@ -15,10 +15,16 @@ from plans import presentation as p
         ("606.4000", "per_100k_year", "606.40"),
         (D("3746.28"), "per_100k_month", "3,746.28"),
         (D("87.0000"), "percentage", "87.0%"),
-        ("84.25", "percentage", "84.3%"),
+        ("84.2500", "percentage", "84.3%"),
+        (D("78.22"), "percentage", "78.22%"),  # as the 2014 plan writes it
         (D("827.1717"), "count", "827"),
         (D("873.8182"), "count", "874"),
         (D("12.345"), None, "12.35"),
+        # A value holding fewer decimals than its unit's is a figure kept as written.
+        (D("1585.3"), "per_100k_year", "1,585.3"),
+        (D("62.2"), "percentage", "62.2%"),
+        (D("640"), "per_100k_year", "640.00"),
+        (608.0, "per_100k_year", "608.00"),  # a chart's axis
         (None, "count", "–"),
         ("", "percentage", "–"),
     ],
@@ -32,7 +38,9 @@ def test_a_metric_value_is_written_at_the_precision_of_its_unit(value, unit, exp
     [
         (D("827.17"), "count", "lower", "827 or fewer"),
         (D("2010"), "count", "higher", "2,010 or more"),
-        (D("606.4"), "per_100k_year", "lower", "606.40 or lower"),
+        # Held as its source writes it ("a rate of 606.4"): not padded to the unit's two.
+        (D("606.4"), "per_100k_year", "lower", "606.4 or lower"),
+        (D("606.4000"), "per_100k_year", "lower", "606.40 or lower"),
         (D("84.2"), "percentage", "higher", "84.2% or higher"),
         (D("84.2"), "percentage", None, "84.2%"),
         (None, "count", "lower", "–"),
