@@ -8,7 +8,8 @@ Kinds of figure and how they read:
   write whole pounds; £000s and £m appear only where a table's heading says so.
 - a metric's value, at the precision of its unit:
   rates per 100,000 to two decimals (`606.40`), percentages to one decimal with the sign
-  (`87.0%`), counts of people or events as whole numbers (`827`);
+  (`87.0%`), counts of people or events as whole numbers (`827`); a figure kept as its
+  source writes it keeps its decimals (`606.4`, `78.22%`: `metrics.models.Figure`);
 - a change from a baseline, signed, in per cent to two decimals: `-5.77%`;
 - a target, with the wording of its direction: `827 or fewer`, `87.0% or more`,
   `606.40 or lower`;
@@ -113,21 +114,41 @@ def number_text(value, kind: str) -> str:
     return f"{text}%" if kind == PERCENTAGE else text
 
 
-def metric_text(value, unit: str | None) -> str:
-    """A metric's value at the precision of its unit; a value held with fewer decimals than
-    figures are stored with (four) is one kept as its source writes it, and reads so:
-    606.4, 1,585.3, 78.22%. 606.4000 from the database reads 606.40, a computed rate is
-    rounded to the unit's precision."""
+def _written_places(value, unit: str | None) -> int | None:
+    """The decimals of a metric value kept as its source writes it, or None (the unit's):
+    a value held with fewer decimals than figures are stored with (four) is one so kept,
+    606.4 or 78.22; 606.4000 from the database, a computed rate and a chart's float are not."""
     kind = kind_of(unit)
+    if kind in (MONEY, NUMBER) or not PLACES[kind] or isinstance(value, float):
+        return None
     number = _decimal(value)
-    if number is None or kind in (MONEY, NUMBER) or isinstance(value, float):
-        # A float (a chart's axis) is never a figure held as written.
-        return number_text(value, kind)
+    if number is None:
+        return None
     exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and PLACES[kind] and -STORED_PLACES < exponent < 0:
-        text = f"{number:,f}"
-        return f"{text}%" if kind == PERCENTAGE else text
-    return number_text(number, kind)
+    if isinstance(exponent, int) and -STORED_PLACES < exponent < 0:
+        return -exponent
+    return None
+
+
+def metric_text(value, unit: str | None) -> str:
+    """A metric's value at the precision of its unit, or with the decimals its source writes
+    (`_written_places`): 606.4, 1,585.3, 78.22%; 606.4000 from the database reads 606.40."""
+    places = _written_places(value, unit)
+    if places is None:
+        return number_text(value, kind_of(unit))
+    text = f"{_decimal(value):,.{places}f}"
+    return f"{text}%" if kind_of(unit) == PERCENTAGE else text
+
+
+def metric_excel_format(value, unit: str | None) -> str:
+    """The number format of a metric value's cell, so that it reads as `metric_text` writes
+    it (606.4 stays 606.4)."""
+    places = _written_places(value, unit)
+    kind = kind_of(unit)
+    if places is None:
+        return EXCEL_FORMATS[kind]
+    decimals = "0." + "0" * places
+    return f'{decimals}"%"' if kind == PERCENTAGE else f"#,##{decimals}"
 
 
 def target_text(value, unit: str | None, direction: str | None) -> str:
@@ -150,6 +171,8 @@ def change_text(value) -> str:
 
 def metric_number(value, unit: str | None) -> Decimal | None:
     """A metric's value for a spreadsheet cell: the number the page shows, unformatted."""
+    if _written_places(value, unit) is not None:
+        return _decimal(value)
     return rounded(value, kind_of(unit))
 
 

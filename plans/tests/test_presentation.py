@@ -75,3 +75,11 @@ def test_spreadsheet_numbers_are_the_numbers_the_page_shows():
     assert p.money_number("18251000") == D("18251000.00")
     assert p.EXCEL_FORMATS[p.kind_of("percentage")] == '0.0"%"'
     assert p.EXCEL_FORMATS[p.kind_of("count")] == "#,##0"
+
+
+def test_a_figure_kept_as_written_reads_so_in_a_spreadsheet_cell_too():
+    assert p.metric_number(D("606.4"), "per_100k_year") == D("606.4")
+    assert p.metric_excel_format(D("606.4"), "per_100k_year") == "#,##0.0"
+    assert p.metric_excel_format(D("78.22"), "percentage") == '0.00"%"'
+    assert p.metric_excel_format(D("606.4000"), "per_100k_year") == "#,##0.00"
+    assert p.metric_number(D("606.4000"), "per_100k_year") == D("606.40")

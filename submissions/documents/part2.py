@@ -300,7 +300,7 @@ def _metrics(workbook: Workbook, plan: Plan) -> None:
                 row,
                 8,
                 figure.value,  # exact: the workbook comes back, and an import compares
-                number_format=presentation.EXCEL_FORMATS[presentation.kind_of(metric.unit)],
+                number_format=presentation.metric_excel_format(figure.value, metric.unit),
             )
     sheet.column_dimensions["B"].width = 60
 

@@ -218,12 +218,18 @@ def _metrics(workbook: Workbook, data: dict) -> None:
             return presentation.metric_number(raw, unit)
 
         _put(sheet, row, 1, metric["name"])
-        _put(sheet, row, 2, value(quarter.get("target")), number_format=figure)
-        _put(sheet, row, 3, value(quarter.get("value")), number_format=figure)
+
+        def shown(raw, unit=unit):
+            return presentation.metric_excel_format(raw, unit)
+
+        _put(
+            sheet, row, 2, value(quarter.get("target")), number_format=shown(quarter.get("target"))
+        )
+        _put(sheet, row, 3, value(quarter.get("value")), number_format=shown(quarter.get("value")))
         _put(sheet, row, 4, quarter.get("status_label") or "No figure")
         _put(sheet, row, 5, ytd.get("period") or "")
-        _put(sheet, row, 6, value(ytd.get("target")), number_format=figure)
-        _put(sheet, row, 7, value(ytd.get("value")), number_format=figure)
+        _put(sheet, row, 6, value(ytd.get("target")), number_format=shown(ytd.get("target")))
+        _put(sheet, row, 7, value(ytd.get("value")), number_format=shown(ytd.get("value")))
         _put(sheet, row, 8, ytd.get("status_label") or "No figure")
         _put(sheet, row, 9, value(metric.get("annual_target")), number_format=figure)
         _put(sheet, row, 10, value(forecast.get("count"), "count"), number_format=count)
