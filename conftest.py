@@ -15,7 +15,13 @@ from plans import services as plan_services
 from plans.models import Plan
 from schemes import services as scheme_services
 from schemes.models import Scheme
-from tests.factories import AreaFactory, MetricDefinitionFactory, PlanFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    MetricDefinitionFactory,
+    PlanFactory,
+    UserFactory,
+    pack_headings,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +110,7 @@ def plan(area):
         version_kind=Plan.VersionKind.FINAL,
         version_date=datetime.date(2014, 4, 4),
     )
+    pack_headings(plan)
     plan_services.plan_year_set(
         plan=plan,
         year=2014,

@@ -10,11 +10,13 @@ scheme catalogue.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from frameworks.periods import FinancialYear, year_range
+from frameworks.periods import FinancialYear, Quarter, month_end, year_range
 
 
 class PolicyFrameworkQuerySet(models.QuerySet):
@@ -70,6 +72,33 @@ class PolicyFramework(models.Model):
     def covers(self, start_year: int) -> bool:
         return self.first_year <= start_year <= self.last_year
 
+    def return_due_on(self, period: Quarter) -> datetime.date | None:
+        """When NHS England expects the quarter's return under this framework: the date the
+        framework gives for that quarter, else the end of the month `return_due_months`
+        after the quarter ends; None when its sources say neither. Reads the framework's
+        deadlines (prefetch them for many plans)."""
+        for deadline in self.deadlines.all():
+            if (
+                deadline.kind == FrameworkDeadline.Kind.QUARTERLY_RETURN
+                and (deadline.year, deadline.quarter) == (period.year.start_year, period.number)
+                and deadline.due_on is not None
+            ):
+                return deadline.due_on
+        if self.return_due_months is None:
+            return None
+        return month_end(period.end, months_after=self.return_due_months)
+
+    def year_end_due_on(self, year: FinancialYear) -> datetime.date | None:
+        """When the year-end return of `year` is due: the date the framework gives, or None."""
+        for deadline in self.deadlines.all():
+            if (
+                deadline.kind == FrameworkDeadline.Kind.YEAR_END_RETURN
+                and deadline.year == year.start_year
+                and deadline.due_on is not None
+            ):
+                return deadline.due_on
+        return None
+
     def clean(self):
         if self.first_year and self.last_year and self.last_year < self.first_year:
             raise ValidationError({"last_year": "The last year cannot come before the first."})
@@ -102,6 +131,14 @@ class FrameworkDeadline(models.Model):
         null=True, blank=True, help_text="Empty where the source gives no date; see the note."
     )
     note = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The financial year it is for (a return's), by the calendar year it starts in.",
+    )
+    quarter = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The quarter a quarterly return is for (1 to 4)."
+    )
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -110,6 +147,20 @@ class FrameworkDeadline(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def period_label(self) -> str:
+        """The year or quarter it is for ("2016/17 Q4"), or empty."""
+        if self.year is None:
+            return ""
+        year = FinancialYear(self.year)
+        return year.quarter(self.quarter).label if self.quarter else year.label
+
+    def clean(self):
+        if self.quarter is not None and not Quarter.valid_number(self.quarter):
+            raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
+        if self.quarter is not None and self.year is None:
+            raise ValidationError({"year": "Say which year the quarter is of."})
 
 
 class SubmissionTemplate(models.Model):

@@ -108,6 +108,24 @@ class Quarter:
         return self.label
 
 
+def month_end(day: datetime.date, *, months_after: int = 0) -> datetime.date:
+    """The last day of the month `months_after` months after the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months_after + 1  # the month after that one
+    return datetime.date(index // 12, index % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def parse_period(label: str) -> tuple[FinancialYear, int | None]:
+    """Read "2016/17 Q4" (a quarter) or "2016/17" (a year); raise ValueError otherwise."""
+    text = str(label).strip()
+    match = re.match(r"^(.*?)\s+Q(\d)$", text)
+    if match:
+        number = int(match[2])
+        if not Quarter.valid_number(number):
+            raise ValueError(f"“{label}” is not a quarter such as 2016/17 Q4.")
+        return FinancialYear.parse(match[1]), number
+    return FinancialYear.parse(text), None
+
+
 def year_range(first: int, last: int) -> list[FinancialYear]:
     """The financial years from the one starting in `first` to the one starting in `last`."""
     return [FinancialYear(y) for y in range(first, last + 1)]

@@ -68,6 +68,8 @@ class DeadlineSpec:
     name: str
     due_on: datetime.date | None = None
     note: str = ""
+    year: int | None = None
+    quarter: int | None = None
 
 
 @transaction.atomic
@@ -81,9 +83,14 @@ def framework_deadlines_set(
         deadline = FrameworkDeadline.objects.filter(
             framework=framework, kind=spec.kind, name=spec.name
         ).first() or FrameworkDeadline(framework=framework, kind=spec.kind, name=spec.name)
-        _save_changed(
-            deadline, {"due_on": spec.due_on, "note": spec.note, "order": order}, user=user
-        )
+        values = {
+            "due_on": spec.due_on,
+            "note": spec.note,
+            "order": order,
+            "year": spec.year,
+            "quarter": spec.quarter,
+        }
+        _save_changed(deadline, values, user=user)
         made.append(deadline)
     framework.deadlines.exclude(pk__in=[d.pk for d in made]).delete()
     return made

@@ -22,13 +22,23 @@ FIGURE: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 class MetricDefinitionQuerySet(models.QuerySet):
     def applying_to(self, first_year: int, last_year: int | None = None):
-        """The metrics whose policy years overlap the financial years `first_year` to
-        `last_year` (one year without it): the SQL of `MetricDefinition.applies_to`, which
-        must say the same (metrics/tests/test_applies_to.py checks that they do)."""
+        """The metrics of the policy frameworks whose years overlap the financial years
+        `first_year` to `last_year` (one year without it), and the metrics of no framework
+        (local ones) whose policy years overlap them: the SQL of
+        `MetricDefinition.applies_to`, which must say the same
+        (metrics/tests/test_applies_to.py checks that they do)."""
         last_year = first_year if last_year is None else last_year
-        return self.filter(
+        entries = FrameworkMetric.objects.filter(metric=models.OuterRef("pk"))
+        of_the_years = entries.filter(
+            framework__first_year__lte=last_year, framework__last_year__gte=first_year
+        )
+        by_policy_years = models.Q(
             models.Q(first_policy_year__isnull=True) | models.Q(first_policy_year__lte=last_year),
             models.Q(last_policy_year__isnull=True) | models.Q(last_policy_year__gte=first_year),
+        )
+        return self.filter(
+            models.Q(models.Exists(of_the_years))
+            | (~models.Q(models.Exists(entries)) & by_policy_years)
         )
 
 
@@ -100,8 +110,16 @@ class MetricDefinition(models.Model):
         return self.short_name or self.name
 
     def applies_to(self, plan: Plan) -> bool:
-        """Whether its policy years overlap the plan's financial years (the rule of
-        `MetricDefinition.objects.applying_to`, for a definition in hand)."""
+        """Whether a framework that asks for it covers one of the plan's financial years or,
+        for a metric of no framework, whether its policy years overlap them (the rule of
+        `MetricDefinition.objects.applying_to`, for a definition in hand; its frameworks are
+        best prefetched)."""
+        frameworks = list(self.frameworks.all())
+        if frameworks:
+            return any(
+                f.first_year <= plan.last_year and f.last_year >= plan.first_year
+                for f in frameworks
+            )
         starts_in_time = self.first_policy_year is None or self.first_policy_year <= plan.last_year
         ends_in_time = self.last_policy_year is None or self.last_policy_year >= plan.first_year
         return starts_in_time and ends_in_time

@@ -268,7 +268,7 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
     them), and (with the matrix) schemes with their metrics: six (or five), whatever the
     number of points.
     """
-    definitions = {m.pk: m for m in MetricDefinition.objects.all()}
+    definitions = {m.pk: m for m in MetricDefinition.objects.prefetch_related("frameworks")}
     baselines = {b.metric_id: b for b in Baseline.objects.filter(plan=plan)}
     targets: dict[int, list] = defaultdict(list)
     for point in TrajectoryPoint.objects.filter(plan=plan).order_by("end", "start"):

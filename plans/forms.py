@@ -76,7 +76,7 @@ class SectionForm(NhsForm):
     def __init__(self, *args, section: NarrativeSection, **kwargs):
         kwargs.setdefault("initial", {"body": section.body, "lock_version": section.lock_version})
         super().__init__(*args, **kwargs)
-        self.fields["body"].label = section.get_key_display()
+        self.fields["body"].label = section.title
 
 
 _TEXT = {"class": "nhsuk-input"}

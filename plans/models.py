@@ -285,9 +285,14 @@ class SignOff(models.Model):
 
 
 class NarrativeSection(models.Model):
-    """One heading of the Part 1 template, with the plan's text under it (Markdown-light)."""
+    """One heading of the plan's narrative, with the plan's text under it (Markdown-light).
+
+    Its heading is its framework's (`NarrativeHeading`), copied as the plan is created so
+    that a version keeps the headings it was written under."""
 
     class Key(models.TextChoices):
+        """The keys of the 2014 Part 1 template's headings, which its document names."""
+
         PLAN_DETAILS = "plan_details", "Plan details"
         PROVIDER_ENGAGEMENT = "provider_engagement", "Service provider engagement"
         PUBLIC_ENGAGEMENT = "public_engagement", "Patient, service user and public engagement"
@@ -303,24 +308,30 @@ class NarrativeSection(models.Model):
     ORDER = list(Key.values)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    key = models.CharField(max_length=40, choices=Key.choices)
+    key = models.SlugField(max_length=40)
+    title = models.CharField(max_length=250, help_text="The heading, as its framework words it.")
+    guidance = models.TextField(blank=True, help_text="What the framework asks under it.")
+    order = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(blank=True)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
+        ordering = ["plan", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="unique_plan_section")]
 
     def __str__(self):
-        return self.get_key_display()
+        return self.title
 
     @property
     def position(self) -> int:
-        return self.ORDER.index(self.key)
+        return self.order
 
 
 class Contribution(models.Model):
-    """What one partner puts into the pooled budget in one financial year (pounds)."""
+    """What one partner puts into the pooled budget in one financial year (pounds): under a
+    funding stream of the plan's framework, or (where none was chosen) as a minimum or an
+    additional contribution."""
 
     class Kind(models.TextChoices):
         MINIMUM = "minimum", "Minimum contribution"
@@ -330,24 +341,46 @@ class Contribution(models.Model):
     year = models.PositiveSmallIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MINIMUM)
+    stream = models.ForeignKey(
+        "FundingStream",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The funding stream of the plan's framework it is paid under.",
+    )
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
     note = models.CharField(max_length=250, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan", "year", "organisation__name", "kind"]
+        ordering = ["plan", "year", "organisation__name", "kind", "stream__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year", "organisation", "kind"], name="unique_contribution"
-            )
+                fields=["plan", "year", "organisation", "kind"],
+                condition=models.Q(stream__isnull=True),
+                name="unique_contribution",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "year", "organisation", "stream"],
+                condition=models.Q(stream__isnull=False),
+                name="unique_contribution_stream",
+            ),
         ]
 
     def __str__(self):
         return f"{self.organisation} {FinancialYear(self.year)}: {self.amount}"
 
+    @property
+    def label(self) -> str:
+        """What it is paid as: its stream's name, or its kind."""
+        return self.stream.name if self.stream is not None else self.get_kind_display()
+
     def clean(self):
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
+        if self.stream_id and self.plan_id and self.stream.framework_id != self.plan.framework_id:
+            raise ValidationError({"stream": "Choose a funding stream of the plan's framework."})
 
 
 class NationalConditionQuerySet(models.QuerySet):
@@ -512,6 +545,26 @@ class FundingStream(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Who pays into a stream: the NHS minimum comes from the NHS commissioners, the grants
+    # to local government from the local authority; any partner may add to the others.
+    PAID_BY: dict[str, tuple[str, ...]] = {
+        Kind.NHS_MINIMUM: Organisation.NHS_COMMISSIONERS,
+        Kind.LOCAL_AUTHORITY_GRANT: (Organisation.Kind.LOCAL_AUTHORITY,),
+        Kind.DFG: (Organisation.Kind.LOCAL_AUTHORITY,),
+    }
+
+    def paid_by(self, organisation: Organisation) -> bool:
+        """Whether `organisation` may contribute to this stream."""
+        kinds = self.PAID_BY.get(self.kind)
+        return kinds is None or organisation.kind in kinds
+
+    @property
+    def contribution_kind(self) -> str:
+        """A contribution under this stream is an additional one, or a minimum one."""
+        if self.kind == self.Kind.ADDITIONAL:
+            return Contribution.Kind.ADDITIONAL
+        return Contribution.Kind.MINIMUM
 
     def clean(self):
         if self.kind == self.Kind.RING_FENCE and not self.within_id:

@@ -25,9 +25,13 @@ def plan_detail(*, user, pk, action, with_sections: bool = True):
     from plans import permissions
 
     prefetches: list[str | Prefetch] = ["ccgs", "sign_offs", "plan_years"]
+    if not with_sections:  # the plan's own page, which lists its framework's deadlines
+        prefetches.append("framework__deadlines")
     if with_sections:
         prefetches.append(Prefetch("sections", queryset=NarrativeSection.objects.all()))
-    queryset = Plan.objects.select_related("area", "local_authority").prefetch_related(*prefetches)
+    queryset = Plan.objects.select_related("area", "local_authority", "framework").prefetch_related(
+        *prefetches
+    )
     return permissions.get_plan(user, pk, action, queryset=queryset)
 
 

@@ -180,9 +180,58 @@ def plan_create(
     )
     save_with_history(plan, user=user, reason="Plan created")
     plan.ccgs.set(ccgs)
-    for key in NarrativeSection.ORDER:
-        save_with_history(NarrativeSection(plan=plan, key=key), user=user)
+    plan_sections_from_framework(plan=plan, user=user)
     return plan
+
+
+@transaction.atomic
+def plan_sections_from_framework(*, plan: Plan, user=None) -> int:
+    """Give the plan an empty narrative section for each heading of its framework that it
+    has not got, in the framework's order; a section it has keeps its text (and takes the
+    framework's wording and place for its heading when the framework has it). A plan of no
+    framework has no headings to take. Returns how many sections were added."""
+    if plan.framework is None:
+        return 0
+    existing = {s.key: s for s in NarrativeSection.objects.filter(plan=plan)}
+    added = 0
+    headings = list(plan.framework.narrative_headings.all())
+    for heading in headings:
+        values = {"title": heading.title, "guidance": heading.guidance, "order": heading.order}
+        section = existing.get(heading.key)
+        if section is None:
+            save_with_history(NarrativeSection(plan=plan, key=heading.key, **values), user=user)
+            added += 1
+        elif not plan.is_frozen:
+            save_changed(section, values, user=user)
+    # Sections of headings the framework does not have (text carried from another
+    # framework's version) follow the framework's own.
+    known = {h.key for h in headings}
+    for offset, section in enumerate(
+        s for s in sorted(existing.values(), key=lambda s: (s.order, s.pk)) if s.key not in known
+    ):
+        if not plan.is_frozen:
+            save_changed(section, {"order": len(headings) + offset}, user=user)
+    return added
+
+
+@transaction.atomic
+def plan_section_add(
+    *, plan: Plan, key: str, title: str, body: str = "", guidance: str = "", user=None
+) -> NarrativeSection:
+    """A narrative section under a heading of the plan's own (text carried from a version
+    of another framework whose heading this framework has not), after the others."""
+    permissions.check_changeable(plan)
+    last = NarrativeSection.objects.filter(plan=plan).aggregate(top=Max("order"))["top"]
+    section = NarrativeSection(
+        plan=plan,
+        key=key,
+        title=title,
+        guidance=guidance,
+        body=body,
+        order=0 if last is None else last + 1,
+    )
+    save_with_history(section, user=user)
+    return section
 
 
 @transaction.atomic
@@ -197,11 +246,14 @@ def plan_update(*, plan: Plan, expected_version: int | None, user=None, **fields
     ccgs = fields.pop("ccgs", None)
     for name, value in fields.items():
         setattr(current, name, value)
+    framework_before = current.framework_id
     current.framework = framework_for_years(current.first_year)
     current.lock_version += 1
     save_with_history(current, user=user)
     if ccgs is not None:
         current.ccgs.set(ccgs)
+    if current.framework_id != framework_before:
+        plan_sections_from_framework(plan=current, user=user)
     return current
 
 
@@ -482,6 +534,23 @@ class ContributionConflict(ValidationError):
         )
 
 
+def contribution_streams(plan: Plan) -> list:
+    """The funding streams of the plan's framework that partners contribute to (its
+    streams, not the ring-fences within them), in the framework's order; none for a plan
+    of no framework."""
+    from plans.models import FundingStream
+
+    if plan.framework_id is None:
+        return []
+    return list(FundingStream.objects.filter(framework_id=plan.framework_id, within__isnull=True))
+
+
+def contribution_row(contribution: Contribution) -> str:
+    """The row of the contributions grid a contribution is in: its stream's code, or (one
+    paid under no stream) its kind."""
+    return contribution.stream.code if contribution.stream is not None else contribution.kind
+
+
 @transaction.atomic
 def contributions_save(
     *,
@@ -491,10 +560,12 @@ def contributions_save(
 ) -> int:
     """Each partner's contribution per year (pounds), as typed in the contributions grid.
 
-    `cells` maps (organisation id, kind, year) to (amount shown, amount typed); only cells
-    typed differently are written, None removes one, and a cell whose stored amount is no
-    longer what was shown refuses the whole save (ContributionConflict). Returns the number
-    of contributions changed, each one recorded change."""
+    `cells` maps (organisation id, row, year) to (amount shown, amount typed): the row is
+    the code of a funding stream of the plan's framework that the partner pays into, or a
+    kind of contribution (minimum, additional) for one under no stream. Only cells typed
+    differently are written, None removes one, and a cell whose stored amount is no longer
+    what was shown refuses the whole save (ContributionConflict). Returns the number of
+    contributions changed, each one recorded change."""
     permissions.check_changeable(plan)
     changed = {key: pair for key, pair in cells.items() if pair[0] != pair[1]}
     if not changed:
@@ -502,14 +573,23 @@ def contributions_save(
     partners: dict[int, Organisation | None] = {o.pk: o for o in plan.ccgs.all()}
     if plan.local_authority_id:
         partners[plan.local_authority_id] = plan.local_authority
+    streams = {stream.code: stream for stream in contribution_streams(plan)}
     kinds = set(Contribution.Kind.values)
-    for organisation_id, kind, year in changed:
-        if organisation_id not in partners or kind not in kinds or not plan.covers(year):
+    for organisation_id, row, year in changed:
+        if organisation_id not in partners or not plan.covers(year):
             raise ValidationError("A cell is not a partner's year of this plan; reload the page.")
+        if row in streams:
+            if not streams[row].paid_by(partners[organisation_id]):
+                name = partners[organisation_id]
+                raise ValidationError(f"{name} does not pay into {streams[row].name}.")
+        elif row not in kinds:
+            raise ValidationError("A cell is not a contribution of this plan; reload the page.")
     locked_plan = Plan.objects.select_for_update().get(pk=plan.pk)  # serialises new rows
     stored = {
-        (c.organisation_id, c.kind, c.year): c
-        for c in Contribution.objects.select_for_update().filter(plan=locked_plan)
+        (c.organisation_id, contribution_row(c), c.year): c
+        for c in Contribution.objects.select_for_update(of=("self",))
+        .filter(plan=locked_plan)
+        .select_related("stream")
     }
     current = {
         key: (stored[key].amount if key in stored else None)
@@ -518,16 +598,22 @@ def contributions_save(
     }
     if current:
         raise ContributionConflict(current)
-    for (organisation_id, kind, year), (_, typed) in changed.items():
-        record = stored.get((organisation_id, kind, year))
+    for (organisation_id, row, year), (_, typed) in changed.items():
+        record = stored.get((organisation_id, row, year))
         if typed is None:
             if record is not None:
                 delete_with_history(record, user=user)
             continue
+        stream = streams.get(row)
         record = record or Contribution(
-            plan=plan, organisation=partners[organisation_id], kind=kind, year=year
+            plan=plan,
+            organisation=partners[organisation_id],
+            year=year,
+            stream=stream,
+            kind=stream.contribution_kind if stream else row,
         )
         record.amount = typed
+        record.full_clean()
         save_with_history(record, user=user)
     return len(changed)
 
@@ -658,6 +744,7 @@ def plans_attach_framework(*, framework) -> int:
     for plan in plans:
         plan.framework = framework
         save_with_history(plan, reason=f"Takes the framework {framework.name}")
+        plan_sections_from_framework(plan=plan)
         count += 1
     return count
 

@@ -42,7 +42,7 @@ def plan_detail(request, pk):
 @login_required
 def section_list(request, pk):
     plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
-    sections = sorted(plan.sections.all(), key=lambda section: section.position)
+    sections = list(plan.sections.all())
     return render(
         request,
         "plans/section_list.html",
@@ -80,7 +80,7 @@ def section_edit(request, pk, key):
         except services.EditConflict as conflict:
             refusal_on_form(form, conflict)
         else:
-            messages.success(request, f"“{section.get_key_display()}” saved.")
+            messages.success(request, f"“{section.title}” saved.")
             return redirect("plans:section_list", pk=plan.pk)
     return render(
         request,
@@ -126,7 +126,7 @@ def plan_history(request, pk):
         )
         + entries_for(
             NarrativeSection.history.filter(plan_id=plan.pk),
-            describe=lambda row: f"Section: {row.get_key_display()}",
+            describe=lambda row: f"Section: {row.title}",
         )
         + entries_for(
             SignOff.history.filter(plan_id=plan.pk), describe=lambda row: f"Sign-off: {row.name}"

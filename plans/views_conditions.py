@@ -6,6 +6,8 @@ has been submitted, so it is checked in the area rather than against the frozen 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,12 +42,35 @@ class ConditionStatusForm(NhsForm):
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, condition: NationalCondition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.condition = condition
+        answers = ConditionStatus.ANSWERS[NationalCondition.ResponseType(condition.response_type)]
+        status = cast(forms.ChoiceField, self.fields["status"])
+        status.choices = [
+            ("", "Not answered"),
+            *[(a, ConditionStatus.Status(a).label) for a in answers],
+        ]
+        if self.assurance:
+            status.label = "Assurance statement: is the condition met?"
+            status.help_text = "Answer yes or no, and say how in the narrative."
+            self.fields["narrative"].label = "Narrative (how the plan meets it, or why not yet)"
+            del self.fields["expected_date"]
+        else:
+            status.label = "Status"
+
+    @property
+    def assurance(self) -> bool:
+        return self.condition.response_type == NationalCondition.ResponseType.ASSURANCE
+
     def clean(self):
         data = super().clean()
         if data.get("status") == ConditionStatus.Status.IN_PROGRESS and not data.get(
             "expected_date"
         ):
             self.add_error("expected_date", "Enter the date the condition is expected to be met.")
+        if self.assurance and data.get("status") and not (data.get("narrative") or "").strip():
+            self.add_error("narrative", "Say how the plan meets it, or why it does not yet.")
         return data
 
 
@@ -74,7 +99,9 @@ def condition_edit(request, pk, year, quarter):
             if current
             else {}
         )
-        form = ConditionStatusForm(request.POST or None, prefix=f"c{condition.pk}", initial=initial)
+        form = ConditionStatusForm(
+            request.POST or None, prefix=f"c{condition.pk}", initial=initial, condition=condition
+        )
         forms_by_condition.append((condition, form))
     if request.method == "POST" and all(form.is_valid() for _, form in forms_by_condition):
         try:
@@ -86,7 +113,7 @@ def condition_edit(request, pk, year, quarter):
                     {
                         "condition": condition,
                         "status": form.cleaned_data["status"],
-                        "expected_date": form.cleaned_data["expected_date"],
+                        "expected_date": form.cleaned_data.get("expected_date"),
                         "narrative": form.cleaned_data["narrative"],
                         "expected_version": form.cleaned_data["lock_version"],
                     }
@@ -107,6 +134,7 @@ def condition_edit(request, pk, year, quarter):
             "plan": plan,
             "period": FinancialYear(year).quarter(quarter),
             "rows": forms_by_condition,
+            "answered_as_assurance": any(form.assurance for _, form in forms_by_condition),
             "forms_with_errors": [form for _, form in forms_by_condition if form.errors],
         },
     )

@@ -93,16 +93,29 @@ def partners_edit(request, pk):
     )
 
 
-def _rows(plan) -> list[tuple[str, Organisation, str]]:
-    """(row key, partner, kind) for each partner and kind of contribution."""
+def _rows(plan, stored_rows: set[tuple[int, str]]) -> list[tuple[str, Organisation, str, str]]:
+    """(row key, partner, row, what it is) for each partner and each funding stream of the
+    plan's framework it pays into; for a plan whose framework lists no streams, each kind of
+    contribution. A contribution stored under no stream keeps its row, so nothing held is
+    hidden."""
     partners = ([plan.local_authority] if plan.local_authority else []) + sorted(
         plan.ccgs.all(), key=lambda o: o.name
     )
-    return [
-        (f"{o.pk}_{kind}", o, kind)
-        for o in partners
-        for kind in (Contribution.Kind.MINIMUM, Contribution.Kind.ADDITIONAL)
-    ]
+    streams = services.contribution_streams(plan)
+    rows = []
+    for o in partners:
+        if streams:
+            offered = [(s.code, s.name) for s in streams if s.paid_by(o)]
+            codes = {code for code, _ in offered}
+            offered += [
+                (kind.value, f"{kind.label} (no funding stream chosen)")
+                for kind in Contribution.Kind
+                if (o.pk, kind.value) in stored_rows and kind.value not in codes
+            ]
+        else:
+            offered = [(kind.value, kind.label) for kind in Contribution.Kind]
+        rows += [(f"{o.pk}_{row}", o, row, label) for row, label in offered]
+    return rows
 
 
 @login_required
@@ -114,17 +127,15 @@ def contributions(request, pk):
     can_edit = permissions.can(request.user, permissions.EDIT_SCHEMES, plan)
     if request.method == "POST":
         permissions.check(request.user, permissions.EDIT_SCHEMES, plan)
-    rows = _rows(plan)
+    records = list(Contribution.objects.filter(plan=plan).select_related("stream"))
+    rows = _rows(plan, {(c.organisation_id, services.contribution_row(c)) for c in records})
     years = plan.years
     stored = {
-        (f"{c.organisation_id}_{c.kind}", c.year): c.amount
-        for c in Contribution.objects.filter(plan=plan)
+        (f"{c.organisation_id}_{services.contribution_row(c)}", c.year): c.amount for c in records
     }
-    keys = [(key, y.start_year) for key, _, _ in rows for y in years]
+    keys = [(key, y.start_year) for key, _, _, _ in rows for y in years]
     labels = {
-        (key, y.start_year): f"{o} ({Contribution.Kind(kind).label.lower()}), {y.label}"
-        for key, o, kind in rows
-        for y in years
+        (key, y.start_year): f"{o} ({label}), {y.label}" for key, o, _, label in rows for y in years
     }
     cells = grids.read_cells(
         prefix="c",
@@ -135,7 +146,7 @@ def contributions(request, pk):
     )
     problems, conflicts = grids.errors(cells), []
     if request.method == "POST" and not problems:
-        by_key = {key: (o.pk, kind) for key, o, kind in rows}
+        by_key = {key: (o.pk, row) for key, o, row, _ in rows}
         changes = {(*by_key[row], year): pair for (row, year), pair in grids.changes(cells).items()}
         try:
             changed = services.contributions_save(plan=plan, cells=changes, user=request.user)
@@ -149,7 +160,7 @@ def contributions(request, pk):
         else:
             messages.success(request, f"Saved {changed} contribution(s).")
             return redirect("plans:contributions", pk=plan.pk)
-    table = [(o, kind, [cells[key, y.start_year] for y in years]) for key, o, kind in rows]
+    table = [(o, label, [cells[key, y.start_year] for y in years]) for key, o, _, label in rows]
     totals = [
         sum((c.value or 0 for (_, year), c in cells.items() if year == y.start_year), 0)
         for y in years
@@ -167,6 +178,6 @@ def contributions(request, pk):
             "can_edit": can_edit,
             "problems": problems,
             "conflicts": conflicts,
-            "kinds": Contribution.Kind,
+            "streams": services.contribution_streams(plan),
         },
     )

@@ -147,7 +147,12 @@ def assurer_home(*, today: datetime.date, year: int | None = None) -> AssurerHom
     fy = FinancialYear(year) if year else (years[-1] if years else FinancialYear.containing(today))
     areas = list(Area.objects.order_by("name"))
     latest: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(first_year=fy.start_year).order_by("number", "pk"):
+    for plan in (
+        Plan.objects.filter(first_year=fy.start_year)
+        .select_related("framework")
+        .prefetch_related("framework__deadlines")
+        .order_by("number", "pk")
+    ):
         latest[plan.area_id] = plan  # the newest version wins
     returns: dict[tuple[int, int], QuarterlyReturn] = {}
     for ret in (
@@ -161,7 +166,7 @@ def assurer_home(*, today: datetime.date, year: int | None = None) -> AssurerHom
         plan = latest.get(area.pk)
         quarters = []
         for quarter in fy.quarters:
-            due = selectors.return_due_on(quarter)
+            due = selectors.return_due_on(quarter, plan.framework if plan else None)
             ret = returns.get((area.pk, quarter.number))
             quarters.append((quarter, _return_state(ret, due, today), ret))
         rows.append(AreaSubmissions(area, plan, _plan_state(plan), quarters))
@@ -185,10 +190,16 @@ def _plan_state(plan: Plan | None) -> str:
     }[plan.status]
 
 
-def _return_state(ret: QuarterlyReturn | None, due: datetime.date, today: datetime.date) -> str:
+def _return_state(
+    ret: QuarterlyReturn | None, due: datetime.date | None, today: datetime.date
+) -> str:
     submitted = ret is not None and ret.status == QuarterlyReturn.Status.SUBMITTED
+    if submitted and due is None:
+        return "submitted"
     if submitted:
         return "late" if ret.submitted_on and ret.submitted_on > due else "on time"
+    if due is None:
+        return "due date not given" if ret is None else "in progress"
     if today > due:
         return "missing"
     return "not due yet"

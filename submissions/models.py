@@ -154,8 +154,12 @@ class QuarterlyReturn(models.Model):
         return self.plan.area_id
 
     @property
+    def period(self):
+        return FinancialYear(self.year).quarter(self.quarter)
+
+    @property
     def period_label(self) -> str:
-        return FinancialYear(self.year).quarter(self.quarter).label
+        return self.period.label
 
     @property
     def is_frozen(self) -> bool:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from frameworks.models import PolicyFramework
 from governance.models import ItemLink, Meeting
 from governance.selectors import actions_due
 from metrics.models import MetricDefinition
@@ -142,15 +143,32 @@ def latest_job_for(ret: QuarterlyReturn) -> Job | None:
     )
 
 
-def return_due_on(period: Quarter) -> datetime.date:
-    """When NHS England expects a quarter's return: the end of the second month after the
-    quarter (Q4 2016/17: 31 May 2017, as the June 2017 report says)."""
-    end = period.end
-    month = end.month + 2
-    year = end.year + (month > 12)
-    month = (month - 1) % 12 + 1
-    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
+def return_due_on(period: Quarter, framework=None) -> datetime.date | None:
+    """When NHS England expects a quarter's return: as the plan's policy framework gives it
+    (frameworks.models.PolicyFramework.return_due_on); None where the framework's sources
+    say nothing, or where no framework covers the plan."""
+    return framework.return_due_on(period) if framework is not None else None
+
+
+def return_deadlines(*, plan: Plan) -> list[dict]:
+    """Each quarter of the plan with the day its return is due (None where the plan's
+    framework does not say), then each year's year-end return where the framework gives
+    its day: two queries (the framework and its deadlines)."""
+    framework = (
+        PolicyFramework.objects.prefetch_related("deadlines").filter(pk=plan.framework_id).first()
+    )
+    rows = [
+        {"period": q, "label": f"{q.label} return", "due_on": return_due_on(q, framework)}
+        for y in plan.years
+        for q in y.quarters
+    ]
+    if framework is not None:
+        rows += [
+            {"period": y, "label": f"{y.label} year-end return", "due_on": due}
+            for y in plan.years
+            if (due := framework.year_end_due_on(y)) is not None
+        ]
+    return rows
 
 
 def returns_due(
@@ -159,22 +177,38 @@ def returns_due(
     """Quarters whose return is due within `within` days with no approval in sight.
 
     "In sight" means approved already, or an agenda item of a meeting from today on concerns
-    a return of that plan and quarter. Three queries whatever the number of plans; two for
-    one plan, which is not read again.
+    a return of that plan and quarter. Each plan's return is due when its policy framework
+    says (`return_due_on`). Five queries whatever the number of plans (the plans, their
+    frameworks with their deadlines, the approved and the scheduled returns); four for one
+    plan, which is not read again.
     """
     if plan is not None:
         plans = [plan]
     elif plans is None:
         plans = Plan.objects.select_related("area")
-    candidates = []
-    for period in (Quarter.containing(today), Quarter.containing(today - datetime.timedelta(92))):
-        due = return_due_on(period)
-        if today <= due <= today + datetime.timedelta(within):
-            candidates.append((period, due))
+    periods = [Quarter.containing(today - datetime.timedelta(days)) for days in (0, 92, 183)]
+    years = {period.year.start_year for period in periods}
+    plans = [p for p in plans if any(p.covers(y) for y in years)]
+    frameworks = {
+        f.pk: f
+        for f in PolicyFramework.objects.filter(
+            pk__in={p.framework_id for p in plans if p.framework_id}
+        ).prefetch_related("deadlines")
+    }
+    candidates = []  # (plan, quarter, due date)
+    for p in plans:
+        framework = frameworks.get(p.framework_id)
+        for period in dict.fromkeys(periods):
+            due = return_due_on(period, framework)
+            if (
+                due is not None
+                and p.covers(period.year.start_year)
+                and today <= due <= today + datetime.timedelta(within)
+            ):
+                candidates.append((p, period, due))
     if not candidates:
         return []
-    years = {period.year.start_year for period, _ in candidates}
-    plans = [p for p in plans if any(p.covers(y) for y in years)]
+    plans = list(dict.fromkeys(p for p, _, _ in candidates))
     returns = QuarterlyReturn.objects.filter(plan__in=plans)
     approved = set(
         returns.filter(status__in=QuarterlyReturn.FROZEN_STATUSES).values_list(
@@ -192,9 +226,8 @@ def returns_due(
         )
     )
     due_list = []
-    for p in plans:
-        for period, due in candidates:
-            key = (p.pk, period.year.start_year, period.number)
-            if p.covers(period.year.start_year) and key not in approved and key not in scheduled:
-                due_list.append({"plan": p, "period": period, "due_on": due})
+    for p, period, due in candidates:
+        key = (p.pk, period.year.start_year, period.number)
+        if key not in approved and key not in scheduled:
+            due_list.append({"plan": p, "period": period, "due_on": due})
     return due_list

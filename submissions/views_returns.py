@@ -157,6 +157,7 @@ def return_list(request, pk):
         {
             "plan": plan,
             "returns": selectors.returns_of(plan=plan),
+            "deadlines": selectors.return_deadlines(plan=plan),
             "form": form,
             "can_change": can_change,
             "forms_with_errors": [form] if form.errors else [],
@@ -175,6 +176,7 @@ def return_detail(request, pk):
         {
             "plan": ret.plan,
             "ret": ret,
+            "due_on": selectors.return_due_on(ret.period, ret.plan.framework),
             "data": selectors.with_metric_units(ret.snapshot),
             "job": job,
             "can_retry": job is not None and permissions.can_retry_job(request.user, job),

@@ -121,12 +121,14 @@ def make_checklist_pass(plan: Plan) -> None:
         if not section.body.strip():
             plan_services.section_update(
                 section=section,
-                body=f"{section.get_key_display()}: our text.",
+                body=f"{section.title}: our text.",
                 expected_version=None,
             )
-    kind, _ = SchemeType.objects.get_or_create(
-        planning_year=plan.first_year, name="Integrated care"
-    )
+    kind = SchemeType.objects.of_plan(plan).first()
+    if kind is None:
+        kind, _ = SchemeType.objects.get_or_create(
+            planning_year=plan.first_year, name="Integrated care"
+        )
     for scheme in plan.schemes.all():
         changes = {"scheme_type": kind}
         if not scheme.metrics.exists():
@@ -171,6 +173,18 @@ def make_checklist_pass(plan: Plan) -> None:
         mitigations="Monthly review",
         rating_after="M",
     )
+    if plan.framework_id is not None:
+        answered = set(plan.condition_statuses.values_list("condition_id", flat=True))
+        for condition in plan.framework.conditions.all():
+            if condition.response_type == "assurance" and condition.pk not in answered:
+                plan_services.condition_status_set(
+                    plan=plan,
+                    condition=condition,
+                    year=plan.first_year,
+                    quarter=1,
+                    status="yes",
+                    narrative=f"{condition.title}: how the plan meets it.",
+                )
     if not plan.sign_offs.exists():
         plan_services.sign_off_add(
             plan=plan,

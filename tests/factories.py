@@ -10,8 +10,10 @@ narrative sections, history records). `build()` makes unsaved instances as usual
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import factory
+import yaml
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory, Password
 from factory.random import randgen
@@ -128,7 +130,23 @@ class PlanFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return plan_services.plan_create(**kwargs)
+        return pack_headings(plan_services.plan_create(**kwargs))
+
+
+def pack_headings(plan: Plan, pack: str = "bcf-2014-16.yaml") -> Plan:
+    """A plan of no framework (no pack loaded, as in most tests) given the narrative
+    headings of a framework pack, as a plan of that framework takes them."""
+    if plan.framework_id is None and not plan.sections.exists():
+        path = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks" / pack
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for heading in data.get("narrative_headings") or []:
+            plan_services.plan_section_add(
+                plan=plan,
+                key=heading["key"],
+                title=heading["title"],
+                guidance=(heading.get("guidance") or "").strip(),
+            )
+    return plan
 
 
 class PlanYearFactory(DjangoModelFactory):

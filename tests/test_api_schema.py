@@ -27,10 +27,26 @@ def _fields(schema, component: str) -> set[str]:
         ("Meeting", {"title", "items"}),
         ("AgendaItem", {"summary", "minutes"}),
         ("MinutePoint", {"numeral", "text"}),
+        ("Framework", {"id", "name", "years"}),
+        (
+            "FrameworkDetail",
+            {"metrics", "conditions", "funding_streams", "templates", "source", "years"},
+        ),
+        ("FrameworkMetric", {"code", "name", "unit", "direction"}),
+        ("Condition", {"number", "text", "response_type"}),
+        ("FundingStream", {"name", "kind"}),
+        ("Template", {"kind", "name", "format"}),
+        ("PlanDetail", {"framework"}),
     ],
 )
 def test_the_schema_names_what_the_pages_show(schema, component, fields):
     assert fields <= _fields(schema, component)
+
+
+def test_the_schema_describes_the_frameworks_endpoints(schema):
+    assert "/api/frameworks/" in schema["paths"]
+    detail = schema["paths"]["/api/frameworks/{id}/"]["get"]
+    assert {"200", "404"} <= set(detail["responses"])
 
 
 def test_the_schema_describes_a_documents_file_and_how_to_sign_in_for_it(schema):

@@ -2,6 +2,7 @@ import datetime
 
 from django.urls import reverse
 
+from fixtures.packs import packs_load
 from plans import services
 from plans.models import ConditionStatus
 
@@ -39,3 +40,60 @@ def test_an_officer_records_a_condition_in_progress_with_its_expected_date(
     assert "Someone else saved" in stale.content.decode()
     status.refresh_from_db()
     assert status.status == "in_progress"
+
+
+def test_conditions_are_answered_as_their_framework_asks(area, officer, client_for):
+    """The 2025/26 framework's conditions are assurance statements: yes or no with a
+    narrative, no expected date; the 2016/17 framework's keep met, in progress with its date,
+    or not met. Each form offers only its condition's answers."""
+    packs_load()
+    plan = services.plan_create(
+        area=area,
+        title="Plan 2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+    )
+    conditions = list(plan.framework.conditions.order_by("order"))
+    assert conditions and all(c.response_type == "assurance" for c in conditions)
+    url = reverse("plans:condition_edit", kwargs={"pk": plan.pk, "year": 2025, "quarter": 1})
+    page = client_for(officer).get(url).content.decode()
+    assert "assurance statement" in page
+    assert 'value="yes"' in page and 'value="no"' in page
+    assert 'value="met"' not in page and 'value="in_progress"' not in page
+    assert "expected_date" not in page
+    first, second = conditions[0], conditions[1]
+    without_narrative = client_for(officer).post(url, {f"c{first.pk}-status": "yes"})
+    assert "Say how the plan meets it" in without_narrative.content.decode()
+    wrong_answer = client_for(officer).post(
+        url, {f"c{first.pk}-status": "met", f"c{first.pk}-narrative": "Agreed."}
+    )
+    assert wrong_answer.status_code == 200 and not ConditionStatus.objects.exists()
+    response = client_for(officer).post(
+        url,
+        {
+            f"c{first.pk}-status": "yes",
+            f"c{first.pk}-narrative": "Agreed by the Board on 20 March 2025.",
+            f"c{second.pk}-status": "no",
+            f"c{second.pk}-narrative": "The discharge offer is still being agreed.",
+        },
+    )
+    assert response.status_code == 302
+    assert {(s.condition, s.status) for s in ConditionStatus.objects.all()} == {
+        (first, "yes"),
+        (second, "no"),
+    }
+
+    older = services.plan_create(
+        area=area,
+        title="Plan 2016/17",
+        first_year=2016,
+        last_year=2016,
+        version_kind="draft",
+        version_date=datetime.date(2016, 3, 1),
+    )
+    url = reverse("plans:condition_edit", kwargs={"pk": older.pk, "year": 2016, "quarter": 4})
+    page = client_for(officer).get(url).content.decode()
+    assert 'value="in_progress"' in page and 'value="yes"' not in page
+    assert "expected_date" in page

@@ -4,9 +4,14 @@ all in the browser's forms, through the services."""
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from fixtures.packs import packs_load
+from frameworks import services as framework_services
+from frameworks.models import PolicyFramework
 from plans import permissions, services
 from plans.models import Area, Contribution, Organisation, SignOff
 
@@ -66,6 +71,56 @@ def test_finance_types_each_partners_contribution_per_year(client_for, finance, 
         {"local_authority": council.pk, "lock_version": plan.lock_version + 1},
     )
     assert "still has contributions" in refused.content.decode()
+
+
+def test_contributions_are_offered_by_the_funding_streams_of_the_plans_framework(
+    client_for, finance, area
+):
+    """A 2025/26 plan's partners contribute under its framework's streams: the ICB the NHS
+    minimum, the council the Local Authority Better Care Grant and the Disabled Facilities
+    Grant, either of them discharge funding and additional contributions; a ring-fence is
+    not a row of its own, and a partner is refused a stream it does not pay into."""
+    packs_load()
+    council, icb = _partners(area)
+    plan = services.plan_create(
+        area=area,
+        title="Plan 2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+        local_authority=council,
+        ccgs=[icb],
+    )
+    streams = {s.code: s for s in plan.framework.funding_streams.all()}
+    url = reverse("plans:contributions", kwargs={"pk": plan.pk})
+    page = client_for(finance).get(url).content.decode()
+    for stream in streams.values():
+        assert (f'name="c-{icb.pk}_{stream.code}-2025"' in page) == (
+            stream.within_id is None and stream.kind not in ("la_grant", "dfg")
+        ), stream.code
+        assert (f'name="c-{council.pk}_{stream.code}-2025"' in page) == (
+            stream.within_id is None and stream.kind != "nhs_minimum"
+        ), stream.code
+    data = {}
+    for o, codes in ((icb, ("nhs-minimum", "additional")), (council, ("la-better-care-grant",))):
+        for code in codes:
+            data[f"c-{o.pk}_{code}-2025"] = data[f"c-{o.pk}_{code}-2025-was"] = ""
+    data[f"c-{icb.pk}_nhs-minimum-2025"] = "£12,000,000"
+    data[f"c-{council.pk}_la-better-care-grant-2025"] = "4,500,000"
+    data[f"c-{icb.pk}_additional-2025"] = "250,000"
+    assert client_for(finance).post(url, data).status_code == 302
+    assert {
+        (c.organisation, c.stream.code, c.kind, c.amount) for c in plan.contributions.all()
+    } == {
+        (icb, "nhs-minimum", "minimum", Decimal("12000000.00")),
+        (council, "la-better-care-grant", "minimum", Decimal("4500000.00")),
+        (icb, "additional", "additional", Decimal("250000.00")),
+    }
+    page = client_for(finance).get(url).content.decode()
+    assert "Local Authority Better Care Grant" in page and "£16,750,000" in page
+    with pytest.raises(ValidationError, match="does not pay into"):
+        services.contributions_save(plan=plan, cells={(icb.pk, "dfg", 2025): (None, Decimal("1"))})
 
 
 def test_a_contribution_changed_meanwhile_is_refused(client_for, finance, officer, plan):
@@ -154,7 +209,48 @@ def test_only_administrators_set_up_areas(client_for, officer, plan):
     assert response.status_code == 403 and not Area.objects.filter(name="X").exists()
 
 
+def test_a_new_plan_takes_the_narrative_headings_of_its_framework(officer, area):
+    """A 2025/26 plan is written under the 2025/26 framework's headings, with what the
+    framework asks under each; a plan of years no framework covers has none until one is
+    loaded for them, when it takes that framework's."""
+    packs_load()
+    plan = services.plan_create(
+        area=area,
+        title="Plan 2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+        user=officer,
+    )
+    framework = PolicyFramework.objects.get(code="bcf-2025-26")
+    assert plan.framework == framework
+    expected = [(h.key, h.title, h.guidance) for h in framework.narrative_headings.all()]
+    assert [(s.key, s.title, s.guidance) for s in plan.sections.all()] == expected
+    assert expected and all(guidance for _, _, guidance in expected)
+    assert "Vision for health and care services" not in {title for _, title, _ in expected}
+
+    uncovered = services.plan_create(
+        area=area,
+        title="Plan of a year no framework covers",
+        first_year=2090,
+        last_year=2090,
+        version_kind="draft",
+        version_date=datetime.date(2090, 3, 1),
+    )
+    assert uncovered.framework is None and uncovered.sections.count() == 0
+    later = framework_services.framework_set(
+        code="later", name="Later", first_year=2090, last_year=2090, source_title="Invented"
+    )
+    services.framework_headings_set(
+        framework=later, headings=[services.HeadingSpec(key="why", title="Why")]
+    )
+    services.plans_attach_framework(framework=later)
+    assert [s.title for s in uncovered.sections.all()] == ["Why"]
+
+
 def test_an_officer_starts_a_plan_in_their_area(client_for, officer, area, other_area):
+    packs_load()
     url = reverse("plans:plan_create")
     page = client_for(officer).get(url).content.decode()
     assert area.name in page and other_area.name not in page
@@ -168,6 +264,10 @@ def test_an_officer_starts_a_plan_in_their_area(client_for, officer, area, other
     response = client_for(officer).post(url, data)
     plan = area.plans.get()
     assert response["Location"] == reverse("submissions:checklist", kwargs={"pk": plan.pk})
-    assert (plan.first_year, plan.last_year, plan.sections.count()) == (2016, 2016, 11)
+    assert (plan.first_year, plan.last_year) == (2016, 2016)
+    # Its narrative headings are its framework's, in the framework's order and words.
+    headings = plan.framework.narrative_headings.all()
+    assert [(s.key, s.title) for s in plan.sections.all()] == [(h.key, h.title) for h in headings]
+    assert len(headings) > 0
     refused = client_for(officer).post(url, {**data, "area": other_area.pk})
     assert refused.status_code == 200 and other_area.plans.count() == 0

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from metrics.selectors import metrics_overview
-from plans.models import NarrativeSection, Plan
+from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.money import format_pounds
 from risks.models import Risk, RiskRegister
+from schemes.models import SchemeType
 from schemes.selectors import plan_budget_summary, scheme_list
 
 
@@ -36,16 +37,16 @@ def _at(url: str, field: str) -> dict:
 
 
 def _sections(plan: Plan) -> list[Check]:
-    written = {s.key: s.body.strip() for s in plan.sections.all()}
+    """Each heading of the plan's narrative (its framework's) written."""
     return [
         Check(
             "Sections",
-            f"Section “{label}” written",
-            bool(written.get(key)),
-            "Written." if written.get(key) else "This section has no text yet.",
-            **_at(reverse("plans:section_edit", args=[plan.pk, key]), "id_body"),
+            f"Section “{section.title}” written",
+            bool(section.body.strip()),
+            "Written." if section.body.strip() else "This section has no text yet.",
+            **_at(reverse("plans:section_edit", args=[plan.pk, section.key]), "id_body"),
         )
-        for key, label in NarrativeSection.Key.choices
+        for section in plan.sections.all()
     ]
 
 
@@ -61,12 +62,15 @@ def _schemes(plan: Plan) -> list[Check]:
                 **_at(reverse("schemes:scheme_create", args=[plan.pk]), "id_name"),
             )
         ]
+    # A type is asked for where the plan's catalogue has types to choose from (a framework
+    # whose catalogue is not in its sources has none).
+    types_to_choose = SchemeType.objects.of_plan(plan).exists()
     checks = []
     for scheme in schemes:
         missing = []  # (what, the field of the scheme form that gives it)
         if scheme.theme_id is None:
             missing.append(("a theme", "id_theme"))
-        if scheme.scheme_type_id is None:
+        if scheme.scheme_type_id is None and types_to_choose:
             missing.append(("a scheme type", "id_scheme_type"))
         if not any(b.amount > 0 for b in scheme.budgets.all()):
             missing.append(("a budget", "id_budgets-0-amount"))
@@ -75,7 +79,8 @@ def _schemes(plan: Plan) -> list[Check]:
         checks.append(
             Check(
                 "Schemes",
-                f"Scheme “{scheme.name}” has a theme, type, budget and metric",
+                f"Scheme “{scheme.name}” has a theme, "
+                f"{'type, ' if types_to_choose else ''}budget and metric",
                 not missing,
                 "Complete."
                 if not missing
@@ -203,6 +208,44 @@ def _risks(plan: Plan) -> list[Check]:
     return checks
 
 
+def _conditions(plan: Plan) -> list[Check]:
+    """Each national condition the plan's framework asks the planning template to answer
+    as an assurance statement, answered (yes or no, with its narrative)."""
+    if plan.framework_id is None:
+        return []
+    conditions = [
+        c
+        for c in plan.framework.conditions.order_by("order", "code")
+        if c.response_type == NationalCondition.ResponseType.ASSURANCE
+    ]
+    if not conditions:
+        return []
+    answers = {
+        s.condition_id: s
+        for s in ConditionStatus.objects.filter(plan=plan, condition__in=conditions).order_by(
+            "year", "quarter"
+        )
+    }
+    first = plan.years[0].quarters[0]
+    page = reverse("plans:condition_edit", args=[plan.pk, first.year.start_year, first.number])
+    checks = []
+    for condition in conditions:
+        answer = answers.get(condition.pk)
+        number = f"{condition.number}. " if condition.number else ""
+        checks.append(
+            Check(
+                "National conditions",
+                f"Assurance statement for “{number}{condition.title}”",
+                answer is not None,
+                f"Answered {answer.get_status_display().lower()}."
+                if answer is not None
+                else "Not answered yet.",
+                **_at(page, f"id_c{condition.pk}-status"),
+            )
+        )
+    return checks
+
+
 def _sign_offs(plan: Plan) -> list[Check]:
     count = plan.sign_offs.count()
     return [
@@ -224,6 +267,7 @@ def plan_checks(*, plan: Plan) -> list[Check]:
         *_pooled_budget(plan),
         *_metrics(plan),
         *_risks(plan),
+        *_conditions(plan),
         *_sign_offs(plan),
     ]
 

@@ -78,11 +78,16 @@ class Crossing:
 def framework_to_complete(plan: Plan) -> list[str]:
     """What the officer must complete for the plan's framework: each scheme with no type
     from the framework's catalogue, each metric of the framework with no baseline or no
-    goal, each national condition not yet answered. Empty for a plan of no framework."""
+    goal, each national condition not yet answered, each of its narrative headings with no
+    text. Empty for a plan of no framework."""
     framework = plan.framework
     if framework is None:
         return []
     todo = []
+    headings = {h.key for h in framework.narrative_headings.all()}
+    for section in plan.sections.all():
+        if section.key in headings and not section.body.strip():
+            todo.append(f"Write the narrative under “{section.title}”.")
     for scheme in plan.schemes.select_related("scheme_type").order_by("theme__order", "order"):
         if scheme.scheme_type is None or scheme.scheme_type.framework_id != framework.pk:
             todo.append(f"Choose the type of “{scheme.name}” from the {framework.name} catalogue.")

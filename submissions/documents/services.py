@@ -171,9 +171,22 @@ def plan_roll_forward(
         user=user,
         illustrative=plan.illustrative,
     )
+    targets = {s.key: s for s in new.sections.all()}
+    same_framework = new.framework_id == plan.framework_id
     for section in plan.sections.all():
-        target = new.sections.get(key=section.key)
-        if section.body:
+        target = targets.get(section.key)
+        if target is None and (same_framework or section.body):
+            # A heading the new version's framework has not: carried, with its text, within
+            # a framework (or a plan of none); into another framework only where written.
+            plan_services.plan_section_add(
+                plan=new,
+                key=section.key,
+                title=section.title,
+                guidance=section.guidance,
+                body=section.body,
+                user=user,
+            )
+        elif target is not None and section.body:
             plan_services.section_update(
                 section=target, body=section.body, expected_version=None, user=user
             )

@@ -56,7 +56,7 @@ def plan_diff(*, old: Plan, new: Plan) -> PlanDiff:
     changed with their amounts per year (pounds); the pooled budget per year."""
     old_sections = {s.key: s for s in old.sections.all()}
     sections = []
-    for section in sorted(new.sections.all(), key=lambda s: s.position):
+    for section in new.sections.all():
         before = old_sections.get(section.key)
         lines = list(
             difflib.unified_diff(
@@ -68,7 +68,7 @@ def plan_diff(*, old: Plan, new: Plan) -> PlanDiff:
                 n=1,
             )
         )[2:]
-        sections.append(SectionDiff(section.get_key_display(), lines))
+        sections.append(SectionDiff(section.title, lines))
     years = sorted({y.start_year for y in old.years} | {y.start_year for y in new.years})
     old_schemes, new_schemes = _schemes(old), _schemes(new)
     changes = []

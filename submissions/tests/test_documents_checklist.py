@@ -38,7 +38,10 @@ def test_an_unwritten_section_fails_and_links_to_where_it_is_written(plan):
     assert _check(plan, "Section “Vision").ok
 
 
-def test_a_scheme_without_a_scheme_type_fails(plan):
+def test_a_scheme_without_a_scheme_type_fails_where_the_catalogue_has_types(plan):
+    # No catalogue for the plan (a framework whose sources give none): no type to choose.
+    assert "a scheme type" not in _check(plan, "Scheme “Local area coordination”").detail
+    kind = SchemeType.objects.create(planning_year=2014, name="Integrated care")
     check = _check(plan, "Scheme “Local area coordination”")
     assert not check.ok
     assert "a scheme type" in check.detail
@@ -46,7 +49,6 @@ def test_a_scheme_without_a_scheme_type_fails(plan):
     scheme = plan.schemes.get(name="Local area coordination")
     url = reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk])
     assert check.url == url + "#id_scheme_type"
-    kind = SchemeType.objects.create(planning_year=2014, name="Integrated care")
     scheme_services.scheme_update(scheme=scheme, expected_version=None, scheme_type=kind)
     assert _check(plan, "Scheme “Local area coordination”").ok
 

@@ -162,8 +162,21 @@ def test_an_executive_sees_what_awaits_ratification(executive, plan, client_for)
 def test_an_assurer_sees_areas_whose_submissions_are_missing_or_late(
     assurer, plan, client_for, other_area
 ):
+    from frameworks.services import framework_set
+    from plans.services import plans_attach_framework
+
     late_area = AreaFactory(name="Late shire")
     PlanFactory(area=late_area, first_year=2014)
+    # Returns are due when the plans' framework says: two months after each quarter.
+    framework = framework_set(
+        code="returns-in-two-months",
+        name="A framework",
+        first_year=2014,
+        last_year=2015,
+        source_title="Invented for the test",
+        return_due_months=2,
+    )
+    plans_attach_framework(framework=framework)
     count, html = _queries(client_for(assurer))
     assert 'data-home="assurer"' in html
     assert "data-missing-or-late" in html

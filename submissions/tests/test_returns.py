@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from metrics.models import MetricDefinition
 from schemes import services as scheme_services
@@ -76,11 +77,12 @@ def _count(plan) -> int:
 
 
 def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, area):
-    """17 queries: plan year, themes, schemes (with their budget and spend), plan spend,
-    funds and their releases, metric definitions, baselines, targets, actuals and SPC
-    rebases, conditions and their statuses, top and overdue risks, actions, impacts."""
+    """18 queries: plan year, themes, schemes (with their budget and spend), plan spend,
+    funds and their releases, metric definitions (with their frameworks), baselines,
+    targets, actuals and SPC rebases, conditions and their statuses, top and overdue risks,
+    actions, impacts."""
     add_quarter_data(plan, metrics=1, risks=1)
-    assert _count(plan) == 17
+    assert _count(plan) == 18
     bigger = PlanFactory(area=area, title="Bigger", first_year=2014)
     theme = scheme_services.theme_create(plan=bigger, name="Theme")
     for _ in range(6):
@@ -88,7 +90,7 @@ def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, a
     for code in ("non-elective-admissions",):
         MetricDefinition.objects.get_or_create(code=code, defaults={"name": code})
     add_quarter_data(bigger, metrics=4, risks=7)
-    assert _count(bigger) == 17
+    assert _count(bigger) == 18
     assert len(selectors.dashboard(plan=bigger, year=RETURN_YEAR, quarter=2)["risks"]["top"]) == 5
 
 
@@ -245,6 +247,8 @@ def test_a_failed_preparation_is_visible_and_can_be_retried(
 def test_returns_due_within_two_weeks_without_an_approval_are_reminded(
     quarter_data, officer, mailoutbox, integration_executive
 ):
+    _framework_of(quarter_data, return_due_months=2)
+    quarter_data.refresh_from_db()
     today = datetime.date(2015, 11, 20)  # 2015/16 Q2 is due on 30 November 2015
     due = selectors.returns_due(today=today, plan=quarter_data)
     assert [(d["period"].label, d["due_on"]) for d in due] == [
@@ -265,13 +269,89 @@ def test_returns_due_within_two_weeks_without_an_approval_are_reminded(
     assert selectors.returns_due(today=today, plan=quarter_data) == []
 
 
-def test_the_due_date_of_a_return_is_two_months_after_its_quarter():
+def _framework_of(plan, **fields):
+    """An invented framework covering the plan's years, given to it."""
+    from frameworks.services import framework_set
+    from plans.services import plans_attach_framework
+
+    framework = framework_set(
+        code="invented",
+        name="An invented framework",
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        source_title="Invented for the test",
+        **fields,
+    )
+    plans_attach_framework(framework=framework)
+    return framework
+
+
+def test_a_returns_due_date_is_the_one_its_framework_gives(plan):
+    """A quarter the framework gives a date for is due then; the others at the end of the
+    month `return_due_months` after the quarter; with neither, no date is made up."""
+    from frameworks.services import DeadlineSpec, framework_deadlines_set
     from plans.periods import FinancialYear
 
-    year = FinancialYear(2016)
-    assert [selectors.return_due_on(q) for q in year.quarters] == [
-        datetime.date(2016, 8, 31),
-        datetime.date(2016, 11, 30),
-        datetime.date(2017, 2, 28),
-        datetime.date(2017, 5, 31),
+    year = FinancialYear(2015)
+    assert [selectors.return_due_on(q, None) for q in year.quarters] == [None] * 4
+    framework = _framework_of(plan)
+    assert [selectors.return_due_on(q, framework) for q in year.quarters] == [None] * 4
+    framework.return_due_months = 2
+    framework.save()
+    framework_deadlines_set(
+        framework=framework,
+        deadlines=[
+            DeadlineSpec(
+                kind="quarterly_return",
+                name="Q4 return",
+                due_on=datetime.date(2016, 6, 3),
+                year=2015,
+                quarter=4,
+            )
+        ],
+    )
+    framework = type(framework).objects.prefetch_related("deadlines").get(pk=framework.pk)
+    assert [selectors.return_due_on(q, framework) for q in year.quarters] == [
+        datetime.date(2015, 8, 31),
+        datetime.date(2015, 11, 30),
+        datetime.date(2016, 2, 29),
+        datetime.date(2016, 6, 3),
     ]
+    plan.refresh_from_db()
+    rows = selectors.return_deadlines(plan=plan)
+    assert [(r["label"], r["due_on"]) for r in rows][-1] == (
+        "2015/16 Q4 return",
+        datetime.date(2016, 6, 3),
+    )
+
+
+def test_the_2016_17_framework_gives_its_fourth_quarters_return_date(client_for, officer, plan):
+    """The 2016/17 pack's Q4 date (31 May 2017) is shown on the plan's returns page; the
+    2025/26 pack gives none, and its returns page says so rather than make one up."""
+    from fixtures.packs import packs_load
+    from plans.services import plan_create
+
+    packs_load()
+    older = plan_create(
+        area=plan.area,
+        title="2016/17",
+        first_year=2016,
+        last_year=2016,
+        version_kind="draft",
+        version_date=datetime.date(2016, 3, 1),
+    )
+    page = client_for(officer).get(reverse("submissions:return_list", args=[older.pk]))
+    text = page.content.decode()
+    assert "2016/17 Q4 return" in text and "31 May 2017" in text and "28 February 2017" in text
+    newer = plan_create(
+        area=plan.area,
+        title="2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+    )
+    text = client_for(officer).get(reverse("submissions:return_list", args=[newer.pk]))
+    assert "Not given in the framework" in text.content.decode()
+    detail = client_for(officer).get(reverse("plans:plan_detail", args=[newer.pk]))
+    assert "31 March 2025" in detail.content.decode()  # the plan's own deadline

@@ -230,9 +230,11 @@ def _plan_contents(plan, rng, scale, metrics, conditions, totals, first_year, ye
             NarrativeSection(
                 plan=plan,
                 key=key,
+                title=label,
+                order=order,
                 body=f"{label} for {plan.area.name}. " * rng.randint(3, 12),
             )
-            for key, label in NarrativeSection.Key.choices
+            for order, (key, label) in enumerate(NarrativeSection.Key.choices)
         ],
     )
     _create(

@@ -25,6 +25,7 @@ from plans import services as plan_services
 from plans.models import Organisation, Plan, PlanYear, SignOff
 from schemes import services as scheme_services
 from schemes.models import Scheme, Theme
+from tests.factories import pack_headings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -188,6 +189,7 @@ def sample(transactional_db, live_server) -> SamplePlan:
         ccgs=ccgs,
         dates_agreed="Health and Wellbeing Board, 13 February and 3 April 2014",
     )
+    pack_headings(plan)
     plan_years = {
         2014: plan_services.plan_year_set(
             plan=plan,
@@ -294,6 +296,7 @@ def sample(transactional_db, live_server) -> SamplePlan:
         version_kind=Plan.VersionKind.DRAFT,
         version_date=datetime.date(2014, 2, 14),
     )
+    pack_headings(other_plan)
     users = {
         "officer": _user("leics_officer", permissions.OFFICER, leicestershire, "Priya", "Shah"),
         "finance": _user("leics_finance", permissions.FINANCE, leicestershire, "Tom", "Barker"),

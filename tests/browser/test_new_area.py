@@ -4,21 +4,26 @@ programme officer writes a complete plan, from empty to every template check pas
 following the checks' "Fix" links, without the Django admin or a shell."""
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from frameworks.services import framework_set
 from metrics.models import MetricDefinition
 from plans import permissions
-from plans.models import NarrativeSection, Plan
+from plans.models import Plan
+from plans.services import HeadingSpec, framework_headings_set
 from schemes.services import scheme_catalogue_load
 from tests.browser.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 OFFICER_PASSWORD = "Shireton plans 2016, safely"
+PACKS = Path(__file__).resolve().parents[2] / "fixtures" / "frameworks"
 
 
 @pytest.fixture
@@ -27,11 +32,24 @@ def national(transactional_db, live_server):
     reference data (a scheme catalogue and one national metric)."""
     admin = User.objects.create_user(username="administrator", password=PASSWORD)
     admin.groups.add(Group.objects.get_or_create(name=permissions.ADMINISTRATOR)[0])
+    framework = framework_set(
+        code="test-2016",
+        name="A framework for 2016/17",
+        first_year=2016,
+        last_year=2016,
+        source_title="Invented for the test",
+    )
+    pack = yaml.safe_load((PACKS / "bcf-2016-17.yaml").read_text(encoding="utf-8"))
+    framework_headings_set(
+        framework=framework,
+        headings=[HeadingSpec(key=h["key"], title=h["title"]) for h in pack["narrative_headings"]],
+    )
     scheme_catalogue_load(
         planning_year=2016,
         types=[("Reablement and intermediate care", ["Reablement at home"])],
         areas=["Community health"],
         source="Test catalogue",
+        framework=framework,
     )
     MetricDefinition.objects.create(
         code="delayed-transfers-of-care",
@@ -105,8 +123,8 @@ def test_an_administrator_sets_up_an_area_and_its_officer_completes_a_plan(
     page.get_by_label("Protection of adult social care as stated (£)").fill("£3,000,000")
     page.get_by_role("button", name="Save plan").click()
 
-    # The narrative, every section.
-    for _key, label in NarrativeSection.Key.choices:
+    # The narrative, every section (its framework's headings).
+    for label in plan.framework.narrative_headings.values_list("title", flat=True):
         fix(page, plan.pk, f"Section “{label}” written")
         page.get_by_role("textbox", name=label).fill(f"## {label}\n\n- Shireton's {label.lower()}.")
         page.get_by_role("button", name="Save section").click()
