@@ -111,7 +111,7 @@ def test_the_dashboards_theme_totals_are_the_scheme_budgets_summed_in_one_place(
     assert themes == {pk: expected.get(pk) for pk in themes}
     assert None in themes.values() and len(expected) >= 1
     assert finance["schemes_plan"] == sum(expected.values())
-    assert _count(plan) == 17
+    assert _count(plan) == 18  # the metrics of the framework: see the test above
 
 
 def test_recomputing_a_draft_updates_it_and_makes_nothing_twice(
