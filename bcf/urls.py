@@ -4,10 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from plans.forms import SignInForm
-from submissions import views_home
+from submissions.views import home
 
 urlpatterns = [
-    path("", views_home.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -117,7 +117,7 @@ class SpendImport(Importer):
     help_template = "schemes/_spend_import_help.html"
 
     def target(self, request, *, pk, year, quarter) -> Target:
-        from schemes.views_spend import plan_and_period
+        from schemes.views.spend import plan_and_period
 
         plan, period = plan_and_period(request, pk, year, quarter)
         url = reverse("schemes:spend_edit", args=[plan.pk, year, quarter])

@@ -1,36 +1,36 @@
 from django.urls import path
 
 from plans.imports import import_page
-from schemes import views
 from schemes.imports import SchemeImport, SpendImport
+from schemes.views import scheme
 
 app_name = "schemes"
 urlpatterns = [
-    path("<int:pk>/schemes/", views.scheme_list, name="scheme_list"),
-    path("<int:pk>/schemes/add/", views.scheme_edit, name="scheme_create"),
+    path("<int:pk>/schemes/", scheme.scheme_list, name="scheme_list"),
+    path("<int:pk>/schemes/add/", scheme.scheme_edit, name="scheme_create"),
     path(
         "<int:pk>/schemes/import/",
         import_page,
         {"importer": SchemeImport()},
         name="scheme_import",
     ),
-    path("<int:pk>/schemes/history/", views.scheme_history, name="scheme_history_all"),
-    path("<int:pk>/schemes/sub-types/", views.sub_type_options, name="sub_type_options"),
-    path("<int:pk>/schemes/<int:scheme_pk>/", views.scheme_detail, name="scheme_detail"),
-    path("<int:pk>/schemes/<int:scheme_pk>/edit/", views.scheme_edit, name="scheme_edit"),
-    path("<int:pk>/schemes/<int:scheme_pk>/delete/", views.scheme_delete, name="scheme_delete"),
-    path("<int:pk>/schemes/<int:scheme_pk>/history/", views.scheme_history, name="scheme_history"),
+    path("<int:pk>/schemes/history/", scheme.scheme_history, name="scheme_history_all"),
+    path("<int:pk>/schemes/sub-types/", scheme.sub_type_options, name="sub_type_options"),
+    path("<int:pk>/schemes/<int:scheme_pk>/", scheme.scheme_detail, name="scheme_detail"),
+    path("<int:pk>/schemes/<int:scheme_pk>/edit/", scheme.scheme_edit, name="scheme_edit"),
+    path("<int:pk>/schemes/<int:scheme_pk>/delete/", scheme.scheme_delete, name="scheme_delete"),
+    path("<int:pk>/schemes/<int:scheme_pk>/history/", scheme.scheme_history, name="scheme_history"),
 ]
 
-# Quarterly spend (schemes/views_spend.py).
-from schemes import views_spend  # noqa: E402
+# Quarterly spend (schemes/views/spend.py).
+from schemes.views import spend  # noqa: E402
 
 urlpatterns += [
-    path("<int:pk>/spend/", views_spend.spend_index, name="spend_index"),
-    path("<int:pk>/spend/<int:year>/<int:quarter>/", views_spend.spend_edit, name="spend_edit"),
+    path("<int:pk>/spend/", spend.spend_index, name="spend_index"),
+    path("<int:pk>/spend/<int:year>/<int:quarter>/", spend.spend_edit, name="spend_edit"),
     path(
         "<int:pk>/spend/<int:year>/<int:quarter>/totals/",
-        views_spend.spend_totals,
+        spend.spend_totals,
         name="spend_totals",
     ),
     path(
@@ -41,33 +41,33 @@ urlpatterns += [
     ),
 ]
 
-# The budget grid (schemes/views_budgets.py).
-from schemes import views_budgets  # noqa: E402
+# The budget grid (schemes/views/budgets.py).
+from schemes.views import budgets  # noqa: E402
 
 urlpatterns += [
-    path("<int:pk>/budgets/", views_budgets.budget_grid, name="budget_grid"),
-    path("<int:pk>/budgets/totals/", views_budgets.budget_grid_totals, name="budget_grid_totals"),
+    path("<int:pk>/budgets/", budgets.budget_grid, name="budget_grid"),
+    path("<int:pk>/budgets/totals/", budgets.budget_grid_totals, name="budget_grid_totals"),
 ]
 
-# Themes (schemes/views_themes.py).
-from schemes import views_themes  # noqa: E402
+# Themes (schemes/views/themes.py).
+from schemes.views import themes  # noqa: E402
 
-urlpatterns += [path("<int:pk>/themes/", views_themes.theme_list, name="theme_list")]
+urlpatterns += [path("<int:pk>/themes/", themes.theme_list, name="theme_list")]
 
-# Programme milestones (schemes/views_milestones.py).
-from schemes import views_milestones  # noqa: E402
+# Programme milestones (schemes/views/milestones.py).
+from schemes.views import milestones  # noqa: E402
 
 urlpatterns += [
-    path("<int:pk>/milestones/", views_milestones.milestone_list, name="milestone_list"),
-    path("<int:pk>/milestones/add/", views_milestones.milestone_edit, name="milestone_create"),
+    path("<int:pk>/milestones/", milestones.milestone_list, name="milestone_list"),
+    path("<int:pk>/milestones/add/", milestones.milestone_edit, name="milestone_create"),
     path(
         "<int:pk>/milestones/<int:milestone_pk>/edit/",
-        views_milestones.milestone_edit,
+        milestones.milestone_edit,
         name="milestone_edit",
     ),
     path(
         "<int:pk>/milestones/<int:milestone_pk>/delete/",
-        views_milestones.milestone_delete,
+        milestones.milestone_delete,
         name="milestone_delete",
     ),
 ]

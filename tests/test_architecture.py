@@ -149,19 +149,19 @@ _HARMLESS = frozenset({"none"})
 # scoped by hand (the plan came from get_plan, the area from the user's memberships); the
 # count may only go down, and the test says when it has, so that the list shrinks.
 UNSCOPED_IN_VIEWS: dict[str, int] = {
-    "governance/views.py": 1,
-    "governance/views_boards.py": 2,
-    "governance/views_decisions.py": 1,
+    "governance/views/boards.py": 2,
+    "governance/views/decisions.py": 1,
+    "governance/views/meetings.py": 1,
     "metrics/views.py": 1,
-    "plans/views_conditions.py": 4,
-    "plans/views_partners.py": 4,
-    "plans/views_setup.py": 4,
+    "plans/views/conditions.py": 4,
+    "plans/views/partners.py": 4,
+    "plans/views/setup.py": 4,
     "risks/views.py": 3,
-    "schemes/views.py": 2,
-    "schemes/views_budgets.py": 1,
+    "schemes/views/budgets.py": 1,
+    "schemes/views/scheme.py": 2,
     "submissions/documents/views.py": 2,
-    "submissions/views_assurance.py": 4,
-    "submissions/views_returns.py": 2,
+    "submissions/views/assurance.py": 4,
+    "submissions/views/returns.py": 2,
 }
 
 

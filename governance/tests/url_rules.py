@@ -108,10 +108,10 @@ RULES = {
     "api-board-meetings": Rule(API_VIEW, _board_kwargs),
     "api-actions": Rule(API_SIGNED_IN, no_arguments),
     "api-meeting-decisions": Rule(API_POST_ONLY, _meeting_kwargs),
-    # Deciding on one object (views_decisions.py): the board's members (none of the personas
+    # Deciding on one object (views/decisions.py): the board's members (none of the personas
     # sits on it) and the area's officers and administrators, as clerks.
     "governance:decide": Rule(RECORD_DECISIONS, _decide_kwargs),
-    # Setting up a board (views_boards.py): the area's officers and administrators; an
+    # Setting up a board (views/boards.py): the area's officers and administrators; an
     # officer of another area sets up boards of their own area.
     "governance:board_create": Rule(
         grid(anonymous=LOGIN, officer=OK, admin_user=OK, other_officer=OK, default=FORBIDDEN),

@@ -28,7 +28,7 @@ RULES = {
     "plans:plan_history": Rule(VIEW),
 }
 
-# National conditions per quarter (plans/views_conditions.py).
+# National conditions per quarter (plans/views/conditions.py).
 RULES["plans:condition_edit"] = Rule(
     EDIT_PLAN, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
 )

@@ -3,7 +3,7 @@ month, demand and capacity edited in place with the gap beneath each (flagged wh
 exceeds capacity), the monthly totals as a chart with its table as text alternative, and the
 schemes that fund each service type.
 
-As the budget grid does (schemes/views_budgets.py): with script, the gaps and totals follow
+As the budget grid does (schemes/views/budgets.py): with script, the gaps and totals follow
 the typing (htmx posts the grid to `capacity_totals`, which saves nothing) and a block
 copied from a spreadsheet pastes across the cells (static/js/grid.js); without script it is
 an ordinary form. Only figures typed differently are saved, and a figure someone else

@@ -32,7 +32,7 @@ RULES = {
     "api-plan-schemes": Rule(API_VIEW),
 }
 
-# Quarterly spend (schemes/views_spend.py).
+# Quarterly spend (schemes/views/spend.py).
 RULES.update(
     {
         "schemes:spend_edit": Rule(

@@ -218,7 +218,7 @@ def test_the_tables_sort(areas, assurer_client):
 
 
 def test_the_tables_show_fifty_areas_a_page(areas, assurer_client, monkeypatch):
-    monkeypatch.setattr("submissions.views_national.PER_PAGE", 3)
+    monkeypatch.setattr("submissions.views.national.PER_PAGE", 3)
     first = assurer_client.get(URL, {"year": YEAR})
     second = assurer_client.get(URL, {"year": YEAR, "areas-page": 2, "metrics-page": 2})
     assert len(first.context["areas"].page.object_list) == 3

@@ -63,7 +63,7 @@ RULES = {
 }
 
 
-# Quarterly returns and the dashboard (submissions/views_returns.py, issue 6).
+# Quarterly returns and the dashboard (submissions/views/returns.py, issue 6).
 def _return(plan) -> dict:
     from submissions.services import return_get_or_create_draft
 
@@ -90,17 +90,17 @@ RULES.update(
 RULES["submissions:return_document_render"] = Rule(grid(default=NOT_ALLOWED), _return)  # POST
 RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIONS: same roles
 
-# The national view (submissions/views_national.py): for those who read every area.
+# The national view (submissions/views/national.py): for those who read every area.
 RULES["submissions:national"] = Rule(
     grid(anonymous=LOGIN, assurer=OK, admin_user=OK, default=FORBIDDEN), no_arguments
 )
 
-# Preparing a plan version and putting it forward (submissions/views_cycle.py): POST only.
+# Preparing a plan version and putting it forward (submissions/views/cycle.py): POST only.
 RULES["submissions:plan_prepare"] = Rule(grid(default=NOT_ALLOWED))
 RULES["submissions:plan_put_forward"] = Rule(grid(default=NOT_ALLOWED))
 
 
-# The assurance of a plan version (submissions/views_assurance.py): everyone who sees the
+# The assurance of a plan version (submissions/views/assurance.py): everyone who sees the
 # plan reads it; the outcome and the closing of a condition are POSTs, refused as such first.
 RULES["submissions:assurance"] = Rule(VIEW)
 RULES["submissions:assurance_outcome"] = Rule(grid(default=NOT_ALLOWED))

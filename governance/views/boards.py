@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from governance import forms, services
-from governance.views import _board, _form_page
+from governance.views.meetings import _board, _form_page
 from plans import permissions
 from plans.forms import refusal_on_form
 from plans.models import Area
