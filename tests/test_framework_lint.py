@@ -8,7 +8,10 @@ their tests or migrations, nor the engine itself: `frameworks/` and the sample d
 `fixtures/`) and fails on:
 
 - a financial year written as text ("2016/17", "2016-17") or a year as a number (2016);
-- a string equal to a metric code of any framework pack.
+- a string equal to a metric code or a national condition's code of any framework pack.
+
+Django templates are read too: their tags and variables (`{% if %}`, `{{ }}`: the logic) may
+name none of these either; their text for people may give a year as an example.
 
 Text shown to people as an example or a message is not a rule and is allowed: docstrings,
 `help_text`, `label`, `error_messages`, a schema's `example`, what a `raise` says, and the
@@ -24,7 +27,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("bcf", "plans", "metrics", "schemes", "risks", "governance", "submissions")
+APPS = ("bcf", "accounts", "plans", "metrics", "schemes", "risks", "governance", "submissions")
 # Modules that are sample or benchmark data by purpose, each with why.
 ALLOWED = {
     "submissions/management/commands/generate_national.py": "generates benchmark data",
@@ -36,10 +39,12 @@ _FINANCIAL_YEAR = re.compile(r"\b(20\d\d)\s*[/-]\s*(\d\d)(?![\d-])")
 
 
 def metric_codes() -> set[str]:
+    """The codes of every pack's metrics and national conditions (rules the packs own)."""
     codes = set()
     for path in (ROOT / "fixtures" / "frameworks").glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         codes |= {m["code"] for m in data.get("metrics") or []}
+        codes |= {c["code"] for c in data.get("conditions") or []}
     return codes
 
 
@@ -112,6 +117,55 @@ def _modules():
             if "/tests/" in relative or "/migrations/" in relative or relative in ALLOWED:
                 continue
             yield relative, path.read_text(encoding="utf-8")
+
+
+_TEMPLATE_LOGIC = re.compile(r"{%.*?%}|{{.*?}}", re.S)
+_QUOTED = re.compile(r"""["']([^"']*)["']""")
+_NUMBER = re.compile(r"(?<![\w.])(20[1-4]\d)(?![\w.])")
+
+
+def template_violations(source: str, *, codes: set[str], name: str = "<template>") -> list[str]:
+    """Each tag or variable of a Django template that names a year or a metric code."""
+    found = []
+    for match in _TEMPLATE_LOGIC.finditer(source):
+        logic = match.group(0)
+        line = source.count("\n", 0, match.start()) + 1
+        if _names_financial_year(logic):
+            found.append(f"{name}:{line} names a financial year: {logic!r}")
+        elif any(text in codes for text in _QUOTED.findall(logic)):
+            found.append(f"{name}:{line} names a metric code: {logic!r}")
+        elif any(2010 <= int(year) <= 2040 for year in _NUMBER.findall(logic)):
+            found.append(f"{name}:{line} names a year: {logic!r}")
+    return found
+
+
+def _templates():
+    for app in (*APPS, "templates"):
+        for path in sorted((ROOT / app).rglob("*.html")):
+            yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_no_template_names_a_year_or_a_metric_code_in_its_logic():
+    codes = metric_codes()
+    found = [
+        v
+        for name, source in _templates()
+        for v in template_violations(source, codes=codes, name=name)
+    ]
+    assert found == [], "take it from the plan's framework instead:\n" + "\n".join(found)
+
+
+def test_the_template_lint_catches_planted_logic_and_lets_text_through():
+    codes = metric_codes()
+    planted = (
+        "{% if plan.first_year == 2016 %}x{% endif %}\n"
+        "{% if plan.years_label == '2016/17' %}y{% endif %}\n"
+        "{% url 'metrics:metric_detail' plan.pk 'delayed-transfers-of-care' %}\n"
+        "{{ plan|default:'bcf-2017-jointly-agreed' }}\n"
+    )
+    assert len(template_violations(planted, codes=codes)) == 4
+    allowed = "<p>For example 2016/17, or delayed-transfers-of-care.</p>{{ plan.title }}"
+    assert template_violations(allowed, codes=codes) == []
 
 
 def test_no_module_outside_the_framework_engine_names_a_year_or_a_metric_code():
