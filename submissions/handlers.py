@@ -18,6 +18,7 @@ def job_handlers() -> dict[str, Handler]:
         "render-return-pdf": documents.render_return_pdf,
         "render-return-xlsx": documents.render_return_xlsx,
         "render-minutes": documents.render_minutes,
+        "render-board-pack": documents.render_board_pack,
     }
 
 
@@ -30,5 +31,6 @@ def job_queues() -> dict[str, str]:
         "render-return-pdf",
         "render-return-xlsx",
         "render-minutes",
+        "render-board-pack",
     )
     return dict.fromkeys(kinds, settings.DOCUMENTS_QUEUE)

@@ -194,6 +194,7 @@ class Document(models.Model):
         RETURN_XLSX = "return-xlsx", "Quarterly return workbook"
         ASSURANCE_LETTER = "assurance-letter", "Assurance letter (PDF)"
         MINUTES_PDF = "minutes-pdf", "Minutes (PDF)"
+        BOARD_PACK_PDF = "board-pack-pdf", "Board pack (PDF)"
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"

@@ -76,6 +76,34 @@ def summary(data: dict) -> dict:
     }
 
 
+_MONEY_KEYS = ("plan", "forecast", "actual_to_date")
+
+
+def _tick_label(amount: Decimal) -> str:
+    """An axis mark: whole millions as "£15m" (the axis is short), else in full."""
+    if amount and amount % 1_000_000 == 0:
+        return f"£{amount / 1_000_000:,.0f}m"
+    return presentation.money_text(amount)
+
+
+def _ticks(most: Decimal) -> list[dict]:
+    """At most six round amounts from £0 past `most` for the value axis (a step of 1, 2 or
+    5 times a power of ten), each written so that it fits (pygal's own dozen marks were cut
+    to "£…")."""
+    if most <= 0:
+        return [{"label": "£0", "value": 0.0}]
+    step = Decimal(1)
+    while most / step > 5:
+        for factor in (2, Decimal("2.5"), 2):
+            step *= factor
+            if most / step <= 5:
+                break
+    ticks = [Decimal(0)]
+    while ticks[-1] < most:
+        ticks.append(ticks[-1] + step)
+    return [{"label": _tick_label(t), "value": float(t)} for t in ticks]
+
+
 def money_chart(data: dict) -> str:
     """Plan, forecast outturn and actual spend to date of each theme, as bars (pounds): an
     SVG string safe to embed, the table "By theme and scheme" its text alternative."""
@@ -95,6 +123,8 @@ def money_chart(data: dict) -> str:
         value_formatter=lambda value: presentation.money_text(Decimal(str(value))),
     )
     chart.x_labels = [theme["name"] for theme in themes]
+    amounts = [_amount(theme.get(key)) for theme in themes for key in _MONEY_KEYS]
+    chart.y_labels = _ticks(max((a for a in amounts if a is not None), default=Decimal(0)))
     for label, key in (
         ("Plan", "plan"),
         ("Forecast", "forecast"),

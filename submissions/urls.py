@@ -17,6 +17,11 @@ from submissions.views import returns  # noqa: E402
 
 urlpatterns += [
     path("plans/<int:pk>/dashboard/", returns.dashboard, name="dashboard"),
+    path(
+        "plans/<int:pk>/dashboard/board-pack/",
+        returns.dashboard_board_pack,
+        name="dashboard_board_pack",
+    ),
     path("plans/<int:pk>/returns/", returns.return_list, name="return_list"),
     path("returns/<int:pk>/", returns.return_detail, name="return_detail"),
     path("returns/<int:pk>/prepare/", returns.return_prepare, name="return_prepare"),

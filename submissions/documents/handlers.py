@@ -12,11 +12,18 @@ from submissions.jobs import JobFailed
 from submissions.models import Document, Job
 
 
+def kind_in_text(document: Document) -> str:
+    """A document's kind within a sentence: "board pack (PDF)", "plan (Part 1) as PDF"
+    (only the first letter lowered; PDF and Part 1 keep their capitals)."""
+    name = document.get_kind_display()
+    return name[:1].lower() + name[1:]
+
+
 def _result(document: Document) -> dict:
     return {
         "document": document.pk,
         "url": reverse("submissions:document_download", args=[document.pk]),
-        "label": f"Download {document.get_kind_display().lower()}",
+        "label": f"Download {kind_in_text(document)}",
     }
 
 
@@ -113,5 +120,32 @@ def render_minutes(job: Job, progress) -> dict:
         obj=meeting,
         render=lambda m: html_to_pdf(minutes_html(m), tagged=True),
         source_version=f"{meeting.board.name}, {meeting.date:%-d %B %Y}",
+    )
+    return _result(document)
+
+
+def render_board_pack(job: Job, progress) -> dict:
+    """The quarter's dashboard as a board pack (PDF), of the figures on the day it was asked
+    for (the job's `today`)."""
+    from submissions.documents.board_pack import board_pack_pdf, period_label
+
+    plan = _plan_of(job)
+    try:
+        params = {
+            "year": int(job.params["year"]),
+            "quarter": int(job.params["quarter"]),
+            "today": str(job.params["today"]),
+        }
+    except (KeyError, TypeError, ValueError) as error:
+        raise JobFailed("This job does not say which quarter's board pack to make.") from error
+    label = period_label(params["year"], params["quarter"])
+    progress(20, f"Laying out the {label} dashboard for A4")
+    document = document_render(
+        job=job,
+        kind=Document.Kind.BOARD_PACK_PDF,
+        obj=plan,
+        render=lambda p: board_pack_pdf(p, **params),
+        source_version=label,
+        params=params,
     )
     return _result(document)

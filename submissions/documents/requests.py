@@ -2,11 +2,12 @@
 it is made from has changed; and the render jobs' use of the same rule.
 
 A document's fingerprint is the SHA-256 of its kind and its source: the HTML a PDF is laid
-out from (Part 1, the minutes), the workbook's sheets (Part 2), the frozen snapshot and
-version (a return's report and workbook). Asking again for a document whose fingerprint is
-stored gives that document, and asking while one is being made gives that job: a flood of
-identical requests makes one job and one file. Only the roles that prepare the papers
-(permissions.RENDER_DOCUMENTS) ask, at most RENDER_LIMIT new renders each in RENDER_WINDOW.
+out from (Part 1, the minutes, the board pack of a quarter), the workbook's sheets (Part 2),
+the frozen snapshot and version (a return's report and workbook). Asking again for a
+document whose fingerprint is stored gives that document, and asking while one is being
+made gives that job: a flood of identical requests makes one job and one file. Only the
+roles that prepare the papers (permissions.RENDER_DOCUMENTS) ask, at most RENDER_LIMIT new
+renders each in RENDER_WINDOW.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ RENDER_JOBS = {
     Document.Kind.RETURN_PDF: "render-return-pdf",
     Document.Kind.RETURN_XLSX: "render-return-xlsx",
     Document.Kind.MINUTES_PDF: "render-minutes",
+    Document.Kind.BOARD_PACK_PDF: "render-board-pack",
 }
 # New renders one person may start in a window (reused documents and jobs do not count).
 RENDER_LIMIT = 10
@@ -84,12 +86,19 @@ def _minutes_source(meeting) -> str:
     return minutes_html(meeting)
 
 
+def _board_pack_source(plan: Plan, *, year: int, quarter: int, today: str) -> str:
+    from submissions.documents.board_pack import board_pack_html
+
+    return board_pack_html(plan, year=year, quarter=quarter, today=today)
+
+
 SOURCES = {
     Document.Kind.PART1_PDF: _part1_source,
     Document.Kind.PART2_XLSX: _part2_source,
     Document.Kind.RETURN_PDF: _return_source,
     Document.Kind.RETURN_XLSX: _return_source,
     Document.Kind.MINUTES_PDF: _minutes_source,
+    Document.Kind.BOARD_PACK_PDF: _board_pack_source,
 }
 
 
@@ -129,17 +138,20 @@ def document_reusable(*, kind: str, obj, fingerprint: str) -> Document | None:
     return documents_of(obj, kind).filter(fingerprint=fingerprint).first()
 
 
-def document_request(*, kind: str, obj, user) -> Document | Job:
+def document_request(*, kind: str, obj, user, params: dict | None = None) -> Document | Job:
     """Ask for a document of `kind` of `obj` (a plan version, a quarterly return, a
     meeting): the stored one if nothing it is made from has changed, else the job already
-    making it, else a new job (refused beyond RENDER_LIMIT in RENDER_WINDOW).
+    making it, else a new job (refused beyond RENDER_LIMIT in RENDER_WINDOW). `params` say
+    which of the plan's documents of the kind (the board pack's quarter and day), and go to
+    the job.
 
     Refused (PermissionDenied) for a role that does not prepare the papers; a return not
     yet prepared is refused (ValidationError)."""
     area_id = obj.plan.area_id if isinstance(obj, QuarterlyReturn) else obj.area_id
     if not permissions.can_in_area(user, permissions.RENDER_DOCUMENTS, area_id):
         raise PermissionDenied("Documents are made by the area's programme officers.")
-    fingerprint = document_fingerprint(kind=kind, source=SOURCES[kind](obj))
+    params = params or {}
+    fingerprint = document_fingerprint(kind=kind, source=SOURCES[kind](obj, **params))
     with transaction.atomic():
         # Identical requests at once wait here, then find the first one's job.
         locked(type(obj), obj.pk)
@@ -176,7 +188,7 @@ def document_request(*, kind: str, obj, user) -> Document | Job:
             kind=RENDER_JOBS[kind],
             area=area,
             plan=plan,
-            params={**_job_params(obj), "fingerprint": fingerprint},
+            params={**_job_params(obj), **params, "fingerprint": fingerprint},
             user=user,
         )
 
@@ -189,10 +201,12 @@ def _job_owner(obj) -> dict:
     return {"params__meeting_id": obj.pk}
 
 
-def document_render(*, job: Job, kind: str, obj, render, source_version: str) -> Document:
+def document_render(
+    *, job: Job, kind: str, obj, render, source_version: str, params: dict | None = None
+) -> Document:
     """The job's work: the stored document of the same source, or `render()` stored now
     with its fingerprint (computed again here, from what is rendered)."""
-    fingerprint = document_fingerprint(kind=kind, source=SOURCES[kind](obj))
+    fingerprint = document_fingerprint(kind=kind, source=SOURCES[kind](obj, **(params or {})))
     stored = document_reusable(kind=kind, obj=obj, fingerprint=fingerprint)
     if stored is not None:
         return stored

@@ -38,6 +38,7 @@ EXTENSIONS = {
     Document.Kind.RETURN_XLSX: "xlsx",
     Document.Kind.ASSURANCE_LETTER: "pdf",
     Document.Kind.MINUTES_PDF: "pdf",
+    Document.Kind.BOARD_PACK_PDF: "pdf",
 }
 
 
@@ -67,7 +68,7 @@ def document_store(
             return existing
     if meeting is not None:
         name = f"{slugify(meeting.board.name)}-{meeting.date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"
-    elif quarterly_return is not None:
+    elif quarterly_return is not None or kind == Document.Kind.BOARD_PACK_PDF:
         name = f"{slugify(plan.title)}-{slugify(source_version)}-{kind}.{EXTENSIONS[kind]}"
     else:
         name = f"{slugify(plan.title)}-{plan.version_date:%Y-%m-%d}-{kind}.{EXTENSIONS[kind]}"

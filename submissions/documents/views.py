@@ -15,6 +15,7 @@ from plans.models import Plan
 from submissions.documents.checklist import all_passed, plan_checks
 from submissions.documents.crossing import framework_to_complete
 from submissions.documents.forms import RollForwardForm
+from submissions.documents.handlers import kind_in_text
 from submissions.documents.requests import (
     RenderLimit,
     document_request,
@@ -60,7 +61,7 @@ def _requested(request, *, kind: str, obj, back):
         return redirect("submissions:job_detail", pk=made.pk)
     messages.info(
         request,
-        f"Nothing has changed since the {made.get_kind_display().lower()} of "
+        f"Nothing has changed since the {kind_in_text(made)} of "
         f"{timezone.localtime(made.created_at):%-d %B %Y, %H:%M} was made: download that one "
         "from the list below.",
     )

@@ -47,7 +47,7 @@ def test_a_flood_of_identical_renders_makes_one_job_and_one_file(
     again = reverse("submissions:document_list", args=[plan.pk])
     assert {r["Location"] for r in responses[1:]} == {again}
     page = client.get(again).content.decode()
-    assert "Nothing has changed since the plan (part 1) as pdf of" in page
+    assert "Nothing has changed since the plan (Part 1) as PDF of" in page
     # The API answers the same: the stored document, with the job that made it.
     api = client.post(
         f"/api/plans/{plan.pk}/documents/", {"kind": "part1-pdf"}, content_type="application/json"

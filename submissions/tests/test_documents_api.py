@@ -86,7 +86,7 @@ def test_the_page_button_starts_the_job_and_shows_its_progress_page(
     assert response.status_code == 302
     assert response["Location"] == reverse("submissions:job_detail", args=[job.pk])
     status = client.get(response["Location"]).content.decode()
-    assert "Download plan (part 1) as pdf" in status
+    assert "Download plan (Part 1) as PDF" in status
 
 
 def test_the_schema_describes_the_documents_api(client_for, officer):

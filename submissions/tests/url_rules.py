@@ -88,6 +88,7 @@ RULES.update(
     }
 )
 RULES["submissions:return_document_render"] = Rule(grid(default=NOT_ALLOWED), _return)  # POST
+RULES["submissions:dashboard_board_pack"] = Rule(grid(default=NOT_ALLOWED))  # POST
 RULES["submissions:return_approve"] = Rule(EDIT_PLAN, _return)  # RECORD_DECISIONS: same roles
 
 # The national view (submissions/views/national.py): for those who read every area.

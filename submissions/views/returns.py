@@ -10,6 +10,7 @@ returns are reported after a plan has been submitted (and frozen).
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
@@ -24,7 +27,9 @@ from plans.forms import NhsForm, refusal_on_form
 from plans.freshness import reused
 from plans.periods import FinancialYear, Quarter
 from submissions import selectors, services
-from submissions.models import QuarterlyReturn
+from submissions.documents.board_pack import board_packs_of
+from submissions.documents.requests import document_request
+from submissions.models import Document, Job, QuarterlyReturn
 
 
 def _period(plan, data) -> tuple[int, int]:
@@ -116,16 +121,63 @@ def dashboard(request, pk):
         plans=[plan.pk],
         areas=[plan.area_id],
     )
+    period = FinancialYear(year).quarter(quarter)
+    # The board pack's panel depends on who asks and on the documents made: not reused.
+    panel = render_to_string(
+        "submissions/_board_pack.html",
+        {
+            "plan": plan,
+            "period": period,
+            "packs": list(board_packs_of(plan, year=year, quarter=quarter)[:5]),
+            "can_render": permissions.can_in_area(
+                request.user, permissions.RENDER_DOCUMENTS, plan.area_id
+            ),
+        },
+        request=request,
+    )
+    body = page.html
+    body = body.replace(BOARD_PACK_SLOT, panel) if BOARD_PACK_SLOT in body else body + panel
+    # Both are templates' output, escaped as they were rendered.
+    body = mark_safe(body)  # nosec B308 B703
     return render(
         request,
         "submissions/dashboard.html",
-        {
-            "plan": plan,
-            "period": FinancialYear(year).quarter(quarter),
-            "body": page.html,
-            "refreshing": page.refreshing,
-        },
+        {"plan": plan, "period": period, "body": body, "refreshing": page.refreshing},
     )
+
+
+# Where the dashboard's body (reused for everyone) takes the board pack's panel.
+BOARD_PACK_SLOT = "<!-- board pack -->"
+
+
+@require_POST
+@login_required
+def dashboard_board_pack(request, pk):
+    """The quarter's dashboard as a board pack (PDF): the one already made if nothing it
+    shows has changed (downloaded at once), else a job whose page shows its progress.
+    Started by the roles that render documents (permissions.RENDER_DOCUMENTS)."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    year, quarter = _period(plan, request.POST)
+    period = FinancialYear(year).quarter(quarter)
+    query = urlencode({"year": period.year.label, "quarter": quarter})
+    back = redirect(f"{reverse('submissions:dashboard', args=[plan.pk])}?{query}")
+    try:
+        made = document_request(
+            kind=Document.Kind.BOARD_PACK_PDF,
+            obj=plan,
+            user=request.user,
+            params={
+                "year": year,
+                "quarter": quarter,
+                "today": datetime.date.today().isoformat(),
+            },
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    if isinstance(made, Job):
+        return redirect("submissions:job_detail", pk=made.pk)
+    return redirect("submissions:document_download", pk=made.pk)
 
 
 @login_required

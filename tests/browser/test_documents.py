@@ -26,7 +26,7 @@ def test_exporting_the_plan_as_pdf_shows_progress_and_downloads_the_file(
     expect(status.locator("[data-state]")).to_have_attribute("data-state", "success")
     expect(status.locator("progress")).to_have_attribute("value", "100")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download plan (part 1) as pdf").click()
+        page.get_by_role("link", name="Download plan (Part 1) as PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     content = download.path().read_bytes()
