@@ -7,6 +7,7 @@ is switched off, and the SVG is embedded in the page as markup.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import re
 from typing import Any
@@ -205,7 +206,14 @@ _STATUS_STYLE.colors = ("#007f3b", "#d5281b", "#aeb7bd")  # met, not met, no dat
 
 def status_counts_chart(labels: list[str], met: list[int], not_met: list[int], no_data: list[int]):
     """How many areas met each metric's target, did not, or have no figure to judge: a
-    stacked bar per metric; an SVG string safe to embed (the counts table is its text)."""
+    stacked bar per metric; an SVG string safe to embed (the counts table is its text).
+    The same counts draw the same chart: kept per process for the latest few (drawing it
+    was a sixth of the national view's time, and its counts change far less often)."""
+    return _status_counts_chart(tuple(labels), tuple(met), tuple(not_met), tuple(no_data))
+
+
+@functools.lru_cache(maxsize=32)
+def _status_counts_chart(labels: tuple, met: tuple, not_met: tuple, no_data: tuple):
     chart = pygal.HorizontalStackedBar(
         style=_STATUS_STYLE,
         width=800,
@@ -219,12 +227,12 @@ def status_counts_chart(labels: list[str], met: list[int], not_met: list[int], n
         print_values=False,
         no_data_text="No metrics for this year",
     )
-    chart.x_labels = labels
+    chart.x_labels = list(labels)
     # Areas are counted whole: the axis marks whole numbers only, not pygal's 0.0833….
     most = max((a + b + c for a, b, c in zip(met, not_met, no_data, strict=True)), default=0)
     step = max(1, -(-most // 10))
     chart.y_labels = list(range(0, most + step, step))
-    chart.add("Met", met)
-    chart.add("Not met", not_met)
-    chart.add("No data", no_data)
+    chart.add("Met", list(met))
+    chart.add("Not met", list(not_met))
+    chart.add("No data", list(no_data))
     return svg_markup(chart)

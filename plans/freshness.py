@@ -32,6 +32,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -40,6 +41,7 @@ from typing import cast
 
 from django.core.cache import cache as _django_cache
 from django.db import models, transaction
+from django.dispatch import Signal
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -216,37 +218,96 @@ def _change(instance: models.Model) -> tuple:
     return ("global",) if owner is None else (kind, owner)
 
 
+class _Batch:
+    """The changes of one transaction: their tokens are replaced together, once, when it
+    commits (a save writes several historical records: one round trip to the cache and one
+    notice of what changed, not one per record). Each change registers a callback to run
+    on commit, which flushes that change and those noted after it not yet flushed: the
+    first to run flushes them all, the rest find nothing to do, and a change whose
+    savepoint was rolled back (its callback dropped) is flushed only if a change kept was
+    noted before it (its tokens replaced for nothing: a page computed again, never one
+    shown out of date)."""
+
+    def __init__(self) -> None:
+        self.changes: list[tuple] = []
+        self.flushed = 0  # changes[flushed:] are still to flush
+        self.done = False
+
+    def add(self, change: tuple) -> Callable[[], None]:
+        self.changes.append(change)
+        return functools.partial(self.flush, len(self.changes) - 1)
+
+    def flush(self, start: int) -> None:
+        self.done = True  # committed: later changes belong to another transaction
+        if start < self.flushed:
+            start = self.flushed
+        pending = set(self.changes[start:])
+        self.flushed = len(self.changes)
+        if pending:
+            changes_committed(pending)
+
+
+_batches = threading.local()  # each thread has its own connection, so its own transaction
+
+
 def record_change(instance: models.Model) -> None:
     """Note that `instance` changed: its plan's or area's tokens (or the global one) are
     replaced when the current transaction commits (at once outside one), never when it is
     rolled back. No query before the commit: an owner not loaded is looked up after it."""
-    transaction.on_commit(functools.partial(_replace_for, _change(instance)), robust=True)
+    _note(_change(instance))
 
 
-def _replace_for(change: tuple) -> None:
-    # Unreachable: replaced when the cache is reached again (_TolerantCache.missed).
-    with contextlib.suppress(_Unreachable):
-        _replace_tokens(change)
-
-
-def _replace_tokens(change: tuple) -> None:
-    if change[0] == "global":
-        _replace({KEY})
+def _note(change: tuple) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        changes_committed({change})
         return
-    kind, owner = change
-    if isinstance(owner, tuple):
-        model, value, rest = owner
-        found = model._base_manager.filter(pk=value).values_list(rest, flat=True).first()
-        if found is None:  # its owner is gone too, and that deletion has its own record
-            _replace({KEY})
-            return
-        owner = found
-    _replace({plan_key(owner) if kind == "plan" else area_key(owner), NATIONAL})
+    batch = getattr(_batches, "current", None)
+    if batch is None or batch.done:
+        batch = _batches.current = _Batch()
+    transaction.on_commit(batch.add(change), robust=True)
+
+
+# Sent after the tokens of committed changes were replaced, with the ids of the plans and
+# areas changed (`plans`, `areas`) and whether anything of wider scope did (`everything`):
+# what is kept from those plans' data (the national view's summaries) is brought up to date.
+changed = Signal()
+
+
+def changes_committed(changes: Iterable[tuple]) -> None:
+    """What a commit does for its changes (`("plan", id)`, `("area", id)`, `("global",)`,
+    as `_change` gives them): their tokens replaced in one round trip, then `changed` sent.
+    Never raises: with the cache unreachable the tokens are replaced when it is reached
+    again (_TolerantCache.missed), and what is kept is brought up to date when next read."""
+    plans: set[int] = set()
+    areas: set[int] = set()
+    everything = False
+    for change in changes:
+        kind, owner = (change[0], None) if change[0] == "global" else change
+        if isinstance(owner, tuple):
+            model, value, rest = owner
+            owner = model._base_manager.filter(pk=value).values_list(rest, flat=True).first()
+            if owner is None:  # its owner is gone too, and that deletion has its own record
+                kind = "global"
+        if kind == "global":
+            everything = True
+        else:
+            (plans if kind == "plan" else areas).add(owner)
+    keys = {plan_key(p) for p in plans} | {area_key(a) for a in areas}
+    keys |= {KEY} if everything else {NATIONAL} if keys else set()
+    try:
+        _replace(keys)
+    except _Unreachable:
+        return
+    for receiver, error in changed.send_robust(
+        sender=None, plans=plans, areas=areas, everything=everything
+    ):
+        if isinstance(error, Exception):
+            logger.error("After a change, %s failed", receiver, exc_info=error)
 
 
 def data_changed() -> None:
     """Something of unknown scope changed: every page is computed again after the commit."""
-    transaction.on_commit(functools.partial(_replace_for, ("global",)), robust=True)
+    _note(("global",))
 
 
 def on_change(sender, **kwargs) -> None:
@@ -318,6 +379,21 @@ def reused(
         return _reused(name, parts, compute_once, plans, areas, national, seconds)
     except _Unreachable:
         return Reused(computed[-1] if computed else compute())
+
+
+def address_parts(query, allowed: Iterable[str]) -> tuple | None:
+    """The address's parameters (`request.GET`) as parts of a kept page's key, when they
+    are only those `allowed` (a table's sort and page), each given once and short; None
+    for anything else, and the page is computed: what one user filtered by, or an address
+    made up, is not kept for others."""
+    allowed = frozenset(allowed)
+    parts = []
+    for name in sorted(query):
+        values = query.getlist(name)
+        if name not in allowed or len(values) != 1 or len(values[0]) > 40:
+            return None
+        parts.append((name, values[0]))
+    return tuple(parts)
 
 
 def page_key(name: str, parts: tuple) -> str:

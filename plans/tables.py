@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
+from django.urls import reverse
 from django_tables2 import utils
 
 _uncached_signature = utils.signature
@@ -36,3 +38,16 @@ def _cached_signature(fn) -> tuple[tuple[str, ...], str | None]:
 def remember_cell_signatures() -> None:
     """Make django-tables2's per-cell calls use `_cached_signature` (from PlansConfig.ready)."""
     utils.signature = _cached_signature
+
+
+_SENTINEL = 918273645
+
+
+def url_for_each(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for every pk of a table from one call of reverse: a page
+    of 50 rows with links in three columns asked for 150 (a tenth of the national view's
+    time). For URLs whose one argument is an integer (`<int:pk>`), written as reverse would."""
+    prefix, found, suffix = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
+    if not found:  # pragma: no cover - a pattern that does not write its argument as is
+        return lambda pk: reverse(name, args=[pk])
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"

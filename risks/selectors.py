@@ -26,6 +26,12 @@ def register_for(*, plan: Plan) -> RiskRegister | None:
     )
 
 
+def register_head(*, plan: Plan) -> RiskRegister | None:
+    """The plan's register without its categories (one query), or None if it has none:
+    what the page around a kept table shows (its scale)."""
+    return RiskRegister.objects.filter(plan=plan).first()
+
+
 def risk_list(*, plan: Plan):
     """Every risk of the plan's register with its category and register: one query."""
     return (

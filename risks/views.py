@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
@@ -11,6 +12,7 @@ from django_tables2 import RequestConfig
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import refusal_on_form
+from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
 from plans.money import format_pounds
 from plans.periods import FinancialYear
@@ -48,18 +50,8 @@ def _register_or_404(plan):
 # Register ---------------------------------------------------------------------------------
 
 
-@login_required
-def register(request, pk):
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
-    can_edit = permissions.can(request.user, permissions.EDIT_RISKS, plan)
-    risk_register = selectors.register_for(plan=plan)
-    if risk_register is None:
-        return render(
-            request,
-            "risks/register.html",
-            {"plan": plan, "register": None, "can_edit": can_edit},
-        )
-    today = timezone.localdate()
+def _risk_table(request, plan, today) -> tuple[RiskFilter, RiskTable]:
+    risk_register = selectors.register_for(plan=plan)  # with its categories, to filter by
     filterset = RiskFilter(
         request.GET or None,
         queryset=selectors.risk_list(plan=plan),
@@ -68,10 +60,55 @@ def register(request, pk):
     )
     table = RiskTable(filterset.qs, plan=plan, today=today)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    return filterset, table
+
+
+def _risk_table_html(request, plan, today) -> str:
+    filterset, table = _risk_table(request, plan, today)
+    return render_to_string(
+        "risks/_register_table.html",
+        {"plan": plan, "table": table, "filter": filterset},
+        request=request,
+    )
+
+
+# What the table reads from the address besides its filters.
+TABLE_PARAMETERS = ("sort", "page")
+
+
+@login_required
+def register(request, pk):
+    """The filter form and the table are the same for everyone who may see the plan on a
+    given day (reviews fall due with the date): the whole register and each of its sorts
+    and pages are computed once for the data as it is and reused until the plan, its area
+    or reference data change (plans/freshness.py); a filtered table is computed for each
+    request."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    can_edit = permissions.can(request.user, permissions.EDIT_RISKS, plan)
+    risk_register = selectors.register_head(plan=plan)
+    if risk_register is None:
+        return render(
+            request,
+            "risks/register.html",
+            {"plan": plan, "register": None, "can_edit": can_edit},
+        )
+    today = timezone.localdate()
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format):
+        table = _risk_table(request, plan, today)[1]
         exporter = SafeTableExport(export_format, table)
         return exporter.response(f"risks-{plan.area.name.lower()}-{plan.pk}.{export_format}")
+    parts = address_parts(request.GET, TABLE_PARAMETERS)
+    if parts is None:
+        page = Reused(_risk_table_html(request, plan, today))
+    else:
+        page = reused(
+            "risks",
+            (plan.pk, today.isoformat(), parts),
+            lambda: _risk_table_html(request, plan, today),
+            plans=[plan.pk],
+            areas=[plan.area_id],
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -80,8 +117,8 @@ def register(request, pk):
         {
             "plan": plan,
             "register": risk_register,
-            "table": table,
-            "filter": filterset,
+            "body": page.html,
+            "refreshing": page.refreshing,
             "query": query.urlencode(),
             "can_edit": can_edit,
             "scale_hint": scale_hint(risk_register.scale),

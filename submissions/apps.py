@@ -10,7 +10,8 @@ class SubmissionsConfig(AppConfig):
     def ready(self):
         # Every registry this app fills, filled here and nowhere else (no import side effects).
         from governance.approvals import submit_check_register
-        from submissions import handlers, jobs, tasks
+        from plans.freshness import changed
+        from submissions import handlers, jobs, national, tasks
         from submissions.approvals import register_all
         from submissions.documents.checklist import failing_items
 
@@ -23,3 +24,5 @@ class SubmissionsConfig(AppConfig):
         register_all()
         # A plan version is not marked submitted until NHS England's template checks pass.
         submit_check_register(failing_items)
+        # The national view's summaries of a plan or area brought up to date when it changes.
+        changed.connect(national.summaries_after_change, dispatch_uid="plan-summaries")

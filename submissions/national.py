@@ -300,6 +300,41 @@ def summaries_refresh(*, year: int, plans: dict[int, str]) -> int:
     return len(rows)
 
 
+def summaries_maintain(*, plans=(), areas=()) -> int:
+    """After a commit changed these plans or areas (plans.freshness.changed): their
+    summaries computed again from their sources with the data's new version, so that the
+    national view finds them current and reads them as they are. A changed plan's summary
+    for every year it covers; an area's plans' summaries already kept (its name and region
+    are in them). How many were saved; five queries for a plan of one year."""
+    wanted: dict[int, set[int]] = {}
+    if areas:
+        for plan_id, year in PlanSummary.objects.filter(plan__area__in=list(areas)).values_list(
+            "plan_id", "year"
+        ):
+            wanted.setdefault(year, set()).add(plan_id)
+    areas_of: dict[int, int] = {}
+    for plan_id, area_id, first, last in Plan.objects.filter(
+        pk__in={*plans, *(p for ids in wanted.values() for p in ids)}
+    ).values_list("pk", "area_id", "first_year", "last_year"):
+        areas_of[plan_id] = area_id
+        if plan_id in plans:
+            for year in range(first, last + 1):
+                wanted.setdefault(year, set()).add(plan_id)
+    current = freshness.versions(plans=areas_of)
+    return sum(
+        summaries_refresh(year=year, plans={p: current[p] for p in ids if p in current})
+        for year, ids in sorted(wanted.items())
+    )
+
+
+def summaries_after_change(sender, *, plans, areas, everything, **kwargs) -> None:
+    """Receiver of plans.freshness.changed. After a change to reference data every summary
+    is out of date: the background job (refresh_plan_summaries) and the next national view
+    compute them again, not the request that saved."""
+    if plans or areas:
+        summaries_maintain(plans=plans, areas=areas)
+
+
 def _up_to_date(*, year: int, region: str = "") -> tuple[list[int], int]:
     """The plans shown for the year and region, with their summaries brought up to date;
     how many had to be computed again."""

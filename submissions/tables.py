@@ -4,12 +4,12 @@ metric's status in each area. Both sort; the areas table exports to CSV and Exce
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
 from metrics import calculations as calc
 from plans.exports import pounds_cell
 from plans.presentation import money_text
+from plans.tables import url_for_each
 from submissions.models import Assurance, QuarterlyReturn
 
 _RIGHT = {
@@ -88,10 +88,13 @@ class AreaTable(tables.Table):
 
     def __init__(self, data, *, totals, **kwargs):
         self.totals = totals
+        self.plan_url = url_for_each("plans:plan_detail")
+        self.assurance_url = url_for_each("submissions:assurance")
+        self.return_url = url_for_each("submissions:return_detail")
         super().__init__(data, **kwargs)
 
     def render_area_name(self, record, value):
-        url = reverse("plans:plan_detail", args=[record.plan_id])
+        url = self.plan_url(record.plan_id)
         if record.illustrative:
             return format_html(
                 '<a href="{}">{}</a> <strong class="nhsuk-tag nhsuk-tag--grey" '
@@ -115,7 +118,7 @@ class AreaTable(tables.Table):
         text = self.value_assurance(record)
         if record.status not in ("submitted", "assured"):
             return text
-        url = reverse("submissions:assurance", args=[record.plan_id])
+        url = self.assurance_url(record.plan_id)
         return format_html('<a href="{}">{}</a>', url, text)
 
     def value_assurance(self, record):
@@ -132,7 +135,7 @@ class AreaTable(tables.Table):
         return "Not submitted"
 
     def render_return_status(self, record):
-        url = reverse("submissions:return_detail", args=[record.return_pk])
+        url = self.return_url(record.return_pk)
         return format_html('<a href="{}">{}</a>', url, self.value_return_status(record))
 
     def value_return_status(self, record):
@@ -168,7 +171,8 @@ class MetricStatusTable(tables.Table):
         # (a column's default would be shown as it is, "no_data") and sorted as such.
         none = {key: calc.NO_DATA for key, _ in extra}
         super().__init__([{**none, **row} for row in data], extra_columns=extra, **kwargs)
+        self.metrics_url = url_for_each("metrics:metrics_overview")
 
     def render_area(self, record, value):
-        url = reverse("metrics:metrics_overview", args=[record["plan"]])
+        url = self.metrics_url(record["plan"])
         return format_html('<a href="{}">{}</a>', url, value)

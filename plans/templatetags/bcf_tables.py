@@ -1,10 +1,12 @@
 """The body of a django-tables2 table (components/table.html), written in one pass."""
 
+import html
+
 from django import template
 from django.db import models
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import utils
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -110,6 +112,24 @@ def _dict_cell(table, bound_column, key, render, names):
     return cell
 
 
+def _text_in(context):
+    """A function writing a cell's content as `{{ cell }}` does in this context
+    (render_value_in_context): text escaped, safe text as it is, anything else localized
+    and escaped by Django; text, most cells, without Django's lazy-aware wrappers."""
+    if not context.autoescape or not FAST_CELLS:
+        return lambda cell: render_value_in_context(cell, context)
+
+    def text(cell) -> str:
+        kind = type(cell)
+        if kind is SafeString:
+            return cell
+        if kind is str:
+            return html.escape(cell)
+        return render_value_in_context(cell, context)
+
+    return text
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """The table's rows on this page, as the template loop over every cell wrote them.
@@ -123,14 +143,21 @@ def table_rows(context, table):
     attributes computed per cell) takes django-tables2's own path.
     """
     per_cell = _computed(table.attrs)
-    classes: dict[str, str] = {}
     rows = []
     functions = None
+    columns = list(table.columns)
+    # A column's class, and whether its cells' attributes are computed, once per column.
+    fixed = {
+        c.name: None
+        if per_cell or _computed(c.column.attrs)
+        else conditional_escape(c.attrs["td"].get("class") or "")
+        for c in columns
+    }
+    text = _text_in(context)
     for row in table.paginated_rows:
         if functions is None and FAST_CELLS and not per_cell:
-            columns = list(table.columns)
             functions = [_cell_function(table, c, row.record) for c in columns]
-            if None in functions or any(_computed(c.column.attrs) for c in columns):
+            if None in functions or any(fixed[c.name] is None for c in columns):
                 functions = False
         if functions:
             pairs = zip(columns, (f(row.record, row) for f in functions), strict=True)
@@ -138,16 +165,10 @@ def table_rows(context, table):
             pairs = row.items()
         cells = []
         for column, cell in pairs:
-            if per_cell or _computed(column.column.attrs):
-                css = column.attrs["td"].get("class") or ""
-            elif column.name in classes:
-                css = classes[column.name]
-            else:
-                css = classes[column.name] = column.attrs["td"].get("class") or ""
-            cells.append(
-                f'<td class="nhsuk-table__cell {conditional_escape(css)}">'
-                f"{render_value_in_context(cell, context)}</td>"
-            )
+            css = fixed[column.name]
+            if css is None:
+                css = conditional_escape(column.attrs["td"].get("class") or "")
+            cells.append(f'<td class="nhsuk-table__cell {css}">{text(cell)}</td>')
         rows.append(f'\n    <tr class="nhsuk-table__row">\n    {"".join(cells)}\n    </tr>\n  ')
     if not rows:
         return format_html(

@@ -67,6 +67,36 @@ def test_a_schemes_spend_replaces_its_plans_token_after_the_commit_only(
     assert version(national=True) != everything  # the national figures it feeds
 
 
+def test_a_saves_changes_are_committed_together_once(
+    plan, other_plan, django_capture_on_commit_callbacks
+):
+    """A save writes several historical records; its commit replaces their tokens and
+    says what changed once (plans.freshness.changed), naming its plan and no other."""
+    from decimal import Decimal
+
+    from plans.freshness import changed
+    from schemes import services
+
+    schemes = list(plan.schemes.order_by("pk")[:3])
+    sent = []
+
+    def receiver(sender, **kwargs):
+        sent.append(kwargs)
+
+    changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.quarter_spend_set(
+                plan=plan,
+                year=2014,
+                quarter=1,
+                rows={s.pk: (Decimal("1000.00"), Decimal("9")) for s in schemes},
+            )
+    finally:
+        changed.disconnect(receiver)
+    assert sent == [{"signal": changed, "plans": {plan.pk}, "areas": set(), "everything": False}]
+
+
 class Slow:
     """A page's computation that takes as long as the test says, counting its runs."""
 

@@ -310,14 +310,24 @@ def _add_schemes(plan, count):
 EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 12}
 
 
+# The schemes table kept for reuse (plans/freshness.py): session, user, groups, areas,
+# plan; the table itself read from the cache.
+REUSED_QUERIES = {"schemes:scheme_list": 5}
+
+
 @pytest.mark.parametrize("url_name", sorted(EXPECTED_QUERIES))
 def test_page_query_count_does_not_grow_with_the_number_of_schemes(
     client_for, officer, plan, url_name
 ):
+    from django.core.cache import cache
+
     client = client_for(officer)
     url = reverse(url_name, kwargs={"pk": plan.pk})
     before = _queries(client, url)
+    if url_name in REUSED_QUERIES:
+        assert _queries(client, url) == REUSED_QUERIES[url_name]
     _add_schemes(plan, 20)
+    cache.clear()  # computed again (the test's transaction never commits the change)
     assert _queries(client, url) == before
     assert before == EXPECTED_QUERIES[url_name]
 
@@ -345,3 +355,24 @@ def test_csv_export_starts_no_formula_where_a_spreadsheet_splits_cells(
     assert shown.nothing_to_do and len(shown.unchanged) == plan.schemes.count()
     scheme.refresh_from_db()
     assert scheme.name == name
+
+
+def test_the_schemes_table_is_kept_until_its_plan_changes(
+    client_for, officer, plan, django_capture_on_commit_callbacks
+):
+    """Kept for everyone who may see the plan (plans/freshness.py), shown afresh as soon
+    as a change to the plan is committed; a filtered table is computed each time."""
+    client = client_for(officer)
+    url = reverse("schemes:scheme_list", kwargs={"pk": plan.pk})
+    first = _main_of(client.get(url))
+    assert "Extra scheme 0" not in first
+    assert _main_of(client.get(url)) == first  # reused
+    with django_capture_on_commit_callbacks(execute=True):
+        _add_schemes(plan, 1)
+    assert "Extra scheme 0" in client.get(url).content.decode()
+    assert "Extra scheme 0" in client.get(url, {"name": "Extra"}).content.decode()
+
+
+def _main_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]

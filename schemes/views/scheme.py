@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import refusal_on_form
+from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
 from plans.services import EditConflict
 from schemes import selectors, services
@@ -33,9 +35,7 @@ def _scheme(plan, scheme_pk) -> Scheme:
     return scheme
 
 
-@login_required
-def scheme_list(request, pk):
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+def _scheme_table(request, plan, can_edit: bool) -> tuple[SchemeFilter, SchemeTable]:
     filterset = SchemeFilter(
         request.GET or None,
         queryset=selectors.scheme_list(plan=plan, with_budgets=False),
@@ -46,13 +46,44 @@ def scheme_list(request, pk):
         schemes,
         plan=plan,
         totals=selectors.scheme_totals(plan=plan, schemes=schemes),
-        can_edit=permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+        can_edit=can_edit,
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return filterset, table
+
+
+def _scheme_table_html(request, plan, can_edit: bool) -> str:
+    filterset, table = _scheme_table(request, plan, can_edit)
+    return render_to_string(
+        "schemes/_scheme_list_table.html",
+        {"plan": plan, "table": table, "filter": filterset},
+        request=request,
+    )
+
+
+@login_required
+def scheme_list(request, pk):
+    """The filter form and the table are the same for everyone who may see the plan: the
+    whole table and each of its sorts and pages are computed once for the data as it is
+    and reused until the plan, its area or reference data change (plans/freshness.py);
+    a filtered table is computed for each request."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    can_edit = permissions.can(request.user, permissions.EDIT_SCHEMES, plan)
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format):
-        exporter = SafeTableExport(export_format, table)
+        exporter = SafeTableExport(export_format, _scheme_table(request, plan, can_edit)[1])
         return exporter.response(f"schemes-{plan.area.name.lower()}-{plan.pk}.{export_format}")
+    parts = address_parts(request.GET, TABLE_PARAMETERS)
+    if parts is None:
+        page = Reused(_scheme_table_html(request, plan, can_edit))
+    else:
+        page = reused(
+            "schemes",
+            (plan.pk, parts),
+            lambda: _scheme_table_html(request, plan, can_edit),
+            plans=[plan.pk],
+            areas=[plan.area_id],
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,12 +91,16 @@ def scheme_list(request, pk):
         "schemes/scheme_list.html",
         {
             "plan": plan,
-            "table": table,
-            "filter": filterset,
+            "body": page.html,
+            "refreshing": page.refreshing,
             "query": query.urlencode(),
-            "can_edit": table.can_edit,
+            "can_edit": can_edit,
         },
     )
+
+
+# What a table reads from the address besides its filters.
+TABLE_PARAMETERS = ("sort", "page")
 
 
 @login_required

@@ -363,7 +363,7 @@ def test_each_summary_holds_what_its_plan_computes_to(areas):
     assert national.summaries_check() == []
 
 
-def test_a_change_in_one_area_computes_only_that_areas_summary_again(
+def test_a_change_in_one_area_computes_only_that_areas_summary_again_at_its_commit(
     areas, django_capture_on_commit_callbacks
 ):
     assert national.summaries_bring_up_to_date() == {"2022/23": 4}
@@ -378,7 +378,8 @@ def test_a_change_in_one_area_computes_only_that_areas_summary_again(
             version_kind=Plan.VersionKind.REFRESH,
             version_date=datetime.date(YEAR, 9, 1),
         )
-    assert national.summaries_bring_up_to_date() == {"2022/23": 1}
+    # Brought up to date by the commit itself (plans.freshness.changed), not by the job.
+    assert national.summaries_bring_up_to_date() == {"2022/23": 0}
     after = {s.plan_id: s for s in national.summaries(year=YEAR)}
     assert after[later.pk].status == Plan.Status.DRAFT and after[later.pk].agreed_total is None
     unchanged = {p: s.computed_at for p, s in after.items() if p != later.pk}
@@ -443,3 +444,27 @@ def test_an_area_without_a_metrics_status_reads_no_data_as_a_tag(areas, rf):
     assert "no_data" not in html
     assert html.count(calc.STATUS_LABELS[calc.NO_DATA]) == 2 * len(metrics) - 1
     assert [row.get_cell_value(f"metric_{second.pk}") for row in table.rows] == ["No data"] * 2
+
+
+def test_after_a_save_the_national_view_reads_the_summaries_as_they_are(
+    areas, assurer_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A save's commit brings its plan's summaries up to date (plans.freshness.changed):
+    the national view computed after it reads them as they are, computing none."""
+    from schemes import services as scheme_services
+    from submissions.models import PlanSummary
+
+    assurer_client.get(URL)
+    plan = national.plans_for(year=YEAR).get(area=areas[0])
+    before = PlanSummary.objects.get(plan=plan, year=YEAR)
+    scheme = plan.schemes.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        scheme_services.quarter_spend_set(
+            plan=plan, year=YEAR, quarter=2, rows={scheme.pk: (Decimal("1000.00"), Decimal("9"))}
+        )
+    after = PlanSummary.objects.get(plan=plan, year=YEAR)
+    assert after.version != before.version
+    assert after.version == freshness.versions(plans={plan.pk: plan.area_id})[plan.pk]
+    with django_assert_num_queries(QUERIES - SUMMARIES_COMPUTED):
+        assert "totals" in assurer_client.get(URL).context  # computed, not reused
+    assert national.summaries_check() == []

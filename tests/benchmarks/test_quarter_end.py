@@ -19,23 +19,16 @@ import threading
 import time
 from decimal import Decimal
 
-from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.benchmarks.test_load import gunicorn, signed_in  # noqa: F401  fixtures
+from tests.benchmarks.test_load import REDIS_CACHE, gunicorn, signed_in  # noqa: F401  fixtures
 
 SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS", "60"))
 # Readers: executives on dashboards, assurers on the national view, officers on their
 # schemes table and risk register; and officers saving spend.
 EXECUTIVES, ASSURERS, OFFICERS, SAVERS = 12, 4, 16, 6
 SAVE_EVERY_S = 0.5  # per saving officer: about a dozen saves a second across England
-REDIS_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": settings.REDIS_URL,
-    }
-}
 TARGETS = {"schemes_table": 500, "risk_register": 500}  # p95 ms at 32 clients
 SHARE_TARGET = 0.3  # of the bare page's requests per second
 
