@@ -549,3 +549,24 @@ class Deadline(models.Model):
 
     def clean(self):
         _same_area(self)
+
+
+class SignOffRatification(models.Model):
+    """The board's later ratification of a plan's sign-offs (the chief executives sign
+    before NHS England's deadline; the Health and Wellbeing Board ratifies at a meeting
+    after it): a decision of kind "ratify" at a meeting on or after the signing."""
+
+    sign_off = models.OneToOneField(
+        "plans.SignOff", on_delete=models.CASCADE, related_name="ratification"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="sign_off_ratifications"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.sign_off} ratified by {self.decision}"

@@ -404,3 +404,12 @@ def minutes_html(meeting: Meeting) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string("governance/minutes_document.html", minutes_context(meeting))
+
+
+def meetings_for_ratifying(plan, *, signed_by: datetime.date | None):
+    """Meetings of the plan's area, not cancelled, held on or after `signed_by` (the last
+    sign-off awaiting ratification), in date order."""
+    meetings = Meeting.objects.filter(area_id=plan.area_id).exclude(status=Meeting.Status.CANCELLED)
+    if signed_by is not None:
+        meetings = meetings.filter(date__gte=signed_by)
+    return meetings.select_related("board").order_by("date")

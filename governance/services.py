@@ -40,6 +40,7 @@ from governance.models import (
     Meeting,
     MinutePoint,
     Power,
+    SignOffRatification,
     TermsOfReference,
 )
 from governance.reports import report_check
@@ -527,3 +528,55 @@ def deadline_meet(*, deadline: Deadline, decision: Decision, user=None) -> Deadl
     current.met_by = decision
     save_with_history(current, user=user)
     return current
+
+
+# The board's ratification of a plan's sign-offs --------------------------------------------
+
+
+def sign_offs_awaiting_ratification(plan) -> list:
+    """The plan's dated sign-offs that no board has ratified yet."""
+    return list(
+        plan.sign_offs.filter(signed_on__isnull=False, ratification__isnull=True)
+        .select_related("role", "organisation")
+        .order_by("order", "pk")
+    )
+
+
+@transaction.atomic
+def sign_offs_ratify(*, plan, meeting: Meeting, text: str, user=None) -> Decision:
+    """The board ratifies, at `meeting`, every sign-off of `plan` given before it met (the
+    chief executives sign before NHS England's deadline; the Health and Wellbeing Board
+    ratifies afterwards): a new agenda item concerning the plan, a decision "ratify" under
+    it, and each sign-off recorded as ratified by it, in one transaction."""
+    if meeting.area_id != plan.area_id:
+        raise ValidationError({"meeting": "Choose a meeting of the plan's area."})
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"meeting": "That meeting was cancelled."})
+    sign_offs = sign_offs_awaiting_ratification(plan)
+    if not sign_offs:
+        raise ValidationError("No dated sign-off of this plan awaits ratification.")
+    last = max(s.signed_on for s in sign_offs)
+    if meeting.date < last:
+        raise ValidationError(
+            {
+                "meeting": f"The meeting was held before the last sign-off ({last:%-d %B %Y}): "
+                "a board ratifies what was signed before it met."
+            }
+        )
+    item = item_add(
+        meeting=meeting, title=f"Ratification of the sign-offs of {plan.title}"[:300], user=user
+    )
+    item_link_add(item=item, obj=plan, user=user)
+    decision = Decision(
+        item=item,
+        order=_next(item.decisions.all(), "order"),
+        kind=Decision.Kind.RATIFY,
+        text=text.strip() or "Ratified the plan's sign-offs.",
+    )
+    save_with_history(decision, user=user, reason="Sign-offs ratified")
+    for sign_off in sign_offs:
+        save_with_history(
+            SignOffRatification(sign_off=sign_off, decision=decision, area_id=plan.area_id),
+            user=user,
+        )
+    return decision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.views import boards, decisions, meetings
+from governance.views import boards, decisions, meetings, sign_offs
 
 app_name = "governance"
 urlpatterns = [
@@ -43,4 +43,9 @@ urlpatterns = [
         decisions.approve_under_delegation,
         name="approve_under_delegation",
     ),
+]
+
+# The board's ratification of a plan's sign-offs (governance/views/sign_offs.py).
+urlpatterns += [
+    path("plans/<int:pk>/sign-offs/ratify/", sign_offs.sign_offs_ratify, name="sign_offs_ratify"),
 ]

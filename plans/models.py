@@ -267,12 +267,64 @@ class PlanYear(models.Model):
             raise ValidationError({"year": "This year is outside the plan."})
 
 
+class SignOffRole(models.Model):
+    """Someone a framework asks to sign a plan off (the council's chief executive, each
+    integrated care board's, the council's section 151 officer), and whether they may
+    delegate it."""
+
+    framework = models.ForeignKey(
+        PolicyFramework, on_delete=models.CASCADE, related_name="sign_off_roles"
+    )
+    code = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    organisation_kind = models.CharField(
+        max_length=10,
+        choices=Organisation.Kind.choices,
+        blank=True,
+        help_text="Whose role it is: one sign-off per partner of this kind in the plan.",
+    )
+    delegable = models.BooleanField(
+        default=True, help_text="Whether the holder may have someone sign on their behalf."
+    )
+    note = models.TextField(blank=True, help_text="Where the framework says so.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_sign_off_role")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class SignOff(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sign_offs")
     on_behalf_of = models.CharField(max_length=120)
     name = models.CharField(max_length=120)
     position = models.CharField(max_length=200)
     signed_on = models.DateField(null=True, blank=True)
+    role = models.ForeignKey(
+        SignOffRole,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sign_offs",
+        help_text="The role of the plan's framework this sign-off gives.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The partner signing (which integrated care board, say).",
+    )
+    delegated = models.BooleanField(
+        default=False, help_text="Signed by someone on the role holder's behalf."
+    )
     order = models.PositiveSmallIntegerField(default=0)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -282,6 +334,26 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.position}"
+
+    def clean(self):
+        if not self.role_id:
+            return
+        role = self.role
+        if self.plan_id and role.framework_id != self.plan.framework_id:
+            raise ValidationError({"role": "Choose a role of the plan's framework."})
+        if self.delegated and not role.delegable:
+            raise ValidationError(
+                {
+                    "delegated": f"The framework does not let the {role.title.lower()} delegate "
+                    "this sign-off: they sign it themselves."
+                }
+            )
+        if role.organisation_kind:
+            if self.organisation_id is None:
+                raise ValidationError({"organisation": "Say which partner signs."})
+            if self.organisation.kind != role.organisation_kind:
+                kind = Organisation.Kind(role.organisation_kind).label.lower()
+                raise ValidationError({"organisation": f"Choose a partner that is a {kind}."})
 
 
 class NarrativeSection(models.Model):

@@ -1,9 +1,19 @@
 """Read queries over plans, shared by pages and the API."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from plans.models import ConditionStatus, NarrativeSection, NationalCondition, Plan
+from plans.models import (
+    ConditionStatus,
+    NarrativeSection,
+    NationalCondition,
+    Organisation,
+    Plan,
+    SignOff,
+    SignOffRole,
+)
 from plans.periods import FinancialYear, Quarter
 
 
@@ -61,3 +71,60 @@ def condition_statuses(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class RequiredSignOff:
+    """A sign-off the plan's framework asks for: a role, for one partner where the role is
+    a partner's, and the sign-off that gives it (None while missing)."""
+
+    role: SignOffRole
+    organisation: Organisation | None
+    sign_off: SignOff | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role.title}, {self.organisation}" if self.organisation else self.role.title
+
+    @property
+    def met(self) -> bool:
+        return self.sign_off is not None and self.sign_off.signed_on is not None
+
+
+def required_sign_offs(plan: Plan) -> list[RequiredSignOff]:
+    """Each role of the plan's framework, once per partner of its kind (the council's for
+    the council's roles, every integrated care board's for theirs), with its sign-off."""
+    if plan.framework_id is None:
+        return []
+    roles = list(SignOffRole.objects.filter(framework_id=plan.framework_id))
+    if not roles:
+        return []
+    partners: list[Organisation] = list(plan.ccgs.all())
+    if plan.local_authority is not None:
+        partners.insert(0, plan.local_authority)
+    given = {(s.role_id, s.organisation_id): s for s in plan.sign_offs.all() if s.role_id}
+    required = []
+    for role in roles:
+        if not role.organisation_kind:
+            required.append(RequiredSignOff(role, None, given.get((role.pk, None))))
+            continue
+        of_kind: list[Organisation | None] = [
+            o for o in partners if o.kind == role.organisation_kind
+        ]
+        for organisation in of_kind or [None]:
+            key = (role.pk, organisation.pk if organisation else None)
+            required.append(RequiredSignOff(role, organisation, given.get(key)))
+    return required
+
+
+def sign_off_roles_of(plan: Plan):
+    """The roles of the plan's framework a sign-off may give."""
+    return SignOffRole.objects.filter(framework_id=plan.framework_id)
+
+
+def partners_of(plan: Plan):
+    """The plan's partner organisations: its local authority and its NHS commissioners."""
+    ids = [o.pk for o in plan.ccgs.all()]
+    if plan.local_authority_id:
+        ids.append(plan.local_authority_id)
+    return Organisation.objects.filter(pk__in=ids)

@@ -351,8 +351,13 @@ def sign_off_add(
     name: str,
     position: str,
     signed_on: datetime.date | None,
+    role=None,
+    organisation=None,
+    delegated: bool = False,
     user=None,
 ) -> SignOff:
+    """A sign-off, in a role of the plan's framework when `role` is given (by the partner
+    `organisation`, in person unless `delegated`, which a role not delegable refuses)."""
     permissions.check_changeable(plan)
     sign_off = SignOff(
         plan=plan,
@@ -360,6 +365,9 @@ def sign_off_add(
         name=name,
         position=position,
         signed_on=signed_on,
+        role=role,
+        organisation=organisation,
+        delegated=delegated,
         order=plan.sign_offs.count(),
     )
     save_with_history(sign_off, user=user)
@@ -620,7 +628,15 @@ def contributions_save(
 
 # Sign-offs --------------------------------------------------------------------------------
 
-SIGN_OFF_FIELDS = ("on_behalf_of", "name", "position", "signed_on")
+SIGN_OFF_FIELDS = (
+    "on_behalf_of",
+    "name",
+    "position",
+    "signed_on",
+    "role",
+    "organisation",
+    "delegated",
+)
 
 
 @transaction.atomic
@@ -843,4 +859,39 @@ def framework_headings_set(*, framework, headings: list[HeadingSpec], user=None)
         save_changed(heading, values, user=user)
         kept.append(heading)
     framework.narrative_headings.exclude(pk__in=[h.pk for h in kept]).delete()
+    return kept
+
+
+@dataclass(frozen=True)
+class SignOffRoleSpec:
+    code: str
+    title: str
+    organisation_kind: str = ""
+    delegable: bool = True
+    note: str = ""
+
+
+@transaction.atomic
+def framework_sign_off_roles_set(*, framework, roles: list[SignOffRoleSpec], user=None) -> list:
+    """The framework's sign-off roles by code, in the order given; others removed unless a
+    sign-off gives them."""
+    from plans.models import SignOffRole
+
+    kept = []
+    for order, spec in enumerate(roles):
+        role = SignOffRole.objects.filter(framework=framework, code=spec.code).first()
+        role = role or SignOffRole(framework=framework, code=spec.code)
+        values = {
+            "title": spec.title,
+            "organisation_kind": spec.organisation_kind,
+            "delegable": spec.delegable,
+            "note": spec.note,
+            "order": order,
+        }
+        save_changed(role, values, user=user)
+        kept.append(role)
+    gone = framework.sign_off_roles.exclude(pk__in=[r.pk for r in kept])
+    if gone.filter(sign_offs__isnull=False).exists():
+        raise ValidationError("A plan's sign-off gives a role the pack no longer lists.")
+    gone.delete()
     return kept

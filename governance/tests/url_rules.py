@@ -121,3 +121,6 @@ RULES = {
     "governance:member_add": Rule(EDIT_GOVERNANCE, _board_kwargs),
     "governance:approve_under_delegation": Rule(DELEGATE_ONLY, _decide_kwargs),
 }
+
+# The board's ratification of a plan's sign-offs (governance/views_sign_offs.py).
+RULES["governance:sign_offs_ratify"] = Rule(RECORD_DECISIONS)

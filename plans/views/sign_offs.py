@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
 from plans.forms import NhsForm, refusal_on_form
-from plans.models import SignOff
+from plans.models import Organisation, SignOff, SignOffRole
+from plans.selectors import partners_of, required_sign_offs, sign_off_roles_of
 
 _INPUT = {"class": "nhsuk-input"}
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
@@ -37,7 +38,33 @@ class SignOffForm(NhsForm):
             format="%d/%m/%Y", attrs={"class": "nhsuk-input nhsuk-input--width-10"}
         ),
     )
+    role = forms.ModelChoiceField(
+        label="Role",
+        queryset=SignOffRole.objects.none(),
+        required=False,
+        empty_label="No role of the framework",
+        help_text="The sign-off the plan's framework asks for that this gives.",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label="Partner signing",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="Which of the plan's partners (which integrated care board, say).",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    delegated = forms.BooleanField(
+        label="Signed by someone on the role holder's behalf",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes__input"}),
+    )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = sign_off_roles_of(plan)
+        self.fields["organisation"].queryset = partners_of(plan)
 
 
 def _sign_off(plan, sign_off_pk) -> SignOff:
@@ -52,8 +79,8 @@ def _sign_off(plan, sign_off_pk) -> SignOff:
 def sign_off_list(request, pk):
     """The plan's sign-offs in order, with the form to add one (and to move one)."""
     plan = permissions.get_plan(request.user, pk, permissions.EDIT_PLAN)
-    sign_offs = list(plan.sign_offs.order_by("order", "pk"))
-    form = SignOffForm(request.POST if request.POST.get("action") == "add" else None)
+    sign_offs = list(plan.sign_offs.select_related("role", "organisation").order_by("order", "pk"))
+    form = SignOffForm(request.POST if request.POST.get("action") == "add" else None, plan=plan)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "add":
@@ -80,6 +107,10 @@ def sign_off_list(request, pk):
         {
             "plan": plan,
             "sign_offs": sign_offs,
+            "required": required_sign_offs(plan),
+            "can_ratify": permissions.can_in_area(
+                request.user, permissions.RECORD_DECISIONS, plan.area_id
+            ),
             "form": form,
             "forms_with_errors": [form] if form.errors else [],
         },
@@ -93,7 +124,9 @@ def sign_off_edit(request, pk, sign_off_pk):
     sign_off = _sign_off(plan, sign_off_pk)
     initial = {name: getattr(sign_off, name) for name in services.SIGN_OFF_FIELDS}
     form = SignOffForm(
-        request.POST or None, initial={**initial, "lock_version": sign_off.lock_version}
+        request.POST or None,
+        initial={**initial, "lock_version": sign_off.lock_version},
+        plan=plan,
     )
     if request.method == "POST" and "remove" in request.POST:
         try:
@@ -103,7 +136,9 @@ def sign_off_edit(request, pk, sign_off_pk):
                 user=request.user,
             )
         except ValidationError as error:
-            form = SignOffForm(initial={**initial, "lock_version": sign_off.lock_version})
+            form = SignOffForm(
+                initial={**initial, "lock_version": sign_off.lock_version}, plan=plan
+            )
             refusal_on_form(form, error)
         else:
             messages.success(request, f"Sign-off by {sign_off.name} removed.")

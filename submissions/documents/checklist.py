@@ -13,6 +13,7 @@ from django.urls import reverse
 from metrics.selectors import metrics_overview
 from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.money import format_pounds
+from plans.selectors import required_sign_offs
 from risks.models import Risk, RiskRegister
 from schemes.models import SchemeType
 from schemes.selectors import plan_budget_summary, scheme_list
@@ -248,15 +249,35 @@ def _conditions(plan: Plan) -> list[Check]:
 
 def _sign_offs(plan: Plan) -> list[Check]:
     count = plan.sign_offs.count()
-    return [
+    url = reverse("plans:sign_off_list", args=[plan.pk])
+    checks = [
         Check(
             "Sign-off",
             "Sign-offs recorded",
             count > 0,
             f"{count} sign-off(s)." if count else "No one has signed the plan off.",
-            **_at(reverse("plans:sign_off_list", args=[plan.pk]), "id_on_behalf_of"),
+            **_at(url, "id_on_behalf_of"),
         )
     ]
+    for required in required_sign_offs(plan):
+        if required.met:
+            detail = f"Signed by {required.sign_off.name}."
+        elif required.role.organisation_kind and required.organisation is None:
+            detail = "The plan has no partner of this kind yet: choose it under Partners."
+        else:
+            detail = "Not signed yet."
+        if not required.role.delegable:
+            detail += " The framework does not let this be delegated."
+        checks.append(
+            Check(
+                "Sign-off",
+                f"Signed off by the {required.label}",
+                required.met,
+                detail,
+                **_at(url, "id_role"),
+            )
+        )
+    return checks
 
 
 def plan_checks(*, plan: Plan) -> list[Check]:
