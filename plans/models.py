@@ -32,6 +32,7 @@ class Area(models.Model):
         related_name="areas",
         help_text="The organisations that pool money in the area's plans.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -117,11 +117,47 @@ def move_in_order(rows: list, moved_pk: int, offset: int, user=None) -> None:
 
 
 @transaction.atomic
-def area_create(*, name: str, code: str, region: str = "") -> Area:
+def area_create(*, name: str, code: str, region: str = "", user=None) -> Area:
     area = Area(name=name, code=code, region=region)
-    area.full_clean()
-    area.save()
+    save_with_history(area, user=user, reason="Area set up")
     return area
+
+
+AREA_FIELDS = ("name", "code", "region")
+
+
+@transaction.atomic
+def area_update(*, area: Area, user=None, partners: Sequence[Organisation] | None = None, **fields):
+    """Change an area's name, ONS code or region (AREA_FIELDS) and, given `partners`, the
+    organisations that pool money in it."""
+    current = locked(Area, area.pk)
+    for name, value in fields.items():
+        if name not in AREA_FIELDS:
+            raise TypeError(f"An area has no field {name!r} to change here")
+        setattr(current, name, value)
+    save_with_history(current, user=user)
+    if partners is not None:
+        current.partners.set(partners)
+    return current
+
+
+@transaction.atomic
+def reference_save(*, record: Any, user=None, m2m: dict | None = None) -> Any:
+    """A record of a policy framework's reference data (any app's: national conditions,
+    funding streams, narrative headings, metrics, the scheme catalogue), as an administrator
+    edits it: validated, saved with its history naming them, and its many-to-many fields
+    (`m2m`: name → records) set. Loading a framework's pack saves the same records through
+    the apps' `framework_*_set` services."""
+    save_with_history(record, user=user, reason="Changed in administration")
+    for name, values in (m2m or {}).items():
+        getattr(record, name).set(values)
+    return record
+
+
+@transaction.atomic
+def reference_delete(*, record: Any, user=None) -> None:
+    """Remove a record of reference data, its history naming the administrator."""
+    delete_with_history(record, user=user)
 
 
 @transaction.atomic

@@ -1,15 +1,31 @@
 from django.contrib import admin
 
-from plans import permissions
-from plans.admin import HistoryAdmin
+from plans.admin import HistoryAdmin, ReferenceAdmin
 from schemes import services
 from schemes.models import AreaOfSpend, Scheme, SchemeBudget, SchemeSubType, SchemeType, Theme
 
 
 @admin.register(Theme)
 class ThemeAdmin(HistoryAdmin):
+    """Themes are added, renamed and removed through the themes' services, as on the plan's
+    themes page (where they are put in order)."""
+
     list_display = ("name", "plan", "order")
     list_filter = ("plan",)
+    fields = ("plan", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("plan",) if obj is not None else ()
+
+    def save_by_service(self, request, obj, form, change):
+        name = form.cleaned_data["name"]
+        if change:
+            services.theme_rename(theme=obj, name=name, user=request.user)
+        else:
+            obj.pk = services.theme_create(plan=obj.plan, name=name, user=request.user).pk
+
+    def delete_by_service(self, request, obj):
+        services.theme_delete(theme=obj, user=request.user)
 
 
 _SCHEME_ARGUMENTS = ("plan", "theme", "name", "status", "protection", "order")
@@ -25,7 +41,7 @@ class SchemeAdmin(HistoryAdmin):
     search_fields = ("name",)
     filter_horizontal = ("metrics",)
 
-    def save_model(self, request, obj, form, change):
+    def save_by_service(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
             fields = {name: data[name] for name in form.changed_data if name != "metrics"}
@@ -44,10 +60,7 @@ class SchemeAdmin(HistoryAdmin):
             obj.pk = created.pk
         obj.refresh_from_db()
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the service has set the scheme's metrics
-
-    def delete_model(self, request, obj):
+    def delete_by_service(self, request, obj):
         services.scheme_delete(scheme=obj, user=request.user)
 
 
@@ -62,7 +75,7 @@ class SchemeBudgetAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("scheme", "year") if obj is not None else ()
 
-    def save_model(self, request, obj, form, change):
+    def save_by_service(self, request, obj, form, change):
         services.scheme_update(
             scheme=obj.scheme,
             expected_version=None,
@@ -71,8 +84,7 @@ class SchemeBudgetAdmin(HistoryAdmin):
         )
         obj.pk = SchemeBudget.objects.get(scheme=obj.scheme, year=obj.year).pk
 
-    def delete_model(self, request, obj):
-        permissions.check_changeable(obj)
+    def delete_by_service(self, request, obj):
         services.scheme_update(
             scheme=obj.scheme, expected_version=None, user=request.user, budgets={obj.year: None}
         )
@@ -80,21 +92,21 @@ class SchemeBudgetAdmin(HistoryAdmin):
 
 # NHS England reference data of the Part 2 template, versioned by planning year.
 @admin.register(SchemeType)
-class SchemeTypeAdmin(HistoryAdmin):
+class SchemeTypeAdmin(ReferenceAdmin):
     list_display = ("name", "framework", "planning_year", "order", "replaced_by")
     list_filter = ("framework", "planning_year")
     search_fields = ("name",)
 
 
 @admin.register(SchemeSubType)
-class SchemeSubTypeAdmin(HistoryAdmin):
+class SchemeSubTypeAdmin(ReferenceAdmin):
     list_display = ("name", "scheme_type", "order")
     list_filter = ("scheme_type__framework", "scheme_type__planning_year", "scheme_type")
     search_fields = ("name",)
 
 
 @admin.register(AreaOfSpend)
-class AreaOfSpendAdmin(HistoryAdmin):
+class AreaOfSpendAdmin(ReferenceAdmin):
     list_display = ("name", "framework", "planning_year", "order")
     list_filter = ("framework", "planning_year")
     search_fields = ("name",)

@@ -89,7 +89,7 @@ def area_list(request):
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            area = services.area_create(**form.cleaned_data)
+            area = services.area_create(**form.cleaned_data, user=request.user)
         except ValidationError as error:
             refusal_on_form(form, error)
         else:
