@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0008_contributions_by_funding_stream'),
+        ('plans', '0009_sign_off_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
