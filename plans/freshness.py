@@ -105,8 +105,9 @@ def _tokens(keys: list[str]) -> list[str]:
         return [f"unreachable-{uuid.uuid4().hex}" for _ in keys]
 
 
-def _cached_tokens(keys: list[str]) -> list[str]:
-    found = cache.get_many(keys)
+def _cached_tokens(keys: list[str], found: dict | None = None) -> list[str]:
+    """The tokens of these keys, `found` those already read from the cache."""
+    found = cache.get_many(keys) if found is None else found
     for key in keys:
         if key not in found:
             new = uuid.uuid4().hex
@@ -124,10 +125,12 @@ def data_token() -> str:
 def version(*, plans: Iterable[int] = (), areas: Iterable[int] = (), national: bool = False) -> str:
     """One text for the state of the data a page shows: the global token with those of its
     plans, its areas and, if it shows national figures, the national token."""
+    return ":".join(_tokens(_version_keys(plans, areas, national)))
+
+
+def _version_keys(plans: Iterable[int], areas: Iterable[int], national: bool) -> list[str]:
     keys = [KEY, *(plan_key(p) for p in plans), *(area_key(a) for a in areas)]
-    if national:
-        keys.append(NATIONAL)
-    return ":".join(_tokens(keys))
+    return [*keys, NATIONAL] if national else keys
 
 
 def versions(*, plans: dict[int, int]) -> dict[int, str]:
@@ -405,8 +408,11 @@ def page_key(name: str, parts: tuple) -> str:
 
 def _reused(name, parts, compute, plans, areas, national, seconds) -> Reused:
     key = page_key(name, parts)
-    current = version(plans=plans, areas=areas, national=national)
-    entry = cache.get(key)
+    # The page and the tokens it depends on, in one round trip.
+    keys = _version_keys(plans, areas, national)
+    found = cache.get_many([*keys, key])
+    entry = found.pop(key, None)
+    current = ":".join(_cached_tokens(keys, found))
     if entry is not None and entry[0] == current:
         _count("hit")
         return Reused(entry[1])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import time
 from pathlib import Path
 
@@ -133,7 +134,8 @@ def record():
     """record(name, **figures): keep a benchmark's figures for the summary and the JSON."""
 
     def _record(name: str, **figures):
-        FIGURES[name] = figures
+        # The machine is shared: its load when the figure was taken goes beside it.
+        FIGURES[name] = figures | {"loadavg_1": round(os.getloadavg()[0], 2)}
 
     return _record
 
@@ -158,6 +160,73 @@ def pytest_sessionfinish(session, exitstatus):
     }
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
     print("\n\nBenchmark figures (also in tests/benchmarks/results/latest.json)")
-    for name, figures in FIGURES.items():
-        text = ", ".join(f"{k}={v}" for k, v in figures.items())
-        print(f"  {name:<28} {text}")
+    print(
+        f"Machine: {os.cpu_count()} CPUs, shared with other work: load average "
+        f"{payload['machine']['loadavg_1_5_15']} (1, 5, 15 min) at the end; each figure's "
+        "load (1 min) when taken is beside it. Compare ratios to the bare page of the same run."
+    )
+    for line in summary_lines(FIGURES):
+        print(line)
+
+
+# What each `meets_…` figure is measured against, for the summary.
+TARGET_TEXT = {
+    "meets_100ms": "median < 100 ms",
+    "meets_150ms": "median < 150 ms",
+    "meets_1_5x": "≤ 1.5 × the figure at the dataset's size",
+    "meets_1_3x": "≤ 1.3 × WeasyPrint alone",
+    "meets_30pct": "≥ 30% of the bare page's throughput",
+    "meets_p95": "p95 < 500 ms",
+    "meets_p95_500ms": "p95 < 500 ms",
+    "meets_bound": "peak RSS < the documents worker's bound",
+    "meets_2s": "each < 2 s",
+    "meets_5s": "median < 5 s",
+    "meets_2min": "all < 2 min",
+    "queries_constant": "queries constant",
+    "return_not_behind_pdfs": "a return prepared before the 20 PDFs are done",
+    "no_sequential_scans": "no sequential scan of a large table",
+}
+# The figures a line shows, in this order, when the benchmark has them.
+HEADLINE = (
+    "median_ms", "p50_ms", "p95_ms", "cpu_median_ms", "ratio_to_bare", "queries", "per_s",
+    "share_of_bare", "errors", "ratio_to_dataset_size", "ratio_to_weasyprint_alone",
+    "weasyprint_alone_median_ms", "html_median_ms", "peak_rss_mb", "render_rss_increase_mb",
+    "python_peak_per_render_mb", "bound_mb", "seconds", "per_return_s", "return_alone_s",
+    "return_while_20_pdfs_s", "pdfs_finished_when_return_was", "reuse_hit_rate", "requests_per_s",
+)  # fmt: skip
+
+
+def _target_text(key: str) -> str:
+    if key in TARGET_TEXT:
+        return TARGET_TEXT[key]
+    found = re.fullmatch(r"meets_(\d+)ms", key)
+    return f"median < {found.group(1)} ms" if found else key
+
+
+def summary_lines(figures: dict[str, dict]) -> list[str]:
+    """A line per benchmark (and per page of those that load several) with its main
+    figures and each target marked met or missed."""
+    lines = []
+
+    def one(name: str, values: dict, load) -> None:
+        shown = [f"{k} {values[k]}" for k in HEADLINE if values.get(k) is not None]
+        targets = [
+            f"{_target_text(k)}: {'met' if values[k] else 'MISSED'}"
+            for k in values
+            if (k.startswith("meets_") or k in TARGET_TEXT) and isinstance(values[k], bool)
+        ]
+        text = ", ".join(shown) or "—"
+        lines.append(f"  {name:<40} {text}  [load {load}]")
+        for target in targets:
+            lines.append(f"  {'':<40}   target {target}")
+
+    for name, values in figures.items():
+        load = values.get("loadavg_1", values.get("loadavg", "?"))
+        nested = {k: v for k, v in values.items() if isinstance(v, dict) and k != "reuse"}
+        if "pages" in nested:
+            nested = nested.pop("pages") | {"bare": values.get("bare", {})}
+        one(name, values, load)
+        for page, page_values in nested.items():
+            if isinstance(page_values, dict) and any(k in page_values for k in HEADLINE):
+                one(f"{name}.{page}", page_values, load)
+    return lines

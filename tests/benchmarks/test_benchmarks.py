@@ -306,6 +306,33 @@ def test_render_part1_pdf(bench_plan, record):
     print(f"\npart1_pdf: {figures}")
 
 
+# The documents worker replaces a process once it holds 600 MB (docker-compose.yml,
+# --max-memory-per-child): a render that took a process past it would not be bounded.
+RENDER_MEMORY_BOUND_MB = 600
+
+
+def test_render_part1_memory(bench_plan, record):
+    """The memory of a Part 1 render in a process of its own, as a documents worker: peak
+    resident memory against the worker's bound, and Python's peak for one render."""
+    import json
+    import os
+    import subprocess  # nosec B404 - this project's own module, in a process of its own
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings"}
+    done = subprocess.run(  # nosec B603
+        [sys.executable, "-m", "tests.benchmarks.render_memory", str(bench_plan.pk)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=900, check=True,
+    )  # fmt: skip
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["bound_mb"] = RENDER_MEMORY_BOUND_MB
+    figures["meets_bound"] = figures["peak_rss_mb"] < RENDER_MEMORY_BOUND_MB
+    record("part1_render_memory", **figures)
+    print(f"\npart1_render_memory: {figures}")
+
+
 def test_render_return_pdf(bench_plan, record):
     try:
         from submissions.documents.returns import return_pdf

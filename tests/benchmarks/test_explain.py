@@ -71,6 +71,7 @@ def test_no_sequential_scan_on_large_tables(officer_client, bench_plan, record):
         large_tables=len(large),
         pages=len(pages),
         seq_scans={k: len(v) for k, v in found.items()},
+        no_sequential_scans=not found,
     )
     for name, scans in found.items():
         print(f"\n{name}: sequential scans on large tables")

@@ -250,6 +250,7 @@ def test_quarter_end(gunicorn, signed_in, django_db_blocker, record):  # noqa: F
 
 TABLE_SECONDS = float(os.environ.get("BENCH_TABLE_SECONDS", "20"))
 TABLE_CLIENTS = 32
+TABLE_ROUNDS = 4
 
 
 def test_tables_hold_32_clients(gunicorn, signed_in, django_db_blocker, record):  # noqa: F811
@@ -267,17 +268,20 @@ def test_tables_hold_32_clients(gunicorn, signed_in, django_db_blocker, record):
         "schemes_table": reverse("schemes:scheme_list", args=[plan.pk]),
         "risk_register": reverse("risks:register", args=[plan.pk]),
     }
-    figures = {}
-    for name, path in pages.items():
-        tally = Tally()
-        stop = time.monotonic() + TABLE_SECONDS
-        threads = _readers(gunicorn, stop, tally, [(name, [path], cookie)] * TABLE_CLIENTS)
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        figures[name] = tally.figures(time.monotonic() - started)[name]
+    # Each page in turn for a slice of its time, round after round: on a machine shared
+    # with others' work, whose load comes and goes, each page sees the same load.
+    tally, elapsed = Tally(), dict.fromkeys(pages, 0.0)
+    for _ in range(TABLE_ROUNDS):
+        for name, path in pages.items():
+            stop = time.monotonic() + TABLE_SECONDS / TABLE_ROUNDS
+            threads = _readers(gunicorn, stop, tally, [(name, [path], cookie)] * TABLE_CLIENTS)
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed[name] += time.monotonic() - started
+    figures = {name: tally.figures(elapsed[name])[name] for name in pages}
     for name in TARGETS:
         share = figures[name]["per_s"] / figures["bare"]["per_s"]
         figures[name] |= {
@@ -285,7 +289,8 @@ def test_tables_hold_32_clients(gunicorn, signed_in, django_db_blocker, record):
             "meets_p95_500ms": (figures[name]["p95_ms"] or 1e9) < TARGETS[name],
             "meets_30pct": share >= SHARE_TARGET,
         }
-    figures |= {"clients": TABLE_CLIENTS, "seconds_each": TABLE_SECONDS, "cpus": os.cpu_count(),
+    figures |= {"clients": TABLE_CLIENTS, "seconds_each": TABLE_SECONDS, "rounds": TABLE_ROUNDS,
+                "cpus": os.cpu_count(),
                 "loadavg_1": round(os.getloadavg()[0], 2)}  # fmt: skip
     record("tables_32_clients", **figures)
     print(f"\ntables_32_clients: {figures}")
