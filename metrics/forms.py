@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from metrics import periods
@@ -8,8 +10,20 @@ _INPUT = {"class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
 _NUMBER_ERRORS = {"invalid": "Enter a number, like 606.4.", "min_value": "It cannot be negative."}
 
 
+_GROUPED = re.compile(r"\s*\d{1,3}(,\d{3})+(\.\d+)?\s*")
+
+
+class FigureField(forms.DecimalField):
+    """A figure as people write it: 24,100 (thousands grouped by commas) is 24100."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and _GROUPED.fullmatch(value):
+            value = value.replace(",", "")
+        return super().to_python(value)
+
+
 def _number(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return FigureField(
         label=label,
         required=False,
         min_value=0,
@@ -49,7 +63,7 @@ class FigureForm(NhsForm):
         if record is not None:
             kwargs.setdefault("initial", initial_for(record))
         super().__init__(*args, **kwargs)
-        self.fields["value"].label = f"Value ({metric.get_unit_display().lower()})"
+        self.fields["value"].label = f"Value, {metric.get_unit_display().lower()}"
 
     def clean(self):
         data = super().clean()

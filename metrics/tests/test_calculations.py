@@ -157,3 +157,25 @@ def test_the_forecast_of_a_complete_year_equals_its_actual(months):
 def test_a_forecast_needs_data():
     with pytest.raises(ValueError):
         calc.forecast_year_end(to_date=[])
+
+
+@pytest.mark.parametrize(
+    ("typed", "held"),
+    [("24,100", "24100"), ("1,585.3", "1585.3"), ("606.4", "606.4"), ("1,234,567", "1234567")],
+)
+def test_a_figure_is_read_with_its_thousands_grouped_by_commas(typed, held):
+    from decimal import Decimal
+
+    from metrics.forms import FigureField
+
+    assert FigureField(required=False).clean(typed) == Decimal(held)
+
+
+@pytest.mark.parametrize("typed", ["24,10", "2,4100", "24.100,5"])
+def test_a_figure_grouped_wrongly_is_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    from metrics.forms import FigureField
+
+    with pytest.raises(ValidationError):
+        FigureField(required=False).clean(typed)
