@@ -179,15 +179,26 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     page.get_by_role("button", name="Save risk").click()
     expect(page.get_by_role("status").first).to_contain_text("saved")
 
-    # Signed off by the partners' chief executives.
-    fix(page, plan.pk, "Sign-offs recorded")
-    for on_behalf_of, name in (("Shireton Council", "Sam Reed"), ("Shireton ICB", "Ola Ade")):
+    # Signed off as the 2025/26 framework asks: each partner's chief executive, in person,
+    # and the council's section 151 officer.
+    fix(page, plan.pk, "Sign-off")
+    for on_behalf_of, name, position, role in (
+        ("Shireton Council", "Sam Reed", "Chief Executive", "Local authority chief executive"),
+        ("Shireton ICB", "Ola Ade", "Chief Executive", "Integrated care board chief executive"),
+        ("Shireton Council", "Kim Lowe", "Director of Finance", "section 151 officer"),
+    ):
         page.get_by_label("Signed on behalf of").fill(on_behalf_of)
-        page.get_by_label("Signed by").fill(name)
-        page.get_by_label("Position").fill("Chief Executive")
+        page.get_by_label("Signed by", exact=True).fill(name)
+        page.get_by_label("Position").fill(position)
         page.get_by_label("Date").fill("28/03/2025")
+        role_select = page.get_by_label("Role", exact=True)
+        label = next(o for o in role_select.locator("option").all_inner_texts() if role in o)
+        role_select.select_option(label=label)
+        page.get_by_label("Partner signing").select_option(label=on_behalf_of)
         page.get_by_role("button", name="Add sign-off").click()
         expect(page.get_by_role("cell", name=name).first).to_be_visible()
+    expect(page.locator("#required-sign-offs")).not_to_contain_text("Missing")
+    shoot(page, screenshot_dir, "sign-offs")
 
     page.goto(reverse("submissions:checklist", args=[plan.pk]))
     expect(page.locator('tr[data-ok="no"]')).to_have_count(0)
