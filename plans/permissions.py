@@ -35,6 +35,8 @@ EDIT_RISKS = "edit_risks"  # risk register, reviews, risk-sharing scenarios
 EDIT_FUNDS = "edit_funds"  # contingency, risk pool and reserves, and their releases
 EDIT_GOVERNANCE = "edit_governance"  # boards, meetings, agendas, minutes, actions
 RECORD_DECISIONS = "record_decisions"  # decisions and the approvals they make
+# The quarterly status of the national conditions: reported after agreement too.
+RECORD_CONDITIONS = "record_conditions"
 # Rendering a document (Part 1 PDF, Part 2 workbook, a return's report and workbook, a
 # meeting's minutes as PDF): the roles who prepare the papers. Board members, executives
 # and assurers read the stored documents; each render takes a worker for seconds and stores
@@ -51,6 +53,7 @@ _ACTION_ROLES = {
     EDIT_FUNDS: {OFFICER, FINANCE, ADMINISTRATOR},
     EDIT_GOVERNANCE: {OFFICER, ADMINISTRATOR},
     RECORD_DECISIONS: {OFFICER, ADMINISTRATOR},
+    RECORD_CONDITIONS: {OFFICER, ADMINISTRATOR},
     RENDER_DOCUMENTS: {OFFICER, FINANCE, ADMINISTRATOR},
 }
 CHANGES = frozenset(_ACTION_ROLES) - {VIEW}
@@ -96,7 +99,7 @@ def check(user, action: str, plan) -> None:
 # agreement is recorded against it (actuals, quarterly spend, what schemes achieved, the
 # quarterly status of the national conditions, risks and funds); the plan's own content does
 # not change in place.
-ALLOWED_ON_FROZEN = frozenset({ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS})
+ALLOWED_ON_FROZEN = frozenset({ENTER_ACTUALS, EDIT_RISKS, EDIT_FUNDS, RECORD_CONDITIONS})
 # The same as kinds of record (app label or "app_label.model"), for the paths that meet
 # records. Submissions' own records (returns, documents, jobs, assurance) are about a plan,
 # not part of it; a return follows its own state.

@@ -77,8 +77,7 @@ class ConditionStatusForm(NhsForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_edit(request, pk, year, quarter):
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
-    permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
+    plan = permissions.get_plan(request.user, pk, permissions.RECORD_CONDITIONS)
     if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise Http404("No such quarter in this plan.")
     conditions = list(NationalCondition.objects.applying_to(year).order_by("order", "code"))
@@ -175,6 +174,6 @@ def condition_list(request, pk):
             "plan": plan,
             "quarters": quarters,
             "rows": rows,
-            "can_edit": permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id),
+            "can_edit": permissions.can(request.user, permissions.RECORD_CONDITIONS, plan),
         },
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from metrics.selectors import metrics_overview
+from plans import permissions
 from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.money import format_pounds
 from plans.selectors import required_sign_offs
@@ -30,6 +31,9 @@ class Check:
     detail: str
     url: str
     field: str = ""
+    # What fixing it takes (a plans.permissions action): the page offers the link only to
+    # whom may, and only while the plan may change so.
+    action: str = permissions.EDIT_PLAN
 
 
 def _at(url: str, field: str) -> dict:
@@ -61,6 +65,7 @@ def _schemes(plan: Plan) -> list[Check]:
                 False,
                 "No scheme yet.",
                 **_at(reverse("schemes:scheme_create", args=[plan.pk]), "id_name"),
+                action=permissions.EDIT_SCHEMES,
             )
         ]
     # A type is asked for where the plan's catalogue has types to choose from (a framework
@@ -90,6 +95,7 @@ def _schemes(plan: Plan) -> list[Check]:
                     reverse("schemes:scheme_edit", args=[plan.pk, scheme.pk]),
                     missing[0][1] if missing else "id_name",
                 ),
+                action=permissions.EDIT_SCHEMES,
             )
         )
     return checks
@@ -163,6 +169,7 @@ def _metrics(plan: Plan) -> list[Check]:
                     if missing
                     else _at(reverse("metrics:metric_detail", args=[plan.pk, code]), "maincontent")
                 ),
+                action=permissions.EDIT_METRICS,
             )
         )
     return checks
@@ -186,6 +193,7 @@ def _risks(plan: Plan) -> list[Check]:
                     if RiskRegister.objects.filter(plan=plan).exists()
                     else _at(reverse("risks:register_edit", args=[plan.pk]), "id_new_categories")
                 ),
+                action=permissions.EDIT_RISKS,
             )
         ]
     checks = []
@@ -204,6 +212,7 @@ def _risks(plan: Plan) -> list[Check]:
                 not missing,
                 "Complete." if not missing else "Missing " + " and ".join(missing) + ".",
                 **_at(reverse("risks:risk_edit", args=[plan.pk, risk.pk]), field),
+                action=permissions.EDIT_RISKS,
             )
         )
     return checks
@@ -242,6 +251,7 @@ def _conditions(plan: Plan) -> list[Check]:
                 if answer is not None
                 else "Not answered yet.",
                 **_at(page, f"id_c{condition.pk}-status"),
+                action=permissions.RECORD_CONDITIONS,
             )
         )
     return checks

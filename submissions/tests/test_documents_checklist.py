@@ -161,12 +161,18 @@ def test_a_plan_without_sign_offs_fails(plan):
     assert _check(plan, "Sign-offs recorded").ok
 
 
-def test_the_checklist_page_shows_each_failing_requirement_with_a_link(client_for, board, plan):
-    response = client_for(board).get(reverse("submissions:checklist", args=[plan.pk]))
+def test_the_checklist_page_shows_each_failing_requirement_with_a_link(
+    client_for, officer, board, plan
+):
+    response = client_for(officer).get(reverse("submissions:checklist", args=[plan.pk]))
     assert response.status_code == 200
     content = response.content.decode()
     assert "Not ready" in content
     assert reverse("plans:section_edit", args=[plan.pk, "vision"]) in content
+    # A board member reads the checks but fixes none: no link that would be refused.
+    content = client_for(board).get(reverse("submissions:checklist", args=[plan.pk])).content
+    assert "Not ready" in content.decode()
+    assert reverse("plans:section_edit", args=[plan.pk, "vision"]).encode() not in content
 
 
 def test_the_api_returns_the_same_checks(client_for, board, plan):
