@@ -66,6 +66,18 @@ def test_an_invented_framework_goes_from_its_file_to_a_quarterly_return(
         "How it will be done (invented)",
     ]
 
+    # The API gives the framework as its file declares it, and names it as the plan's.
+    api = client_for(officer).get(f"/api/frameworks/{framework.pk}/").json()
+    assert [m["code"] for m in api["metrics"]] == ["invented-days-at-home", "invented-falls-rate"]
+    assert [m["unit"] for m in api["metrics"]] == ["days", "age_std_100k_year"]
+    assert [c["response_type"] for c in api["conditions"]] == ["assurance", "status"]
+    assert {t["kind"] for t in api["templates"]} == {
+        "plan-xlsx",
+        "plan-pdf",
+        "quarterly-return-xlsx",
+    }
+    assert client_for(officer).get(f"/api/plans/{plan.pk}/").json()["framework"] == framework.pk
+
     # Its template checks ask for the framework's headings, metrics and assurance
     # statements, and nothing of another framework's.
     items = [check.item for check in plan_checks(plan=plan)]
