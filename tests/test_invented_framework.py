@@ -90,6 +90,7 @@ def test_an_invented_framework_goes_from_its_file_to_a_quarterly_return(
     assert len(metric_items) == 2
     page = client_for(officer).get(reverse("submissions:checklist", kwargs={"pk": plan.pk}))
     assert "Days at home (invented)" in page.content.decode()
+    assert "Invented plan submission: due to NHS England by 31 March 2091" in page.content.decode()
 
     # Its partners contribute under its streams; its schemes take its catalogue's types.
     council = plan_services.area_partner_add(area=area, name="Invented Council", kind="la")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frameworks.selectors import plan_deadlines
 from plans import permissions
 from plans.models import Plan
 from submissions.documents.checklist import all_passed, plan_checks
@@ -164,6 +165,7 @@ def checklist(request, pk):
             "checks": checks,
             "all_passed": all_passed(checks),
             "failed": sum(not c.ok for c in checks),
+            "deadlines": plan_deadlines(plan.framework),
         },
     )
 
