@@ -667,3 +667,49 @@ class NarrativeHeading(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Section75Agreement(models.Model):
+    """The agreement under section 75 of the NHS Act 2006 that governs a plan's pooled
+    fund: who hosts it, who manages the pool, which funds it covers, when it was signed,
+    and its variations. It is often signed after the plan is agreed (the frameworks'
+    deadlines for it fall later), so it is kept beside the plan rather than frozen with it."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="section_75")
+    host = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The partner that hosts the pooled fund.",
+    )
+    pool_manager = models.CharField(
+        max_length=200, blank=True, help_text="Who manages the pool: name and post."
+    )
+    funding_streams = models.ManyToManyField(
+        FundingStream, blank=True, related_name="+", help_text="The pooled funds it covers."
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[funding_streams])
+
+    def __str__(self):
+        return f"Section 75 agreement of {self.plan.title}"
+
+
+class Section75Variation(models.Model):
+    """A change to a section 75 agreement, agreed on a day."""
+
+    agreement = models.ForeignKey(
+        Section75Agreement, on_delete=models.CASCADE, related_name="variations"
+    )
+    agreed_on = models.DateField()
+    summary = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "agreed_on", "pk"]
+
+    def __str__(self):
+        return f"Variation of {self.agreed_on:%-d %B %Y}"

@@ -111,6 +111,9 @@ RECORDS_ALLOWED_ON_FROZEN = frozenset(
         "schemes.planquarterspend",
         "schemes.schemeimpact",
         "plans.conditionstatus",
+        # The section 75 agreement is signed, and varied, after the plan is agreed.
+        "plans.section75agreement",
+        "plans.section75variation",
         "risks",
         "submissions",
         "governance",

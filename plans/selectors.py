@@ -1,16 +1,19 @@
 """Read queries over plans, shared by pages and the API."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from frameworks.models import FrameworkDeadline
 from plans.models import (
     ConditionStatus,
     NarrativeSection,
     NationalCondition,
     Organisation,
     Plan,
+    Section75Agreement,
     SignOff,
     SignOffRole,
 )
@@ -128,3 +131,83 @@ def partners_of(plan: Plan):
     if plan.local_authority_id:
         ids.append(plan.local_authority_id)
     return Organisation.objects.filter(pk__in=ids)
+
+
+# How many days before the framework's deadline for the section 75 agreement a plan that has
+# none signed is reminded of it (on its page and its people's home pages).
+SECTION_75_REMINDER_DAYS = 42
+
+
+@dataclass(frozen=True)
+class Section75Status:
+    """Where the plan's section 75 agreement stands against its framework's deadline."""
+
+    agreement: Section75Agreement | None
+    deadline: FrameworkDeadline | None  # of kind section_75
+    asked: bool  # whether the framework asks for one at all
+    today: datetime.date
+
+    @property
+    def signed_on(self) -> datetime.date | None:
+        return self.agreement.signed_on if self.agreement is not None else None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_on is not None
+
+    @property
+    def due_on(self) -> datetime.date | None:
+        return self.deadline.due_on if self.deadline is not None else None
+
+    @property
+    def days_left(self) -> int | None:
+        if self.due_on is None:
+            return None
+        return (self.due_on - self.today).days
+
+    @property
+    def remind(self) -> bool:
+        """Unsigned, and the deadline is near or past."""
+        days = self.days_left
+        return not self.signed and days is not None and days <= SECTION_75_REMINDER_DAYS
+
+    @property
+    def message(self) -> str:
+        if self.signed_on is not None:
+            return f"Signed on {self.signed_on:%-d %B %Y}."
+        days = self.days_left
+        if self.due_on is None or days is None:
+            return "Not signed yet; the framework gives no date for it."
+        due = f"{self.due_on:%-d %B %Y}"
+        if days < 0:
+            return f"Not signed: the framework's deadline was {due}."
+        if days == 0:
+            return f"Not signed: the framework's deadline is today, {due}."
+        plural = "s" if days != 1 else ""
+        return f"Not signed: the framework's deadline is {due}, in {days} day{plural}."
+
+
+def section_75_status(plan: Plan, *, today: datetime.date) -> Section75Status:
+    """The plan's agreement and the framework's deadline for it that applies now: the first
+    not yet passed, else the last (dated deadlines in date order)."""
+    agreement = Section75Agreement.objects.filter(plan=plan).select_related("host").first()
+    deadlines = list(
+        FrameworkDeadline.objects.filter(
+            framework_id=plan.framework_id, kind=FrameworkDeadline.Kind.SECTION_75
+        ).order_by("due_on")
+    )
+    dated = [d for d in deadlines if d.due_on is not None]
+    upcoming = [d for d in dated if d.due_on is not None and d.due_on >= today]
+    deadline: FrameworkDeadline | None = None
+    if upcoming or dated:
+        deadline = upcoming[0] if upcoming else dated[-1]
+    elif deadlines:
+        deadline = deadlines[0]
+    return Section75Status(agreement, deadline, bool(deadlines), today)
+
+
+def funding_streams_of(plan: Plan):
+    """The funding streams of the plan's framework, in its order."""
+    from plans.models import FundingStream
+
+    return FundingStream.objects.filter(framework_id=plan.framework_id)

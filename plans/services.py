@@ -931,3 +931,59 @@ def framework_sign_off_roles_set(*, framework, roles: list[SignOffRoleSpec], use
         raise ValidationError("A plan's sign-off gives a role the pack no longer lists.")
     gone.delete()
     return kept
+
+
+# The section 75 agreement ------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_75_save(
+    *,
+    plan: Plan,
+    host: Organisation | None,
+    pool_manager: str,
+    funding_streams: Sequence,
+    signed_on: datetime.date | None,
+    note: str = "",
+    user=None,
+):
+    """The plan's section 75 agreement as given (made if it has none). Its host must be a
+    partner of the plan and the funds it covers streams of the plan's framework. Taken by an
+    agreed plan too: the agreement is signed after the plan."""
+    from plans.models import Section75Agreement
+
+    partners = {o.pk for o in plan.ccgs.all()} | (
+        {plan.local_authority_id} if plan.local_authority_id else set()
+    )
+    if host is not None and host.pk not in partners:
+        raise ValidationError({"host": "Choose one of the plan's partners."})
+    if any(stream.framework_id != plan.framework_id for stream in funding_streams):
+        raise ValidationError({"funding_streams": "Choose funds of the plan's framework."})
+    agreement = Section75Agreement.objects.select_for_update().filter(plan=plan).first()
+    agreement = agreement or Section75Agreement(plan=plan)
+    agreement.host = host
+    agreement.pool_manager = pool_manager.strip()
+    agreement.signed_on = signed_on
+    agreement.note = note.strip()
+    save_with_history(agreement, user=user)
+    agreement.funding_streams.set(funding_streams)
+    return agreement
+
+
+@transaction.atomic
+def section_75_variation_add(*, agreement, agreed_on: datetime.date, summary: str, user=None):
+    """A variation of the agreement, agreed on `agreed_on` (not before it was signed)."""
+    from plans.models import Section75Variation
+
+    if agreement.signed_on is None:
+        raise ValidationError("Record when the agreement was signed before its variations.")
+    if agreed_on < agreement.signed_on:
+        raise ValidationError(
+            {
+                "agreed_on": "A variation comes after the agreement was signed "
+                f"({agreement.signed_on:%-d %B %Y})."
+            }
+        )
+    variation = Section75Variation(agreement=agreement, agreed_on=agreed_on, summary=summary)
+    save_with_history(variation, user=user)
+    return variation

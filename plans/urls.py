@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import partners, plan, setup, sign_offs
+from plans.views import partners, plan, section_75, setup, sign_offs
 
 app_name = "plans"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/partners/", partners.partners_edit, name="partners_edit"),
     path("<int:pk>/contributions/", partners.contributions, name="contributions"),
     path("<int:pk>/sign-offs/", sign_offs.sign_off_list, name="sign_off_list"),
+    path("<int:pk>/section-75/", section_75.section_75, name="section_75"),
     path("<int:pk>/sign-offs/<int:sign_off_pk>/", sign_offs.sign_off_edit, name="sign_off_edit"),
     # Setting up areas (administrators).
     path("areas/", setup.area_list, name="area_list"),

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from governance import selectors as governance_selectors
 from governance.models import Board
 from plans import permissions
+from plans import selectors as plan_selectors
 from plans.models import Area, Plan
 from plans.periods import FinancialYear, Quarter
 from submissions import selectors
@@ -39,6 +40,9 @@ class OfficerHome:
     returns_open: list[QuarterlyReturn]
     overdue_actions: list
     can_start: bool  # may start a plan in one of their areas
+    # The newest plan of each area whose section 75 agreement is unsigned with the
+    # framework's deadline near or past (plans.selectors.Section75Status).
+    section_75: list = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +111,26 @@ def officer_home(*, user, today: datetime.date) -> OfficerHome:
         can_start=any(
             permissions.can_in_area(user, permissions.EDIT_PLAN, area_id) for area_id in area_ids
         ),
+        section_75=_section_75_reminders(area_ids, today=today),
     )
+
+
+def _section_75_reminders(area_ids, *, today: datetime.date) -> list:
+    """For each area, its newest plan covering this financial year or a later one: its
+    section 75 agreement's standing, when the reminder is due (one query per area)."""
+    this_year = FinancialYear.containing(today).start_year
+    newest: dict[int, Plan] = {}
+    plans = Plan.objects.filter(area_id__in=area_ids, last_year__gte=this_year).order_by(
+        "-first_year", "-number"
+    )
+    for plan in plans.select_related("area"):
+        newest.setdefault(plan.area_id, plan)
+    reminders = []
+    for plan in newest.values():
+        status = plan_selectors.section_75_status(plan, today=today)
+        if status.remind:
+            reminders.append((plan, status))
+    return reminders
 
 
 def board_home(*, user, today: datetime.date) -> list[BoardHome]:

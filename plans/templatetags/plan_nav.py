@@ -51,6 +51,13 @@ _GROUPS = (
                 ("plans:sign_off_list", "plans:sign_off_edit"),
             ),
             (
+                "Section 75",
+                "plans:section_75",
+                permissions.VIEW,
+                PLAN,
+                ("plans:section_75",),
+            ),
+            (
                 "Template checks",
                 "submissions:checklist",
                 permissions.VIEW,

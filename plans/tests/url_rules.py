@@ -87,3 +87,6 @@ RULES.update(
 
 RULES["plans:narrative_preview"] = Rule(POST_ONLY)
 RULES["plans:narrative_from_html"] = Rule(POST_ONLY)
+
+# The section 75 agreement (plans/views/section_75.py).
+RULES["plans:section_75"] = Rule(VIEW)

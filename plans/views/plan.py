@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from plans import narrative, permissions, selectors, services
@@ -35,6 +36,7 @@ def plan_detail(request, pk):
             "plan": plan,
             "can_edit_plan": permissions.can(request.user, permissions.EDIT_PLAN, plan),
             "can_edit_schemes": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
+            "section_75": selectors.section_75_status(plan, today=timezone.localdate()),
         },
     )
 

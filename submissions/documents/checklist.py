@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from metrics.selectors import metrics_overview
 from plans import permissions
 from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.money import format_pounds
-from plans.selectors import required_sign_offs
+from plans.selectors import required_sign_offs, section_75_status
 from risks.models import Risk, RiskRegister
 from schemes.models import SchemeType
 from schemes.selectors import plan_budget_summary, scheme_list
@@ -290,6 +291,23 @@ def _sign_offs(plan: Plan) -> list[Check]:
     return checks
 
 
+def _section_75(plan: Plan) -> list[Check]:
+    """Where the plan's framework sets a deadline for the section 75 agreement, the
+    agreement is recorded with the day it was signed."""
+    status = section_75_status(plan, today=timezone.localdate())
+    if not status.asked:
+        return []
+    return [
+        Check(
+            "Section 75",
+            "Section 75 agreement signed",
+            status.signed,
+            status.message,
+            **_at(reverse("plans:section_75", args=[plan.pk]), "id_signed_on"),
+        )
+    ]
+
+
 def plan_checks(*, plan: Plan) -> list[Check]:
     """Every template check of the plan version, in the order of the template."""
     return [
@@ -300,6 +318,7 @@ def plan_checks(*, plan: Plan) -> list[Check]:
         *_risks(plan),
         *_conditions(plan),
         *_sign_offs(plan),
+        *_section_75(plan),
     ]
 
 
