@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0009_sign_off_roles'),
+        ('plans', '0010_history_of_areas'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
