@@ -1,12 +1,12 @@
 from django.urls import path
 
-from governance.views import boards, decisions, meetings, sign_offs
+from governance.views import actions, boards, decisions, meetings, sign_offs
 
 app_name = "governance"
 urlpatterns = [
     path("", meetings.board_list, name="board_list"),
-    path("actions/", meetings.my_actions, name="my_actions"),
-    path("actions/<int:pk>/complete/", meetings.action_complete, name="action_complete"),
+    path("actions/", actions.my_actions, name="my_actions"),
+    path("actions/<int:pk>/complete/", actions.action_complete, name="action_complete"),
     path("boards/add/", boards.board_create, name="board_create"),
     path("boards/<int:pk>/", meetings.board_detail, name="board_detail"),
     path("boards/<int:pk>/terms/add/", boards.terms_add, name="terms_add"),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("meetings/<int:pk>/items/add/", meetings.item_create, name="item_create"),
     path("meetings/<int:pk>/attendance/add/", meetings.attendance_add, name="attendance_add"),
     path("meetings/<int:pk>/declarations/add/", meetings.declaration_add, name="declaration_add"),
-    path("meetings/<int:pk>/actions/add/", meetings.action_add, name="action_add"),
+    path("meetings/<int:pk>/actions/add/", actions.action_add, name="action_add"),
     path(
         "meetings/<int:pk>/items/<int:item_pk>/minutes/add/",
         meetings.minute_add,

@@ -100,19 +100,6 @@ def board_list(request):
 
 
 @login_required
-def my_actions(request):
-    today = _today()
-    actions = selectors.actions_for(user=request.user, owner=request.user).filter(
-        status=Action.Status.OPEN
-    )
-    return render(
-        request,
-        "governance/my_actions.html",
-        {"actions": actions, "today": today},
-    )
-
-
-@login_required
 def board_detail(request, pk):
     board = _board(request, pk)
     today = _today()
@@ -341,44 +328,6 @@ def approval_add(request, pk, decision_pk):
         button="Record approval",
         on_valid=save,
     )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def action_add(request, pk):
-    meeting = _meeting(request, pk, permissions.EDIT_GOVERNANCE)
-    form = forms.ActionForm(request.POST or None, meeting=meeting)
-
-    def save(data):
-        services.action_add(board=meeting.board, meeting=meeting, user=request.user, **data)
-        return "Action added."
-
-    return _form_page(
-        request,
-        form,
-        meeting=meeting,
-        heading="Add an action",
-        button="Add action",
-        on_valid=save,
-    )
-
-
-@require_POST
-@login_required
-def action_complete(request, pk):
-    action = permissions.get_in_area(
-        request.user, Action.objects.all(), pk, permissions.EDIT_GOVERNANCE
-    )
-    try:
-        services.action_complete(action=action, on=_today(), user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Action marked done.")
-    target = request.POST.get("next", "")
-    if target.startswith("/governance/"):
-        return redirect(target)
-    return redirect("governance:board_detail", pk=action.board_id)
 
 
 @require_POST
