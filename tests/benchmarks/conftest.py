@@ -190,7 +190,8 @@ TARGET_TEXT = {
 HEADLINE = (
     "median_ms", "p50_ms", "p95_ms", "cpu_median_ms", "ratio_to_bare", "queries", "per_s",
     "share_of_bare", "errors", "ratio_to_dataset_size", "ratio_to_weasyprint_alone",
-    "weasyprint_alone_median_ms", "html_median_ms", "peak_rss_mb", "render_rss_increase_mb",
+    "weasyprint_alone_median_ms", "weasyprint_alone_cpu_median_ms", "html_median_ms",
+    "peak_rss_mb", "render_rss_increase_mb",
     "python_peak_per_render_mb", "bound_mb", "seconds", "per_return_s", "return_alone_s",
     "return_while_20_pdfs_s", "pdfs_finished_when_return_was", "reuse_hit_rate", "requests_per_s",
 )  # fmt: skip

@@ -106,7 +106,7 @@ PAGES = {
     "dashboard": ("submissions:dashboard", "?year={year}&quarter=2"),
 }
 # Pages computed once for the data as it is and then reused (plans/freshness.py).
-REUSED = {"dashboard", "national_view"}
+REUSED = {"dashboard", "national_view", "schemes_table", "risk_register"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -146,8 +146,10 @@ NATIONAL: dict[str, float] = {}
 
 def test_national_view(bench_plan, record):
     """The assurer's national view, all England and one region: the same queries for both.
-    Computed after a save in one area (that area's summary and the page computed again),
+    Computed after a save in one area (the page computed again, reading the summary the
+    save's commit kept; and, as before the commit kept it, computing that summary itself),
     after a change to reference data (every area's summary computed again), and reused."""
+    from plans import freshness
 
     if not BARE:
         BARE.update(_page(_client_for(None), record, "bare_page", reverse("bench_bare")))
@@ -169,6 +171,19 @@ def test_national_view(bench_plan, record):
     record("national_view_computed", **computed)
     print(f"  query counts computed, all areas and one region: {counts}")
     _page(client, record, "national_view_every_summary_computed", url, computed=True)
+    # As the view was before a save's commit kept the summaries: the page computing the
+    # saving plan's summary itself (its tokens replaced, the summary left behind).
+    samples = []
+    for _ in range(N):
+        freshness._replace({freshness.plan_key(bench_plan.pk), freshness.NATIONAL})
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        samples.append(time.perf_counter() - started)
+    figures = _stats(samples) | {
+        "ratio_to_bare": round(_stats(samples)["median_ms"] / BARE["median_ms"], 1)
+    }
+    record("national_view_computed_summary_on_the_page", **figures)
+    print(f"\nnational_view_computed_summary_on_the_page: {figures}")
     # What the national view no longer does moved to the request that saves: after its
     # commit, the plan's tokens replaced and its summary computed again.
     samples = []
@@ -280,24 +295,33 @@ def test_render_part1_pdf(bench_plan, record):
     from governance.pdf import StaticOnlyFetcher
     from submissions.documents.part1 import part1_html, part1_pdf
 
-    samples, alone, html_only = [], [], []
+    samples, alone, html_only, cpu, cpu_alone = [], [], [], [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         pdf = part1_pdf(bench_plan)
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         started = time.perf_counter()
         html = part1_html(bench_plan)
         html_only.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         HTML(string=html, url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_tags=True)
         alone.append(time.perf_counter() - started)
+        cpu_alone.append(time.process_time() - cpu_started)
     assert pdf.startswith(b"%PDF")
-    ratio = statistics.median(samples) / statistics.median(alone)
+    # Against WeasyPrint alone by this process's CPU time: on a shared machine the wall
+    # times of two runs differ by more than the HTML costs (both are printed).
+    ratio = statistics.median(cpu) / statistics.median(cpu_alone)
     figures = {
         **_stats(samples),
         "html_median_ms": _stats(html_only)["median_ms"],
         "weasyprint_alone_median_ms": _stats(alone)["median_ms"],
+        "cpu_median_ms": _stats(cpu)["median_ms"],
+        "weasyprint_alone_cpu_median_ms": _stats(cpu_alone)["median_ms"],
         "ratio_to_weasyprint_alone": round(ratio, 2),
+        "wall_ratio_to_weasyprint_alone": round(
+            statistics.median(samples) / statistics.median(alone), 2
+        ),
         "meets_1_3x": ratio <= 1.3,
         "bytes": len(pdf),
         "meets_5s": statistics.median(samples) < 5,
