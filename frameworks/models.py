@@ -186,6 +186,12 @@ class SubmissionTemplate(models.Model):
     note = models.TextField(
         blank=True, help_text="What the source says of it, and what it does not say."
     )
+    spec = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Its layout (sheets or sections and fields), as the framework pack declares "
+        "it; empty when the pack declares none. Checked when the pack is loaded.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 

@@ -103,6 +103,7 @@ class TemplateSpec:
     purpose: str
     format: str
     note: str = ""
+    spec: dict | None = None
 
 
 @transaction.atomic
@@ -120,6 +121,7 @@ def framework_templates_set(
             "purpose": spec.purpose,
             "format": spec.format,
             "note": spec.note,
+            "spec": spec.spec or {},
             "order": order,
         }
         _save_changed(template, values, user=user)

@@ -13,6 +13,7 @@ class SubmissionsConfig(AppConfig):
         from plans.freshness import changed
         from submissions import handlers, jobs, national, tasks
         from submissions.approvals import register_all
+        from submissions.documents import template_blocks
         from submissions.documents.checklist import failing_items
 
         # The background jobs: their handlers by kind, the Celery task that runs one, and
@@ -26,3 +27,6 @@ class SubmissionsConfig(AppConfig):
         submit_check_register(failing_items)
         # The national view's summaries of a plan or area brought up to date when it changes.
         changed.connect(national.summaries_after_change, dispatch_uid="plan-summaries")
+        # The template engine's named blocks and importers (the layouts in the framework
+        # packs name them).
+        template_blocks.register()

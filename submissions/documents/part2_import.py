@@ -34,7 +34,6 @@ from submissions.documents.part2 import (
     _year_header,
 )
 from submissions.documents.part2_cells import SheetRows, date_of, pounds_or_blank, text_of, value_of
-from submissions.documents.part2_schemes import _expenditure
 
 _KINDS = {label.lower(): value for value, label in Contribution.Kind.choices}
 
@@ -55,13 +54,11 @@ class Part2Import(Importer):
 
 
 def part2_preview(plan: Plan, content: bytes) -> Preview:
-    """What a Part 2 workbook would change in the plan, sheet by sheet; nothing is written."""
-    preview = Preview()
-    for read in (_cover, _summary, _funding, _expenditure, _metrics):
-        read(plan, content, preview)
-    if preview.errors:
-        return Preview(errors=preview.errors)
-    return preview
+    """What a Part 2 workbook would change in the plan, sheet by sheet (each sheet read by
+    the importer its framework's layout names); nothing is written."""
+    from submissions.documents.render import plan_workbook_preview
+
+    return plan_workbook_preview(plan, content)
 
 
 # Cover ---------------------------------------------------------------------------------------
@@ -73,7 +70,7 @@ _DATES = {
 _SIGN_OFF = ("Signed on behalf of", "Name", "Position", "Date")
 
 
-def _cover(plan: Plan, content: bytes, preview: Preview) -> None:
+def read_cover(plan: Plan, content: bytes, preview: Preview) -> None:
     sheet = SheetRows(content, "Cover", preview.errors, header_row=0)
     signing = None  # the row of the sign-off table's header, once found
     sign_offs = {s.on_behalf_of.strip().lower(): s for s in plan.sign_offs.all()}
@@ -172,7 +169,7 @@ _SUMMARY = {
 }
 
 
-def _summary(plan: Plan, content: bytes, preview: Preview) -> None:
+def read_summary(plan: Plan, content: bytes, preview: Preview) -> None:
     sheet = SheetRows(content, "Summary", preview.errors)
     if not sheet.require([_YEAR, *_SUMMARY]):
         return
@@ -218,7 +215,7 @@ def _summary(plan: Plan, content: bytes, preview: Preview) -> None:
 # Funding Sources ------------------------------------------------------------------------------
 
 
-def _funding(plan: Plan, content: bytes, preview: Preview) -> None:
+def read_funding(plan: Plan, content: bytes, preview: Preview) -> None:
     sheet = SheetRows(content, "Funding Sources", preview.errors)
     years = {_year_header(y): y for y in plan.years}
     if not sheet.require(["Organisation", "Contribution", *years]):
@@ -269,7 +266,7 @@ def _funding(plan: Plan, content: bytes, preview: Preview) -> None:
 _FIGURES = ("Metric", "Figure", "From", "To", "Value")
 
 
-def _metrics(plan: Plan, content: bytes, preview: Preview) -> None:
+def read_metrics(plan: Plan, content: bytes, preview: Preview) -> None:
     sheet = SheetRows(content, "Metrics", preview.errors)
     if not sheet.require(_FIGURES):
         return

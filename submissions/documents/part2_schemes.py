@@ -58,7 +58,7 @@ def _reference(plan: Plan) -> dict[str, dict]:
     }
 
 
-def _expenditure(plan: Plan, content: bytes, preview: Preview) -> None:
+def read_expenditure(plan: Plan, content: bytes, preview: Preview) -> None:
     sheet = SheetRows(content, SHEET_EXPENDITURE, preview.errors)
     if not sheet.require(expenditure_headers(plan)):
         return

@@ -17,17 +17,21 @@ from plans.workbooks import MONEY_FORMAT
 from schemes import services as scheme_services
 from submissions import services
 from submissions.documents.requests import document_request
-from submissions.documents.returns import (
-    WORKBOOK_SHEETS,
-    return_html,
-    return_pdf,
-    return_workbook,
-)
+from submissions.documents.returns import return_html, return_pdf, return_workbook
 from submissions.jobs import job_run
 from submissions.models import Document, Job
 from submissions.tests.conftest import RETURN_QUARTER, RETURN_YEAR
 from tests.pdf import pdf_pages, pdf_text, weasyprint_warnings
 
+# The sheets the 2016/17 framework pack's quarterly return layout declares.
+WORKBOOK_SHEETS = (
+    "Cover",
+    "Budget arrangements",
+    "National Conditions",
+    "Income and Expenditure",
+    "Metrics",
+    "Narrative",
+)
 REPORT_HEADINGS = (
     "Purpose of report",
     "Financial outturn for 2015/16",

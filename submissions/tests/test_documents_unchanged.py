@@ -17,7 +17,9 @@ from django.db import transaction
 
 from fixtures.loader import load_sample_data
 from plans.models import Plan
-from submissions.documents.render import render_plan_document, render_return_document
+from submissions.documents.part1 import part1_pdf
+from submissions.documents.part2 import part2_workbook
+from submissions.documents.returns import return_workbook
 from submissions.models import QuarterlyReturn
 from tests.document_dump import pdf_dump, workbook_dump
 
@@ -33,11 +35,9 @@ def documents(django_db_setup, django_db_blocker):
         plan = Plan.objects.get(area__code="E10000018", first_year=2014)
         ret = QuarterlyReturn.objects.exclude(snapshot={}).order_by("pk").first()
         yield {
-            "part1-pdf": pdf_dump(render_plan_document(plan, "part1-pdf")),
-            "part2-xlsx": workbook_dump(render_plan_document(plan, "part2-xlsx")),
-            "quarterly-return-xlsx": workbook_dump(
-                render_return_document(ret, "quarterly-return-xlsx")
-            ),
+            "part1-pdf": pdf_dump(part1_pdf(plan)),
+            "part2-xlsx": workbook_dump(part2_workbook(plan)),
+            "quarterly-return-xlsx": workbook_dump(return_workbook(ret)),
         }
         transaction.set_rollback(True)
 
