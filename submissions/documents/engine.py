@@ -323,17 +323,19 @@ class _Printed:
 
 def _printed_table(table: dict, ctx: Context) -> dict:
     columns = _columns(table["columns"], ctx)
+    numeric = [c.get("format") in ("money", "percent", "count", "figure") for c, _ in columns]
     rows = []
     for item in registry.rows(table["rows"], ctx):
         cells = []
-        for column, year in columns:
+        for (column, year), number in zip(columns, numeric, strict=True):
             value = registry.value(column["value"], ctx, item=item, year=year)
-            cells.append(registry.printed(value, column.get("format")))
+            cells.append((registry.printed(value, column.get("format")), number))
         rows.append(cells)
+    headers = [c["header"] for c, _ in columns]
     return {
         "caption": table.get("title") or "",
-        "headers": [c["header"] for c, _ in columns],
-        "numeric": [c.get("format") in ("money", "percent", "count", "figure") for c, _ in columns],
+        "headers": headers,
+        "header_cells": list(zip(headers, numeric, strict=True)),
         "rows": rows,
     }
 
@@ -406,7 +408,7 @@ def render_html(layout: dict, ctx: Context, *, name: str) -> str:
     )
     return render_to_string(
         "submissions/documents/engine.html",
-        {**ctx.document(), "template_name": name, "sections": sections},
+        {**ctx.document(), "subtitle": layout.get("note") or name, "sections": sections},
     )
 
 

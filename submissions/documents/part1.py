@@ -1,15 +1,14 @@
-"""The plan as a PDF in the structure of NHS England's 2014 BCF planning template, Part 1:
-1) plan details, 2) vision and schemes, 3) national conditions, 4) risks.
+"""The plan as a PDF: its framework's planning template in PDF (in 2014, Part 1 of NHS
+England's template: 1) plan details, 2) vision and schemes, 3) national conditions,
+4) risks), as the framework pack's layout declares it, printed by the template engine.
 
-`part1_context` reads (through the apps' selectors), `part1_html` renders the template,
-and governance's pure `html_to_pdf` makes the bytes; storing them is the caller's choice.
+`part1_context` reads what the 2014 layout's blocks show (through the apps' selectors;
+submissions/documents/template_blocks.py); `part1_html` and `part1_pdf` print the plan's
+framework's layout; storing the bytes is the caller's choice.
 """
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
-from governance.pdf import html_to_pdf
 from metrics.charts import metric_chart
 from metrics.selectors import metrics_overview
 from plans.models import ConditionStatus, NarrativeSection, NationalCondition, Plan
@@ -95,9 +94,13 @@ def part1_context(plan: Plan) -> dict:
 
 
 def part1_html(plan: Plan) -> str:
-    return render_to_string("submissions/documents/part1.html", part1_context(plan))
+    from submissions.documents.render import plan_html
+
+    return plan_html(plan)
 
 
 def part1_pdf(plan: Plan) -> bytes:
-    """The Part 1 document as tagged PDF bytes (title, language, bookmarks, page footer)."""
-    return html_to_pdf(part1_html(plan), tagged=True)
+    """The plan's PDF as tagged PDF bytes (title, language, bookmarks, page footer)."""
+    from submissions.documents.render import plan_document
+
+    return plan_document(plan, "pdf")

@@ -4,7 +4,9 @@ and importers (how a sheet read back changes the plan), added to the registry
 
 from __future__ import annotations
 
-from submissions.documents import part2_import, part2_schemes
+from django.template.loader import render_to_string
+
+from submissions.documents import part1, part2_import, part2_schemes
 from submissions.documents.template_registry import BLOCKS, IMPORTERS
 
 
@@ -29,4 +31,22 @@ def register() -> None:
     BLOCKS.update(PART1_BLOCKS)
 
 
-PART1_BLOCKS: dict = {}
+def _part1(partial: str):
+    """A block of the 2014 Part 1 layout: its partial, given the Part 1 context (read once
+    per document)."""
+
+    def render(ctx) -> str:
+        context = ctx.once("part1", lambda: part1.part1_context(ctx.plan))
+        return render_to_string(f"submissions/documents/blocks/{partial}.html", context)
+
+    return render
+
+
+PART1_BLOCKS = {
+    "part1.summary": _part1("part1_summary"),
+    "part1.sign_offs": _part1("part1_sign_offs"),
+    "part1.metrics": _part1("part1_metrics"),
+    "part1.themes": _part1("part1_themes"),
+    "part1.conditions": _part1("part1_conditions"),
+    "part1.risks": _part1("part1_risks"),
+}
