@@ -107,7 +107,7 @@ def _header_row(sheet, headers: list[str], row: int) -> None:
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
 
 
-# Checker rules: one home for each, as an Excel formula and as the import's check ---------------
+# Checker rules: each an Excel formula, TRUE when the input passes ----------------------------
 
 
 def checker_formula(rule: str, ref: str, *, list_range: str | None = None) -> str:
@@ -121,28 +121,8 @@ def checker_formula(rule: str, ref: str, *, list_range: str | None = None) -> st
     if rule == "date":
         return f'OR({ref}="",ISNUMBER({ref}))'
     if rule == "in_list":
-        return f'OR({ref}="",COUNTIF({list_range},{ref})>0)'
+        return f'OR({ref}="",ISNUMBER(MATCH({ref},{list_range},0)))'
     raise ValueError(f"No checker rule {rule}.")
-
-
-def check_passes(rule: str, value, *, listed: list[str] | None = None) -> bool:
-    """The same rule applied to a value read back (None or "" is empty)."""
-    empty = value is None or (isinstance(value, str) and not value.strip())
-    if rule == "filled":
-        return not empty
-    if empty:
-        return True
-    if rule == "not_negative":
-        return (
-            isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value >= 0
-        )
-    if rule == "percent":
-        return isinstance(value, int | float | Decimal) and 0 <= value <= 100
-    if rule == "date":
-        return isinstance(value, datetime.date)
-    if rule == "in_list":
-        return str(value) in (listed or [])
-    return False
 
 
 def _rules(item: dict) -> list[str]:
@@ -152,17 +132,20 @@ def _rules(item: dict) -> list[str]:
 
 @dataclass
 class _Checks:
-    """The checker cells of a sheet, written once its drop-downs have their ranges."""
+    """The checker cells of a sheet: each cell's rules over the inputs of its row (or its
+    field), written as one formula once the drop-downs have their ranges."""
 
-    cells: list[tuple[str, list[str], str, str | None]] = field(default_factory=list)
+    cells: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
 
     def add(self, checker_ref: str, rules: list[str], input_ref: str, list_range):
-        self.cells.append((checker_ref, rules, input_ref, list_range))
+        self.cells.setdefault(checker_ref, []).extend(
+            (rule, input_ref, list_range) for rule in rules
+        )
 
 
 def _write_checks(sheet, checks: _Checks) -> None:
-    for checker_ref, rules, input_ref, list_range in checks.cells:
-        formulas = [checker_formula(r, input_ref, list_range=list_range) for r in rules]
+    for checker_ref, rules in checks.cells.items():
+        formulas = [checker_formula(r, ref, list_range=lists) for r, ref, lists in rules]
         cell = sheet[checker_ref]
         cell.value = "=" + (formulas[0] if len(formulas) == 1 else f"AND({','.join(formulas)})")
         cell.border = _BORDER

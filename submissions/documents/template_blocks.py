@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from submissions.documents import part1, part2_import, part2_schemes
+from submissions.documents import part1, part2_import, part2_schemes, template_imports
 from submissions.documents.template_registry import BLOCKS, IMPORTERS
 
 
@@ -26,6 +26,7 @@ def register() -> None:
             "part2.funding": _sheet_reader(part2_import.read_funding),
             "part2.expenditure": _sheet_reader(part2_schemes.read_expenditure),
             "part2.metrics": _sheet_reader(part2_import.read_metrics),
+            "plan.condition_answers": template_imports.read_condition_answers,
         }
     )
     BLOCKS.update(PART1_BLOCKS)

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from frameworks.template_spec import RegistryNames
 from metrics.selectors import metrics_overview
 from plans import presentation
-from plans.models import Plan
+from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.presentation import MONTH_PRECISION, date_text
 from plans.templatetags.bcf_format import pounds, uk_date
 from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
@@ -187,7 +187,20 @@ def _return_spend_lines(ctx: Context) -> list[dict]:
     return lines
 
 
+def _plan_conditions(ctx: Context) -> list[dict]:
+    """The national conditions of the plan's years, each with its latest answer (status or
+    assurance) and narrative."""
+    latest: dict[int, ConditionStatus] = {}
+    for status in ConditionStatus.objects.filter(plan=ctx.plan).order_by("year", "quarter"):
+        latest[status.condition_id] = status
+    conditions = NationalCondition.objects.applying_to(ctx.plan.first_year).order_by(
+        "order", "number", "pk"
+    )
+    return [{"condition": c, "status": latest.get(c.pk)} for c in conditions]
+
+
 ROWS: dict[str, Callable[[Context], list]] = {
+    "plan.conditions": _plan_conditions,
     "plan.budget_years": lambda ctx: list(_budget(ctx)),
     "plan.sign_offs": lambda ctx: list(ctx.plan.sign_offs.all()),
     "plan.contributions": _contributions,
@@ -251,6 +264,19 @@ VALUES: dict[str, Callable] = {
     "plan.dates_submitted": lambda ctx, item, year: ctx.plan.dates_submitted,
     "plan.workbook_title": lambda ctx, item, year: (
         f"{ctx.plan.title} ({plan_version(ctx.plan)}) – Part 2"
+    ),
+    "plan.partners": lambda ctx, item, year: ", ".join(c.name for c in ctx.plan.ccgs.all()),
+    # A national condition of the plan (plan.conditions)
+    "plan_condition.number": lambda ctx, item, year: item["condition"].number,
+    "plan_condition.title": lambda ctx, item, year: item["condition"].title,
+    "plan_condition.response": lambda ctx, item, year: item[
+        "condition"
+    ].get_response_type_display(),
+    "plan_condition.answer": lambda ctx, item, year: (
+        item["status"].get_status_display() if item["status"] else None
+    ),
+    "plan_condition.narrative": lambda ctx, item, year: (
+        item["status"].narrative if item["status"] else None
     ),
     # A year of the pooled budget (plan.budget_years)
     "year.label": lambda ctx, item, year: item.year.label,
@@ -376,6 +402,17 @@ def _types(ctx: Context):
     )
 
 
+def _condition_answers(ctx: Context) -> list[str]:
+    """The answers the plan's national conditions take (by their response types)."""
+    kinds = {row["condition"].response_type for row in _plan_conditions(ctx)}
+    return [
+        str(ConditionStatus.Status(answer).label)
+        for kind in NationalCondition.ResponseType.values
+        if kind in kinds
+        for answer in ConditionStatus.ANSWERS[kind]
+    ]
+
+
 LISTS: dict[str, Callable[[Context], tuple[str, list[str]]]] = {
     "catalogue.scheme_types": lambda ctx: ("Scheme types", [t.name for t in _types(ctx)]),
     "catalogue.sub_types": lambda ctx: (
@@ -393,6 +430,7 @@ LISTS: dict[str, Callable[[Context], tuple[str, list[str]]]] = {
     ),
     "scheme.commissioners": lambda ctx: ("Commissioners", list(COMMISSIONER_LABELS.values())),
     "answer.yes_no": lambda ctx: ("Answers", ["Yes", "No"]),
+    "condition.answers": lambda ctx: ("Answers", _condition_answers(ctx)),
 }
 
 
