@@ -280,6 +280,44 @@ def spec_check(layout, *, format: str, names: RegistryNames | None = None, where
 # The packs' own layouts, for a plan with no framework in the database ----------------------
 
 
+def resolve_same_as(templates: list, directory) -> list[str]:
+    """Put in place each layout written `{same_as: "bcf-2014-16/part2-xlsx"}`: the layout
+    of that template of the pack with that code in `directory` (a framework whose template
+    is printed as an earlier one's, its note saying so). The problems, by place."""
+    from pathlib import Path
+
+    import yaml
+
+    problems = []
+    packs = None
+    for i, template in enumerate(templates):
+        layout = template.get("layout") if isinstance(template, dict) else None
+        if not (isinstance(layout, dict) and "same_as" in layout):
+            continue
+        where = f"templates[{i}].layout.same_as"
+        target = str(layout.get("same_as"))
+        if len(layout) != 1 or target.count("/") != 1:
+            problems.append(f"{where} should be alone, naming a pack's code and a template's kind")
+            continue
+        if packs is None:
+            packs = {}
+            for path in sorted(Path(directory).glob("*.yaml")):
+                data = _read_pack(path, yaml)
+                packs[data.get("code")] = data
+        code, kind = target.split("/")
+        found = [
+            t
+            for t in (packs.get(code) or {}).get("templates") or []
+            if isinstance(t, dict) and t.get("kind") == kind
+        ]
+        other = found[0].get("layout") if found else None
+        if not isinstance(other, dict) or "same_as" in other:
+            problems.append(f"{where} names “{target}”, not a template with a layout of its own")
+            continue
+        template["layout"] = other
+    return problems
+
+
 def pack_templates(first_year: int, directory=None) -> list[dict]:
     """The templates (with their layouts) of the framework pack on disk whose years include
     the year starting in `first_year`: what a plan is printed by when no framework has been
@@ -301,7 +339,9 @@ def pack_templates(first_year: int, directory=None) -> list[dict]:
         except (IndexError, ValueError):
             continue
         if first <= first_year <= last:
-            return [t for t in data.get("templates") or [] if isinstance(t, dict)]
+            templates = [dict(t) for t in data.get("templates") or [] if isinstance(t, dict)]
+            resolve_same_as(templates, folder)
+            return templates
     return []
 
 

@@ -50,9 +50,11 @@ def test_the_2014_framework_names_the_document_kinds_the_plans_api_takes(client_
     packs_load()
     framework = PolicyFramework.objects.covering(2014).get()
     answer = client_for(officer).get(f"/api/frameworks/{framework.pk}/").json()
+    # and the product's own quarterly return workbook, which it writes for these years' returns
     assert {(t["kind"], t["format"]) for t in answer["templates"]} == {
         ("part1-pdf", "pdf"),
         ("part2-xlsx", "xlsx"),
+        ("quarterly-return-xlsx", "xlsx"),
     }
 
 

@@ -307,3 +307,13 @@ def test_the_2025_quarterly_return_is_its_frameworks_workbook(plan_2025, officer
     cover = workbook["Cover"]
     assert cover["B5"].value == "2025/26" and cover["B6"].value == "Q1"
     assert cover["B8"].value.date() == datetime.date(2025, 6, 30)
+
+
+def test_a_layout_taken_from_another_pack_must_name_one_with_its_own(tmp_path: Path):
+    data = yaml.safe_load((PACK_DIR / "bcf-2016-17.yaml").read_text(encoding="utf-8"))
+    data["templates"][0]["layout"] = {"same_as": "bcf-2099-00/part1-pdf"}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(PackError) as error:
+        pack_read(path)
+    assert "templates[0].layout.same_as names “bcf-2099-00/part1-pdf”" in str(error.value)
