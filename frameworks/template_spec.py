@@ -282,8 +282,9 @@ def spec_check(layout, *, format: str, names: RegistryNames | None = None, where
 
 def resolve_same_as(templates: list, directory) -> list[str]:
     """Put in place each layout written `{same_as: "bcf-2014-16/part2-xlsx"}`: the layout
-    of that template of the pack with that code in `directory` (a framework whose template
-    is printed as an earlier one's, its note saying so). The problems, by place."""
+    of that template of the pack with that code in `directory` or among the product's packs
+    (a framework whose template is printed as another one's, its note saying so). The
+    problems, by place."""
     from pathlib import Path
 
     import yaml
@@ -299,11 +300,12 @@ def resolve_same_as(templates: list, directory) -> list[str]:
         if len(layout) != 1 or target.count("/") != 1:
             problems.append(f"{where} should be alone, naming a pack's code and a template's kind")
             continue
-        if packs is None:
+        if packs is None:  # the packs of its folder, then the product's own
             packs = {}
-            for path in sorted(Path(directory).glob("*.yaml")):
-                data = _read_pack(path, yaml)
-                packs[data.get("code")] = data
+            for folder in (_product_packs(), Path(directory)):
+                for path in sorted(folder.glob("*.yaml")):
+                    data = _read_pack(path, yaml)
+                    packs[data.get("code")] = data
         code, kind = target.split("/")
         found = [
             t
@@ -318,6 +320,14 @@ def resolve_same_as(templates: list, directory) -> list[str]:
     return problems
 
 
+def _product_packs():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.BASE_DIR) / "fixtures" / "frameworks"
+
+
 def pack_templates(first_year: int, directory=None) -> list[dict]:
     """The templates (with their layouts) of the framework pack on disk whose years include
     the year starting in `first_year`: what a plan is printed by when no framework has been
@@ -325,11 +335,10 @@ def pack_templates(first_year: int, directory=None) -> list[dict]:
     from pathlib import Path
 
     import yaml
-    from django.conf import settings
 
     from frameworks.periods import FinancialYear
 
-    folder = Path(directory or Path(settings.BASE_DIR) / "fixtures" / "frameworks")
+    folder = Path(directory or _product_packs())
     for path in sorted(folder.glob("*.yaml")):
         data = _read_pack(path, yaml)
         years = data.get("years") or []

@@ -70,8 +70,8 @@ _DATES = {
 _SIGN_OFF = ("Signed on behalf of", "Name", "Position", "Date")
 
 
-def read_cover(plan: Plan, content: bytes, preview: Preview) -> None:
-    sheet = SheetRows(content, "Cover", preview.errors, header_row=0)
+def read_cover(plan: Plan, content: bytes, preview: Preview, name: str = "Cover") -> None:
+    sheet = SheetRows(content, name, preview.errors, header_row=0)
     signing = None  # the row of the sign-off table's header, once found
     sign_offs = {s.on_behalf_of.strip().lower(): s for s in plan.sign_offs.all()}
     seen: dict[str, int] = {}
@@ -95,7 +95,7 @@ def read_cover(plan: Plan, content: bytes, preview: Preview) -> None:
                 )
 
             preview.rows.append(
-                row_for(label=cells[0], row=number, changes=changes, apply=apply, sheet="Cover")
+                row_for(label=cells[0], row=number, changes=changes, apply=apply, sheet=sheet.name)
             )
             continue
         _sign_off(plan, sheet, number, record, sign_offs, seen, preview)
@@ -140,7 +140,7 @@ def _sign_off(plan, sheet, number, record, sign_offs, seen, preview) -> None:
                 plan=plan, on_behalf_of=on_behalf_of, user=user, **fields
             )
 
-        preview.rows.append(Row(ADD, label, number, "Cover", values=values, apply=add))
+        preview.rows.append(Row(ADD, label, number, sheet.name, values=values, apply=add))
         return
     changes = []
     for name, header in (("name", "Name"), ("position", "Position"), ("signed_on", "Date")):
@@ -155,7 +155,7 @@ def _sign_off(plan, sheet, number, record, sign_offs, seen, preview) -> None:
         )
 
     preview.rows.append(
-        row_for(label=label, row=number, changes=changes, apply=change, sheet="Cover")
+        row_for(label=label, row=number, changes=changes, apply=change, sheet=sheet.name)
     )
 
 
@@ -169,8 +169,8 @@ _SUMMARY = {
 }
 
 
-def read_summary(plan: Plan, content: bytes, preview: Preview) -> None:
-    sheet = SheetRows(content, "Summary", preview.errors)
+def read_summary(plan: Plan, content: bytes, preview: Preview, name: str = "Summary") -> None:
+    sheet = SheetRows(content, name, preview.errors)
     if not sheet.require([_YEAR, *_SUMMARY]):
         return
     stored = {y.year: y for y in plan.plan_years.all()}
@@ -205,18 +205,20 @@ def read_summary(plan: Plan, content: bytes, preview: Preview) -> None:
         label = f"Pooled budget {year.label}"
         if plan_year is None:
             values = [(h, pounds_or_blank(after[n])) for h, n in _SUMMARY.items()]
-            preview.rows.append(Row(ADD, label, number, "Summary", values=values, apply=apply))
+            preview.rows.append(Row(ADD, label, number, sheet.name, values=values, apply=apply))
         else:
             preview.rows.append(
-                row_for(label=label, row=number, changes=changes, apply=apply, sheet="Summary")
+                row_for(label=label, row=number, changes=changes, apply=apply, sheet=sheet.name)
             )
 
 
 # Funding Sources ------------------------------------------------------------------------------
 
 
-def read_funding(plan: Plan, content: bytes, preview: Preview) -> None:
-    sheet = SheetRows(content, "Funding Sources", preview.errors)
+def read_funding(
+    plan: Plan, content: bytes, preview: Preview, name: str = "Funding Sources"
+) -> None:
+    sheet = SheetRows(content, name, preview.errors)
     years = {_year_header(y): y for y in plan.years}
     if not sheet.require(["Organisation", "Contribution", *years]):
         return
@@ -250,14 +252,10 @@ def read_funding(plan: Plan, content: bytes, preview: Preview) -> None:
         label = f"{organisation.name}, {text_of(record.get('Contribution'))}"
         if not any(key[:2] == (organisation.pk, kind) for key in stored) and cells:
             values = [(c.column, c.after) for c in changes]
-            preview.rows.append(
-                Row(ADD, label, number, "Funding Sources", values=values, apply=apply)
-            )
+            preview.rows.append(Row(ADD, label, number, sheet.name, values=values, apply=apply))
         else:
             preview.rows.append(
-                row_for(
-                    label=label, row=number, changes=changes, apply=apply, sheet="Funding Sources"
-                )
+                row_for(label=label, row=number, changes=changes, apply=apply, sheet=sheet.name)
             )
 
 
@@ -266,8 +264,8 @@ def read_funding(plan: Plan, content: bytes, preview: Preview) -> None:
 _FIGURES = ("Metric", "Figure", "From", "To", "Value")
 
 
-def read_metrics(plan: Plan, content: bytes, preview: Preview) -> None:
-    sheet = SheetRows(content, "Metrics", preview.errors)
+def read_metrics(plan: Plan, content: bytes, preview: Preview, name: str = "Metrics") -> None:
+    sheet = SheetRows(content, name, preview.errors)
     if not sheet.require(_FIGURES):
         return
     figures = {}
@@ -337,5 +335,5 @@ def read_metrics(plan: Plan, content: bytes, preview: Preview) -> None:
             )
 
         preview.rows.append(
-            row_for(label=label, row=number, changes=changes, apply=apply, sheet="Metrics")
+            row_for(label=label, row=number, changes=changes, apply=apply, sheet=sheet.name)
         )

@@ -58,8 +58,10 @@ def _reference(plan: Plan) -> dict[str, dict]:
     }
 
 
-def read_expenditure(plan: Plan, content: bytes, preview: Preview) -> None:
-    sheet = SheetRows(content, SHEET_EXPENDITURE, preview.errors)
+def read_expenditure(
+    plan: Plan, content: bytes, preview: Preview, name: str = SHEET_EXPENDITURE
+) -> None:
+    sheet = SheetRows(content, name, preview.errors)
     if not sheet.require(expenditure_headers(plan)):
         return
     schemes = {
@@ -190,7 +192,7 @@ def _scheme_row(plan, sheet, number, record, name, scheme, reference, preview) -
                 **fields,
             )
 
-        preview.rows.append(Row(ADD, label, number, SHEET_EXPENDITURE, values=values, apply=add))
+        preview.rows.append(Row(ADD, label, number, sheet.name, values=values, apply=add))
         return
     fields = {n: v for n, v in fields.items() if v != before[n]}
     changes = []
@@ -210,5 +212,5 @@ def _scheme_row(plan, sheet, number, record, name, scheme, reference, preview) -
         )
 
     preview.rows.append(
-        row_for(label=label, row=number, changes=changes, apply=change, sheet=SHEET_EXPENDITURE)
+        row_for(label=label, row=number, changes=changes, apply=change, sheet=sheet.name)
     )

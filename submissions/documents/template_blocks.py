@@ -12,7 +12,7 @@ from submissions.documents.template_registry import BLOCKS, IMPORTERS
 
 def _sheet_reader(read):
     def importer(ctx, spec, content, preview):
-        return read(ctx.plan, content, preview)
+        return read(ctx.plan, content, preview, spec["name"])
 
     return importer
 

@@ -225,13 +225,6 @@ def _money_or_not_broken_down(name: str):
     return select
 
 
-def _figure(raw, unit):
-    return Shown(
-        presentation.metric_number(raw, unit),
-        number_format=presentation.EXCEL_FORMATS[presentation.kind_of(unit)],
-    )
-
-
 def _expected_by(ctx, item, year):
     if item.get("expected_date_precision") == MONTH_PRECISION:
         # The source gives the month only: written so, never as the 1st of it.
@@ -239,14 +232,22 @@ def _expected_by(ctx, item, year):
     return presentation.as_date(item["expected_date"]) or None
 
 
-def _metric_in_return(path: tuple[str, ...], *, status=False):
+def _metric_in_return(path: tuple[str, ...], *, status=False, written=True):
+    """A figure of a metric in the return: at its unit's precision, or (`written`) with the
+    decimals its source writes (plans.presentation.metric_excel_format)."""
+
     def select(ctx, item, year):
         value = item
         for key in path:
             value = (value or {}).get(key)
         if status:
             return value or "No figure"
-        return _figure(value, item.get("unit"))
+        unit = item.get("unit")
+        if written:
+            shown = presentation.metric_excel_format(value, unit)
+        else:
+            shown = presentation.EXCEL_FORMATS[presentation.kind_of(unit)]
+        return Shown(presentation.metric_number(value, unit), number_format=shown)
 
     return select
 
@@ -323,7 +324,7 @@ VALUES: dict[str, Callable] = {
     # exact: the workbook comes back, and an import compares
     "figure.value": lambda ctx, item, year: Shown(
         item["figure"].value,
-        number_format=presentation.EXCEL_FORMATS[presentation.kind_of(item["metric"].unit)],
+        number_format=presentation.metric_excel_format(item["figure"].value, item["metric"].unit),
     ),
     # A quarterly return (its snapshot)
     "return.area": lambda ctx, item, year: ctx.data["plan"]["area"],
@@ -374,7 +375,7 @@ VALUES: dict[str, Callable] = {
     "metric.ytd_target": _metric_in_return(("year_to_date", "target")),
     "metric.ytd_actual": _metric_in_return(("year_to_date", "value")),
     "metric.ytd_status": _metric_in_return(("year_to_date", "status_label"), status=True),
-    "metric.annual_target": _metric_in_return(("annual_target",)),
+    "metric.annual_target": _metric_in_return(("annual_target",), written=False),
     "metric.forecast_count": lambda ctx, item, year: presentation.metric_number(
         (item.get("forecast") or {}).get("count"), "count"
     ),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0001_initial'),
+        ('frameworks', '0002_deadline_periods'),
     ]
 
     operations = [
