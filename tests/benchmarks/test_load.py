@@ -56,7 +56,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn():
+def gunicorn(django_db_setup):
+    """gunicorn on the benchmark database, migrated and holding the national dataset
+    (django_db_setup, as for the tests that use the database directly)."""
     port = _free_port()
     process = subprocess.Popen(  # nosec B603
         [
