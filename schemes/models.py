@@ -392,6 +392,8 @@ class Milestone(models.Model):
         ON_TRACK = "on_track", "On track"
         AT_RISK = "at_risk", "At risk"
         COMPLETE = "complete", "Complete"
+        # A milestone taken from a source that gives no status (the 2014 plan's timetable).
+        NOT_STATED = "not_stated", "Not stated in the source"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
     workstream = models.CharField(
@@ -402,7 +404,9 @@ class Milestone(models.Model):
         "Delivery date", max_length=100, blank=True, help_text="As the plan states it."
     )
     due_on = models.DateField("Due on", null=True, blank=True)
-    implementation = models.CharField(max_length=200, blank=True)
+    implementation = models.CharField(
+        max_length=300, blank=True, help_text="When and how it is implemented, or its purpose."
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     order = models.PositiveSmallIntegerField(default=0)
     lock_version = models.PositiveIntegerField(default=1, editable=False)
