@@ -128,3 +128,30 @@ def test_every_page_fits_a_phone_has_a_way_back_and_passes_axe(page, sample_data
     assert wide == {}, f"wider than a phone: {wide}"
     assert no_way_back == [], f"no back link on a phone: {no_way_back}"
     assert axe == {}, json.dumps(axe, indent=1)
+
+
+def test_each_plans_lists_fit_a_phone(page, sample_data):
+    """The walk above sees each kind of page once; a list's filters are as wide as their
+    longest choice, which differs by plan (the 2014 plan's theme names are long): every
+    sample plan's schemes, risks and metrics at 390 px."""
+    from django.contrib.auth.models import User
+
+    from plans.models import Plan
+
+    officer = User.objects.get(username="officer")
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("officer")
+    page.locator("#id_password").fill(DEFAULT_DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.set_viewport_size(PHONE)
+    wide = {}
+    plans = list(Plan.objects.visible_to(officer))
+    assert len(plans) >= 2
+    for plan in plans:
+        for part in ("schemes", "risks", "metrics"):
+            response = page.goto(f"/plans/{plan.pk}/{part}/")
+            assert response is not None and response.status == 200
+            if (width := page.evaluate(WIDTH)) > PHONE["width"]:
+                wide[f"{plan} {part}"] = width
+    assert wide == {}
