@@ -209,3 +209,27 @@ def capacity_links_save(*, plan: Plan, links: Mapping[int, Iterable[Scheme]], us
     types = _service_types(plan, links)
     for type_id, schemes in links.items():
         capacity_schemes_set(plan=plan, service_type=types[type_id], schemes=schemes, user=user)
+
+
+@transaction.atomic
+def capacity_copy(*, source: Plan, target: Plan, schemes: Mapping[int, Scheme], user=None) -> int:
+    """Carry `source`'s capacity and demand into a new version `target` of the same
+    framework: the figures of the months `target` covers, and the links of the schemes
+    copied (`schemes`: the source scheme's id → its copy). A version of another framework
+    starts with none, its service types being another list. Returns the months copied."""
+    if source.framework_id is None or source.framework_id != target.framework_id:
+        return 0
+    months = {m for year in target.years for m in year.months}
+    rows = {
+        (f.service_type_id, f.month): {DEMAND: f.demand, CAPACITY: f.capacity}
+        for f in CapacityDemand.objects.filter(plan=source, month__in=months)
+    }
+    if rows:
+        capacity_demand_set(plan=target, rows=rows, user=user)
+    links: dict[int, list[Scheme]] = {}
+    for link in CapacityScheme.objects.filter(scheme__plan=source):
+        if link.scheme_id in schemes:
+            links.setdefault(link.service_type_id, []).append(schemes[link.scheme_id])
+    if links:
+        capacity_links_save(plan=target, links=links, user=user)
+    return len(rows)

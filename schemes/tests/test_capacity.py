@@ -347,3 +347,28 @@ def test_the_api_gives_each_service_type_and_month(
 def test_the_api_refuses_another_areas_officer(today_plan, other_officer, client_for):
     answer = client_for(other_officer).get(f"/api/plans/{today_plan.pk}/capacity-demand/")
     assert answer.status_code in (403, 404)
+
+
+def test_a_new_version_keeps_the_figures_and_the_schemes_they_fund(today_plan, officer):
+    from submissions.documents.services import plan_roll_forward
+
+    reablement = _type(today_plan)
+    services.capacity_grid_save(
+        plan=today_plan,
+        cells={(reablement.pk, datetime.date(2025, 4, 1), "demand"): (None, 9)},
+    )
+    services.capacity_schemes_set(
+        plan=today_plan,
+        service_type=reablement,
+        schemes=[today_plan.schemes.get(name="Home first reablement")],
+    )
+    new = plan_roll_forward(
+        plan=today_plan,
+        version_kind=Plan.VersionKind.FINAL,
+        version_date=datetime.date(2025, 3, 20),
+        user=officer,
+    )
+    row = next(r for r in capacity_demand(new).rows if r.service_type == reablement)
+    assert row.months[0].demand == 9
+    assert [s.name for s in row.schemes] == ["Home first reablement"]
+    assert row.schemes[0].plan_id == new.pk

@@ -21,6 +21,7 @@ from plans.models import Plan
 from risks import services as risk_services
 from risks.models import Risk, RiskRegister
 from schemes import services as scheme_services
+from schemes.capacity import services as capacity_services
 from schemes.selectors import scheme_list
 from submissions.documents.crossing import Crossing
 from submissions.documents.part2_import import Part2Import, part2_preview
@@ -207,6 +208,7 @@ def plan_roll_forward(
             plan=new, name=theme.name, order=theme.order, user=user
         )
     crossing = Crossing.between(plan, new)
+    copies = {}
     for scheme in scheme_list(plan=plan):
         budgets = {b.year: b.amount for b in scheme.budgets.all() if new.covers(b.year)}
         copy = scheme_services.scheme_create(
@@ -225,6 +227,8 @@ def plan_roll_forward(
         extra = crossing.scheme_fields({name: getattr(scheme, name) for name in _SCHEME_FIELDS})
         if any(value not in ("", None) for value in extra.values()):
             scheme_services.scheme_update(scheme=copy, expected_version=None, user=user, **extra)
+        copies[scheme.pk] = copy
+    capacity_services.capacity_copy(source=plan, target=new, schemes=copies, user=user)
     for baseline in Baseline.objects.filter(plan=plan).select_related("metric"):
         if crossing.keeps_figures_of(baseline.metric):
             metric_services.baseline_set(
