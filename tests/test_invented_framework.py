@@ -21,9 +21,9 @@ from schemes.models import Scheme
 from submissions import selectors
 from submissions import services as return_services
 from submissions.documents.checklist import plan_checks
-from submissions.documents.part2 import part2_workbook
-from submissions.documents.returns import return_workbook
+from submissions.documents.render import render_plan_document, render_return_document
 from tests.cycle import make_checklist_pass
+from tests.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +133,17 @@ def test_an_invented_framework_goes_from_its_file_to_a_quarterly_return(
     scheme = plan.schemes.get()
     assert scheme.scheme_type.framework == framework
 
-    # The plan's workbook carries the framework's metrics and the plan's schemes.
-    cells = _cells(part2_workbook(plan))
-    assert "Home from hospital team" in cells
-    assert {m.name for m in framework.metrics.all()} <= cells
+    # The plan's workbook is the one its file declares (its own tabs), made by the template
+    # engine, as is its PDF (its narrative under the file's headings).
+    workbook = load_workbook(io.BytesIO(render_plan_document(plan, "plan-xlsx")))
+    assert workbook.sheetnames == ["About the plan", "Spending", "Goals"]
+    cells = _cells(render_plan_document(plan, "plan-xlsx"))
+    assert {"Invented plan", "Home from hospital team"} <= cells
+    assert any("Days spent at home" in str(value) for value in cells)
+    text = "\n".join(pdf_pages(render_plan_document(plan, "plan-pdf")))
+    assert "Why this plan (invented)" in text and "How it will be done (invented)" in text
+    assert "Why this plan (invented): our text." in text
+    assert "The plan is agreed by the partners (invented)" in text
 
     # The first quarter's return is due when the file says; the next a month after its
     # quarter ends (return_due_months: 1).
@@ -152,7 +159,7 @@ def test_an_invented_framework_goes_from_its_file_to_a_quarterly_return(
         "invented-falls-rate",
     }
     assert "The plan is agreed by the partners (invented)" in repr(snapshot["conditions"])
-    cells = _cells(return_workbook(ret))
+    cells = _cells(render_return_document(ret))
     assert {m.name for m in framework.metrics.all()} <= cells
     page = client_for(officer).get(reverse("submissions:return_detail", kwargs={"pk": ret.pk}))
     assert "21 July 2091" in page.content.decode()

@@ -241,7 +241,13 @@ def test_the_2025_workbook_marks_inputs_offers_answers_and_checks_them(plan_2025
 
 def test_the_2025_pdf_prints_its_sections(plan_2025):
     text = pdf_text(render_plan_document(plan_2025, "plan-pdf"))
-    for heading in ("1) Plan details", "2) National conditions", "3) Pooled budget"):
+    for heading in (
+        "1) Plan details",
+        "2) The shift from sickness to prevention",
+        "3) The shift from hospital to home",
+        "4) National conditions",
+        "5) Pooled budget",
+    ):
         assert heading in text
     assert "Plans to be jointly agreed" in text
     assert "Discharge to assess" in text and "£1,250,000" in text

@@ -200,8 +200,16 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     expect(page.locator("#required-sign-offs")).not_to_contain_text("Missing")
     shoot(page, screenshot_dir, "sign-offs")
 
+    # The section 75 agreement that pools the funds.
+    fix(page, plan.pk, "Section 75 agreement signed")
+    page.get_by_label("Host of the pooled fund").select_option(label="Shireton Council")
+    page.get_by_label("Pool manager").fill("Kim Lowe, Director of Finance")
+    page.get_by_label("NHS minimum contribution (integrated care boards)").check()
+    page.get_by_label("Signed on").fill("30/06/2025")
+    page.get_by_role("button", name="Save the agreement").click()
+
     page.goto(reverse("submissions:checklist", args=[plan.pk]))
-    expect(page.locator('tr[data-ok="no"]')).to_have_count(0)
+    assert page.locator('tr[data-ok="no"]').all_inner_texts() == []
     expect(page.get_by_text("Every requirement of the templates is met.")).to_be_visible()
     shoot(page, screenshot_dir, "checks-met")
 
@@ -211,15 +219,24 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     expect(page.locator("#job-status [data-state]")).to_have_attribute("data-state", "success")
     with page.expect_download() as download_info:
         page.locator("#job-status").get_by_role("link").click()
-    text = "\n".join(pdf_pages(download_info.value.path().read_bytes()))
+    content = download_info.value.path().read_bytes()
+    (screenshot_dir / "plan-2025-26.pdf").write_bytes(content)
+    text = "\n".join(pdf_pages(content))
     assert "Shireton Better Care Fund plan 2025/26" in text
     assert "Discharge to assess at home" in text
+    # Its narrative, under the 2025/26 headings; its conditions answered yes.
+    assert "The shift from sickness to prevention" in text
+    assert "Shireton's plan for it." in text
+    assert "Shireton meets condition 1" in text
     page.goto(reverse("submissions:document_list", args=[plan.pk]))
     page.get_by_role("button", name=re.compile("workbook")).click()
     expect(page.locator("#job-status [data-state]")).to_have_attribute("data-state", "success")
     with page.expect_download() as download_info:
         page.locator("#job-status").get_by_role("link").click()
-    workbook = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    content = download_info.value.path().read_bytes()
+    (screenshot_dir / "plan-2025-26.xlsx").write_bytes(content)
+    workbook = load_workbook(io.BytesIO(content))
+    assert "National Conditions" in workbook.sheetnames  # the 2025/26 planning workbook
     cells = {
         str(cell.value)
         for sheet in workbook.worksheets
