@@ -225,17 +225,29 @@ def read_funding(
     partners = {o.name.lower(): o for o in plan.ccgs.all()}
     if plan.local_authority_id:
         partners[plan.local_authority.name.lower()] = plan.local_authority
-    stored = {(c.organisation_id, c.kind, c.year): c.amount for c in plan.contributions.all()}
+    stored = {
+        (c.organisation_id, plan_services.contribution_row(c), c.year): c.amount
+        for c in plan.contributions.select_related("stream")
+    }
+    # A row names a funding stream of the plan's framework, or a kind of contribution.
+    rows_by_label = {
+        **_KINDS,
+        **{s.name.lower(): s.code for s in plan_services.contribution_streams(plan)},
+    }
     for number, record in sheet.records:
         name = text_of(record.get("Organisation"))
         if name.lower() == "total":
             continue  # worked out again
         organisation = partners.get(name.lower())
-        kind = _KINDS.get(text_of(record.get("Contribution")).lower())
+        kind = rows_by_label.get(text_of(record.get("Contribution")).lower())
         if organisation is None:
             sheet.bad(number, "Organisation", "Use a partner of this plan (see Partners).")
         if kind is None:
-            sheet.bad(number, "Contribution", "Use one of the kinds of contribution.")
+            sheet.bad(
+                number,
+                "Contribution",
+                "Use a funding stream of the plan's framework or a kind of contribution.",
+            )
         if organisation is None or kind is None:
             continue
         cells, changes = {}, []

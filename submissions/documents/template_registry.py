@@ -112,11 +112,12 @@ def _budget(ctx: Context):
 
 
 def _contributions(ctx: Context) -> list[dict]:
-    """One row per partner and kind of contribution, its amount per year, then the total."""
+    """One row per partner and funding stream (or kind of contribution, for one under no
+    stream), its amount per year, then the total."""
     plan = ctx.plan
     rows: dict[tuple, dict[int, Decimal]] = {}
-    for contribution in plan.contributions.select_related("organisation"):
-        key = (contribution.organisation.name, contribution.get_kind_display())
+    for contribution in plan.contributions.select_related("organisation", "stream"):
+        key = (contribution.organisation.name, contribution.label)
         rows.setdefault(key, {})[contribution.year] = contribution.amount
     items = [
         {"organisation": o, "kind": k, "amounts": amounts}
