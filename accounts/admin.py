@@ -1,12 +1,14 @@
 from django.contrib import admin
 
+from accounts import services
 from accounts.models import ApiToken
+from plans.admin import ServiceAdmin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Administrators see every user's API tokens and revoke (delete) them; tokens are made
-    by their users, who alone see each one, once."""
+class ApiTokenAdmin(ServiceAdmin):
+    """Administrators see every user's API tokens and revoke (delete) them through
+    `token_revoke`; tokens are made by their users, who alone see each one, once."""
 
     list_display = ("name", "user", "token_key", "created", "expiry")
     list_filter = ("expiry",)
@@ -19,3 +21,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_by_service(self, request, obj):
+        services.token_revoke(user=obj.user, token_key=obj.token_key)

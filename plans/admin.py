@@ -47,11 +47,12 @@ class FrozenGuardForm(forms.ModelForm):
             refusal_on_form(self, self.service_refusal)
 
 
-class HistoryAdmin(PastVersionsReadOnlyAdmin):
+class ServiceAdmin(admin.ModelAdmin):
     """Every write of the administration site goes through the owning app's services, as
-    the pages' do, with their checks and history naming the administrator: a subclass says
-    how in `save_by_service` and `delete_by_service`, or is read-only (ReadOnlyAdmin).
-    Django's generic save is never used.
+    the pages' do, with their checks (and history naming the administrator, for a model
+    with history: HistoryAdmin): a subclass says how in `save_by_service` and
+    `delete_by_service`, or is read-only (ReadOnlyAdmin). Django's generic save is never
+    used.
 
     What belongs to an agreed plan or approved return is read-only here as everywhere
     (`plans.permissions.frozen_owner`): the change form shows it, a POST to change or delete
@@ -124,6 +125,10 @@ class HistoryAdmin(PastVersionsReadOnlyAdmin):
             return HttpResponseRedirect(request.get_full_path().replace("/delete/", "/change/"))
 
 
+class HistoryAdmin(ServiceAdmin, PastVersionsReadOnlyAdmin):
+    """A ServiceAdmin of a model with history: its past versions shown, for reading."""
+
+
 class ReadOnlyAdmin(HistoryAdmin):
     """Shown, never written: what changes only through the pages' services."""
 
@@ -178,15 +183,45 @@ class AreaAdmin(HistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceAdmin):
+    """A user is given an area through `membership_add` and loses it through
+    `membership_remove` (as the users page sets them with the user's roles); a membership
+    is a user and an area, so it is removed and another added rather than changed."""
+
     list_display = ("user", "area")
     list_filter = ("area",)
+    search_fields = ("user__username", "area__name")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_by_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = services.membership_add(user=data["user"], area=data["area"]).pk
+
+    def delete_by_service(self, request, obj):
+        services.membership_remove(membership=obj)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceAdmin):
+    """Partner organisations are added, changed and removed through the organisation
+    services: a name unlike any other's, a kind kept while a plan names it, and none removed
+    while an area or a plan names it."""
+
     list_display = ("name", "short_name", "kind")
     list_filter = ("kind",)
+    search_fields = ("name", "short_name")
+
+    def save_by_service(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in ("name", "kind", "short_name")}
+        if change:
+            services.organisation_update(organisation=obj, **fields)
+        else:
+            obj.pk = services.organisation_create(**fields).pk
+
+    def delete_by_service(self, request, obj):
+        services.organisation_delete(organisation=obj)
 
 
 # What a new plan version is made with (`plan_create`); the rest is its own (a number, its

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from frameworks.selectors import framework_for_years
 from plans import permissions
@@ -172,6 +173,81 @@ def organisation_get_or_create(*, name: str, kind: str, short_name: str = "") ->
         name=name, defaults={"kind": kind, "short_name": short_name}
     )
     return organisation
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """The user no longer sees the area's data (their roles stay)."""
+    Membership.objects.filter(pk=membership.pk).delete()
+
+
+def _organisation_check(organisation: Organisation) -> None:
+    organisation.full_clean()
+    same_name = Organisation.objects.filter(name__iexact=organisation.name)
+    if same_name.exclude(pk=organisation.pk).exists():
+        raise ValidationError({"name": "An organisation already has this name."})
+
+
+def _organisation_in_plans(organisation: Organisation) -> bool:
+    return (
+        Plan.objects.filter(local_authority=organisation).exists()
+        or organisation.plans_as_ccg.exists()
+    )
+
+
+@transaction.atomic
+def organisation_create(*, name: str, kind: str, short_name: str = "") -> Organisation:
+    """A partner organisation, its name unlike any other's in any case (as
+    `area_partner_add` finds one)."""
+    organisation = Organisation(name=name.strip(), kind=kind, short_name=short_name.strip())
+    _organisation_check(organisation)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, name: str, kind: str, short_name: str = ""
+) -> Organisation:
+    """Rename an organisation or change its kind; the kind stays while a plan names it as
+    its local authority or NHS partner (the plan's partners are checked by kind)."""
+    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if kind != stored.kind and _organisation_in_plans(stored):
+        raise ValidationError(
+            {
+                "kind": f"{stored.name} is a partner in a plan as a {stored.get_kind_display()}: "
+                "take it off the plan first."
+            }
+        )
+    organisation.name, organisation.kind = name.strip(), kind
+    organisation.short_name = short_name.strip()
+    _organisation_check(organisation)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Remove an organisation no area, plan, sign-off or contribution names."""
+    if (
+        _organisation_in_plans(organisation)
+        or organisation.areas.exists()
+        or _organisation_referred_to(organisation)
+    ):
+        raise ValidationError(
+            f"{organisation.name} is named by an area or a plan: take it off them first."
+        )
+    organisation.delete()
+
+
+def _organisation_referred_to(organisation: Organisation) -> bool:
+    """Whether a record keeps the organisation (a protected relation: a sign-off, a
+    contribution, a section 75 agreement's host)."""
+    try:
+        Collector(using="default").collect([organisation])
+    except (ProtectedError, RestrictedError):
+        return True
+    return False
 
 
 @transaction.atomic
