@@ -231,7 +231,7 @@ def organisation_delete(*, organisation: Organisation) -> None:
     """Remove an organisation no area, plan, sign-off or contribution names."""
     if (
         _organisation_in_plans(organisation)
-        or organisation.areas.exists()
+        or Area.objects.filter(partners=organisation).exists()
         or _organisation_referred_to(organisation)
     ):
         raise ValidationError(
