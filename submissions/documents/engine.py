@@ -145,7 +145,14 @@ class _Checks:
 
 def _write_checks(sheet, checks: _Checks) -> None:
     for checker_ref, rules in checks.cells.items():
-        formulas = [checker_formula(r, ref, list_range=lists) for r, ref, lists in rules]
+        # a drop-down with nothing to offer (an empty catalogue) has nothing to check against
+        formulas = [
+            checker_formula(r, ref, list_range=lists)
+            for r, ref, lists in rules
+            if r != "in_list" or lists is not None
+        ]
+        if not formulas:
+            continue
         cell = sheet[checker_ref]
         cell.value = "=" + (formulas[0] if len(formulas) == 1 else f"AND({','.join(formulas)})")
         cell.border = _BORDER

@@ -258,7 +258,10 @@ VALUES: dict[str, Callable] = {
     "plan.area": lambda ctx, item, year: ctx.plan.area.name,
     "plan.title": lambda ctx, item, year: ctx.plan.title,
     "plan.version": lambda ctx, item, year: plan_version(ctx.plan),
-    "plan.years": lambda ctx, item, year: ctx.plan.years_label,
+    # one year written once (2025/26), several as their range (2014/15–2015/16)
+    "plan.years": lambda ctx, item, year: (
+        ctx.years[0].label if len(ctx.years) == 1 else ctx.plan.years_label
+    ),
     "plan.status": lambda ctx, item, year: ctx.plan.version_label,
     "plan.local_authority": lambda ctx, item, year: str(ctx.plan.local_authority or ""),
     "plan.ccgs": lambda ctx, item, year: ", ".join(c.name for c in ctx.plan.ccgs.all()),

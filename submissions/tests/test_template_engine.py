@@ -233,7 +233,10 @@ def test_the_2025_workbook_marks_inputs_offers_answers_and_checks_them(plan_2025
     expenditure = workbook["Expenditure Plan"]
     last = expenditure.max_column
     assert expenditure.cell(row=3, column=last).value == CHECKER_HEADER
-    assert expenditure.cell(row=4, column=last).value.startswith("=AND(OR(E4=")
+    # no scheme types in the catalogue: nothing to check the type against, the budget is
+    formula = expenditure.cell(row=4, column=last).value
+    assert "None" not in formula and "MATCH(E4" not in formula
+    assert formula.startswith("=AND(OR(I4=")  # the share is a percentage, the budget not negative
     # printing: A4, fitted to the width, header rows repeated
     assert expenditure.page_setup.fitToWidth == 1
     assert expenditure.print_title_rows == "$1:$3"
@@ -252,6 +255,7 @@ def test_the_2025_pdf_prints_its_sections(plan_2025):
     assert "Plans to be jointly agreed" in text
     assert "Discharge to assess" in text and "£1,250,000" in text
     assert "£21,500,000" in text
+    assert "Financial years 2025/26 " in text and "2025/26–2025/26" not in text
 
 
 def _answer(content: bytes, answers: dict[int, tuple[str, str]]) -> bytes:
