@@ -85,7 +85,12 @@ class Context:
     def document(self) -> dict:
         """What the printed document's title page and running footer say."""
         plan = self.plan
-        return {"plan": plan, "version": plan_version(plan), "ret": self.ret}
+        return {
+            "plan": plan,
+            "version": plan_version(plan),
+            "years_label": VALUES["plan.years"](self, None, None),
+            "ret": self.ret,
+        }
 
     def once(self, name: str, make: Callable):
         if name not in self.cache:
