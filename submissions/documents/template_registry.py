@@ -384,7 +384,9 @@ VALUES: dict[str, Callable] = {
     "metric.ytd_target": _metric_in_return(("year_to_date", "target")),
     "metric.ytd_actual": _metric_in_return(("year_to_date", "value")),
     "metric.ytd_status": _metric_in_return(("year_to_date", "status_label"), status=True),
-    "metric.annual_target": _metric_in_return(("annual_target",), written=False),
+    # A yearly metric's annual target is its target as written (606.4); a monthly one's, its
+    # target × 12 at four places, reads at the unit's precision either way.
+    "metric.annual_target": _metric_in_return(("annual_target",)),
     "metric.forecast_count": lambda ctx, item, year: presentation.metric_number(
         (item.get("forecast") or {}).get("count"), "count"
     ),
