@@ -11,6 +11,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
+# The years a label may name: enough for any plan, few enough that every date of every
+# year (and the year after) exists.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
 _LABEL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
 
 
@@ -28,6 +32,11 @@ class FinancialYear:
         end_year = int(end) if len(end) == 4 else (start + 1) // 100 * 100 + int(end)
         if end_year != start + 1:
             raise ValueError(f"“{label}” is not a financial year such as 2016/17.")
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise ValueError(
+                f"“{label}” is not a financial year the planner knows: it knows "
+                f"{cls(FIRST_YEAR).label} to {cls(LAST_YEAR).label}."
+            )
         return cls(start)
 
     @classmethod

@@ -21,6 +21,7 @@ from governance.serializers import (
     MeetingSerializer,
 )
 from plans import permissions
+from plans.inputs import text
 from plans.openapi import REFUSALS
 
 
@@ -130,7 +131,9 @@ class ActionListApi(APIView):
     def get(self, request):
         today = timezone.localdate()
         owner = None
-        username = request.query_params.get("owner", "").strip()
+        username = text(request.query_params.get("owner", ""))
+        if username is None:
+            return Response({"detail": "owner must be a user name, or me."}, status=400)
         if username == "me":
             owner = request.user
         elif username:

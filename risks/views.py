@@ -7,13 +7,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import refusal_on_form
 from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
+from plans.inputs import configure_table
 from plans.money import format_pounds
 from plans.periods import FinancialYear
 from risks import charts, selectors, services
@@ -59,7 +59,7 @@ def _risk_table(request, plan, today) -> tuple[RiskFilter, RiskTable]:
         today=today,
     )
     table = RiskTable(filterset.qs, plan=plan, today=today)
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    configure_table(request, table, per_page=100)
     return filterset, table
 
 

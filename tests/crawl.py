@@ -58,9 +58,9 @@ def links(path: str, html: bytes) -> Iterator[str]:
         yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(get: Callable[[str], object], start: str = "/") -> list[Page]:
+def crawl(get: Callable[[str], object], start: str = "/", per_kind: int = PER_KIND) -> list[Page]:
     """The pages reached from `start` with `get(path) -> response` (a test client's or a
-    browser's), breadth first, each kind of page at most PER_KIND times."""
+    browser's), breadth first, each kind of page at most `per_kind` times."""
     seen: set[str] = set()
     kinds: collections.Counter = collections.Counter()
     queue = collections.deque([start])
@@ -83,7 +83,7 @@ def crawl(get: Callable[[str], object], start: str = "/") -> list[Page]:
             kind = _kind(target)
             if target in seen or SKIP.search(target) or kind is None:
                 continue
-            if kinds[kind] < PER_KIND:
+            if kinds[kind] < per_kind:
                 kinds[kind] += 1
                 queue.append(target)
     return pages

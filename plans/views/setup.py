@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
 from plans.forms import NhsForm, refusal_on_form
+from plans.inputs import whole_number
 from plans.models import Area, Organisation, Plan
 from plans.periods import FinancialYear
 
@@ -119,7 +120,9 @@ def area_detail(request, area_pk):
                     messages.success(request, f"{organisation.name} is a partner of {area.name}.")
                     return redirect("plans:area_detail", area_pk=area.pk)
             elif request.POST.get("action") == "remove":
-                organisation = area.partners.filter(pk=_int(request.POST.get("organisation")))
+                organisation = area.partners.filter(
+                    pk=whole_number(request.POST.get("organisation"))
+                )
                 if organisation.exists():
                     services.area_partner_remove(area=area, organisation=organisation.get())
                 return redirect("plans:area_detail", area_pk=area.pk)
@@ -208,13 +211,6 @@ def area_user_edit(request, area_pk, user_pk):
             "forms_with_errors": [form] if form.errors else [],
         },
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # A new plan -------------------------------------------------------------------------------

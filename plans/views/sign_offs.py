@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
 from plans.forms import NhsForm, refusal_on_form
+from plans.inputs import whole_number
 from plans.models import Organisation, SignOff, SignOffRole
 from plans.selectors import partners_of, required_sign_offs, sign_off_roles_of
 
@@ -169,7 +170,5 @@ def sign_off_edit(request, pk, sign_off_pk):
 
 
 def _version(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no version sent: treated as an old copy, never as "any"
+    version = whole_number(value, low=0)
+    return -1 if version is None else version  # none read: an old copy, never "any"

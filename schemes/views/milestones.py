@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans import permissions
 from plans.forms import NhsForm, refusal_on_form
+from plans.inputs import whole_number
 from plans.services import EditConflict
 from schemes import services
 from schemes.models import Milestone
@@ -122,10 +123,9 @@ def milestone_delete(request, pk, milestone_pk):
     milestone = _milestone(plan, milestone_pk)
     error = None
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("lock_version", ""))
-        except ValueError:
-            version = -1
+        version = whole_number(request.POST.get("lock_version"), low=0)
+        if version is None:
+            version = -1  # none read: an old copy, never "any"
         try:
             services.milestone_delete(
                 milestone=milestone, expected_version=version, user=request.user

@@ -6,13 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import refusal_on_form
 from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
+from plans.inputs import configure_table, whole_number
 from plans.services import EditConflict
 from schemes import selectors, services
 from schemes.filters import SchemeFilter
@@ -48,7 +48,7 @@ def _scheme_table(request, plan, can_edit: bool) -> tuple[SchemeFilter, SchemeTa
         totals=selectors.scheme_totals(plan=plan, schemes=schemes),
         can_edit=can_edit,
     )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    configure_table(request, table, per_page=50)
     return filterset, table
 
 
@@ -183,10 +183,7 @@ def scheme_delete(request, pk, scheme_pk):
     scheme = _scheme(plan, scheme_pk)
     error = None
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("lock_version", ""))
-        except ValueError:
-            version = None
+        version = whole_number(request.POST.get("lock_version"))
         try:
             services.scheme_delete(scheme=scheme, expected_version=version, user=request.user)
         except EditConflict as conflict:
@@ -235,12 +232,7 @@ def sub_type_options(request, pk):
     """The sub types of one scheme type, as <option>s for the scheme form's select (htmx)."""
     plan = permissions.get_plan(request.user, pk, permissions.EDIT_SCHEMES)
     catalogue = selectors.scheme_catalogue(plan=plan)
-    options = catalogue.sub_types.filter(scheme_type_id=_int(request.GET.get("scheme_type")))
+    options = catalogue.sub_types.filter(
+        scheme_type_id=whole_number(request.GET.get("scheme_type"))
+    )
     return render(request, "schemes/_sub_type_options.html", {"options": options})
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
-from django_tables2 import RequestConfig
 
 from metrics.charts import status_counts_chart
 from plans import permissions
 from plans.exports import SafeTableExport
 from plans.forms import NhsForm
 from plans.freshness import Reused, reused
+from plans.inputs import configure_table
 from plans.periods import FinancialYear
 from submissions import national
 from submissions.tables import ILLUSTRATIVE, AreaTable, MetricStatusTable
@@ -77,7 +77,7 @@ def _filters(request) -> tuple[NationalFilterForm, list, int | None, str]:
 def _area_table(request, year: int, region: str) -> AreaTable:
     rows = national.summaries(year=year, region=region)
     table = AreaTable(rows, totals=national.totals(rows), prefix="areas-")
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure_table(request, table, per_page=PER_PAGE)
     return table
 
 
@@ -97,7 +97,7 @@ def _body(request, form, years, year: int | None, region: str) -> str:
             areas.totals["areas"],
         )
         statuses = MetricStatusTable(rows, metrics=metrics, prefix="metrics-")
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(statuses)
+        configure_table(request, statuses, per_page=PER_PAGE)
         context |= {
             "areas": areas,
             "totals": areas.totals,
@@ -126,7 +126,9 @@ def national_view(request):
         label = FinancialYear(year).label.replace("/", "-")
         exporter = SafeTableExport(export_format, _area_table(request, year, region))
         return exporter.response(f"areas-{label}.{export_format}")
-    if form.errors:  # a page showing what one user typed wrongly is not kept for others
+    # A page showing what one user typed wrongly, or asked for beyond the filters, sort and
+    # page (a page size), is not kept for others.
+    if form.errors or set(request.GET) - {"year", "region", *TABLE_PARAMETERS}:
         page = Reused(_body(request, form, years, year, region))
     else:
         page = reused(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plans import permissions
 from plans.forms import NhsForm, refusal_on_form
 from plans.freshness import reused
+from plans.inputs import whole_number
 from plans.periods import FinancialYear, Quarter
 from submissions import selectors, services
 from submissions.documents.board_pack import board_packs_of
@@ -37,7 +38,7 @@ def _period(plan, data) -> tuple[int, int]:
     the plan covers it, else the last quarter of the plan."""
     try:
         year = FinancialYear.parse(data.get("year", "")).start_year
-        quarter = int(data.get("quarter", ""))
+        quarter = whole_number(data.get("quarter"))
         if plan.covers(year) and Quarter.valid_number(quarter):
             return year, quarter
     except ValueError:
