@@ -95,6 +95,11 @@ AUTHENTICATION_BACKENDS = [
 # request is judged by the connection's own address (everyone behind the proxy alike).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
+# Someone who changes address for every guess: this many wrong passwords for one user name,
+# from any addresses together within the cool-off time, lock the name out everywhere
+# (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+SIGN_IN_FAILURES_PER_USER = 30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

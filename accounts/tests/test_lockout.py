@@ -1,10 +1,15 @@
 """Sign-in lockouts are by user name and client address; a proxy's X-Forwarded-For counts
-only when the request came through a proxy named in TRUSTED_PROXIES."""
+only when the request came through a proxy named in TRUSTED_PROXIES. A higher limit per
+user name, across every address, stops someone who changes address for every guess."""
+
+import datetime
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.client_address import client_address
 
@@ -69,3 +74,38 @@ def test_client_address(rf, remote, forwarded, trusted, expected):
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXIES=trusted):
         assert client_address(request) == expected
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_guesses_from_many_addresses_lock_the_user_out_everywhere(officer, finance):
+    # One guess from each of many addresses: no address reaches the limit of five, the
+    # user name reaches the higher limit across addresses.
+    for number in range(settings.SIGN_IN_FAILURES_PER_USER - 1):
+        assert _sign_in("wrong", remote=f"192.0.2.{number}").status_code == 200
+    assert _sign_in("wrong", remote="192.0.2.200").status_code == 429
+    refused = _sign_in(RIGHT, remote="198.51.100.7")
+    assert refused.status_code == 429
+    assert "locked everywhere for 15 minutes" in refused.content.decode()
+    # Another user signs in as ever.
+    other = Client().post(
+        reverse("login"),
+        {"username": "finance", "password": RIGHT},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other.status_code == 302
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_the_lockout_across_addresses_ends_with_the_cool_off_time(officer):
+    for number in range(settings.SIGN_IN_FAILURES_PER_USER):
+        _sign_in("wrong", remote=f"192.0.2.{number}")
+    assert _sign_in(RIGHT, remote="198.51.100.7").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert _sign_in(RIGHT, remote="198.51.100.7").status_code == 302
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_fewer_guesses_across_addresses_lock_nobody_out(officer):
+    for number in range(settings.SIGN_IN_FAILURES_PER_USER - 1):
+        _sign_in("wrong", remote=f"192.0.2.{number}")
+    assert _sign_in(RIGHT, remote="198.51.100.7").status_code == 302
