@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import selectors, services
 from accounts.forms import NhsPasswordChangeForm, TokenForm
 from plans.forms import refusal_on_form
+from plans.inputs import text
 
 
 def _account_page(request, form, *, new_token: str = "", status: int = 200):
@@ -51,7 +52,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request):
-    key = request.POST.get("token", "")
+    key = text(request.POST.get("token", ""), longest=1000) or ""
     if services.token_revoke(user=request.user, token_key=key[:25]):
         messages.success(request, "Token revoked: it no longer works.")
     else:

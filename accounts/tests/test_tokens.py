@@ -116,3 +116,12 @@ def test_plain_tokens_made_before_become_hashed_expiring_tokens_that_still_work(
     assert token.digest != key and key not in token.token_key + token.digest
     assert token.created == made and token.expiry > timezone.now()
     assert _api(key).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["\x00", ["a", "b"], "x" * 5000])
+def test_a_token_nobody_could_hold_is_refused_as_already_revoked(client_for, officer, key):
+    client = client_for(officer)
+    response = client.post(reverse("accounts:token_revoke"), {"token": key})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "already revoked or has expired" in page.content.decode()

@@ -135,3 +135,24 @@ def test_the_board_page_shows_the_deadline_warning(client_for, officer, executiv
             .content.decode()
         )
     assert "no meeting of this board is scheduled before then" in html
+
+
+@pytest.mark.parametrize(
+    ("after", "goes_to"),
+    [
+        ("/governance/meetings/1/", "/governance/meetings/1/"),  # the page it was done on
+        ("/governance/\r\nSet-Cookie: x=1", None),  # a header of its own: not followed
+        ("/governance/\x00", None),
+        ("//example.org/governance/", None),
+        ("https://example.org/governance/", None),
+    ],
+)
+def test_marking_an_action_done_goes_back_only_to_a_governance_page(
+    client_for, due_31_may, officer, after, goes_to
+):
+    response = client_for(officer).post(
+        reverse("governance:action_complete", args=[due_31_may.pk]), {"next": after}
+    )
+    assert response.status_code == 302
+    board = reverse("governance:board_detail", args=[due_31_may.board_id])
+    assert response["Location"] == (goes_to or board)

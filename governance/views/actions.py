@@ -1,6 +1,8 @@
 """A board's actions: those the user owns across their boards, one added at a meeting, one
 marked done."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from governance import forms, selectors, services
 from governance.models import Action
 from governance.views.meetings import _form_page, _meeting, _today
 from plans import permissions
+from plans.inputs import text
 
 
 @login_required
@@ -58,7 +61,7 @@ def action_complete(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Action marked done.")
-    target = request.POST.get("next", "")
-    if target.startswith("/governance/"):
+    target = text(request.POST.get("next", ""), longest=500) or ""
+    if re.fullmatch(r"/governance/[\w/-]*", target):  # back to the page it was done on
         return redirect(target)
     return redirect("governance:board_detail", pk=action.board_id)

@@ -359,8 +359,8 @@ def return_new_version(request, pk):
 def return_diff(request, pk):
     """What differs between this version and the one it corrects (or `?against=<id>`)."""
     ret = selectors.return_for(user=request.user, pk=pk)
-    against = request.GET.get("against")
-    if against and against.isdigit():
+    against = whole_number(request.GET.get("against"), low=1)
+    if against is not None:
         other = get_object_or_404(QuarterlyReturn, pk=against, plan=ret.plan)
     else:
         other = ret.supersedes
