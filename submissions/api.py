@@ -57,7 +57,7 @@ class PlanReturns(ListAPIView):
         return permissions.get_plan(self.request.user, self.kwargs["pk"], permissions.VIEW)
 
     def get_queryset(self):
-        return selectors.returns_of(plan=self.get_plan())
+        return selectors.returns_of(plan=self.get_plan()).prefetch_related("documents")
 
     @extend_schema(responses={200: ReturnSerializer(many=True), **REFUSALS})
     def get(self, request, *args, **kwargs):

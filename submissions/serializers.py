@@ -1,7 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from plans.periods import FinancialYear
-from submissions.models import Job, QuarterlyReturn
+from submissions.models import Document, Job, QuarterlyReturn
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -18,10 +19,30 @@ class JobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentSerializer(serializers.ModelSerializer):
+    version = serializers.CharField(source="source_version", read_only=True)
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "version", "created", "checksum", "size", "url"]
+        read_only_fields = fields
+
+    def get_url(self, document) -> str:
+        """Where the file is fetched, with the same session or token as this answer."""
+        path = reverse("api-document-file", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class ReturnSerializer(serializers.ModelSerializer):
-    """A quarterly return in a list: its quarter, version, status, dates and checksum."""
+    """A quarterly return in a list: its quarter, version, status, dates and checksum, and
+    its stored documents (the report as a PDF, the workbook), each with the `url` its file
+    is fetched from with the same session or token."""
 
     year = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = QuarterlyReturn
@@ -34,6 +55,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "approved_on",
             "submitted_on",
             "checksum",
+            "documents",
         ]
         read_only_fields = fields
 

@@ -1,5 +1,5 @@
 """The OpenAPI schema describes what the API gives: the fields each page shows, and the
-documents' files fetched with the API's own credentials."""
+documents' files (a plan's and a return's) fetched with the API's own credentials."""
 
 import pytest
 import yaml
@@ -37,6 +37,10 @@ def _fields(schema, component: str) -> set[str]:
         ("FundingStream", {"name", "kind"}),
         ("Template", {"kind", "name", "format"}),
         ("PlanDetail", {"framework"}),
+        # A return's stored report and workbook, each with the url of its file.
+        ("Return", {"documents"}),
+        ("ReturnDetail", {"documents", "snapshot"}),
+        ("Document", {"kind", "version", "checksum", "url"}),
     ],
 )
 def test_the_schema_names_what_the_pages_show(schema, component, fields):
@@ -58,3 +62,8 @@ def test_the_schema_describes_a_documents_file_and_how_to_sign_in_for_it(schema)
     assert {"403", "404"} <= set(operation["responses"])
     schemes = {name for requirement in operation["security"] for name in requirement}
     assert "knoxApiToken" in schemes
+
+
+def test_the_schema_gives_a_returns_documents_as_documents(schema):
+    documents = schema["components"]["schemas"]["Return"]["properties"]["documents"]
+    assert documents["items"]["$ref"] == "#/components/schemas/Document"

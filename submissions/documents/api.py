@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -17,6 +17,7 @@ from submissions.documents.requests import RenderLimit, document_request
 from submissions.documents.services import JOB_KINDS
 from submissions.documents.views import document_file, document_for
 from submissions.models import Document, Job
+from submissions.serializers import DocumentSerializer
 
 # What a stored document is sent as, by the end of its file's name.
 FILE_TYPES = {
@@ -25,23 +26,6 @@ FILE_TYPES = {
         "An Excel workbook: the Part 2 workbook or a return's workbook."
     ),
 }
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    version = serializers.CharField(source="source_version", read_only=True)
-    created = serializers.DateTimeField(source="created_at", read_only=True)
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Document
-        fields = ["id", "kind", "version", "created", "checksum", "size", "url"]
-        read_only_fields = fields
-
-    def get_url(self, document) -> str:
-        """Where the file is fetched, with the same session or token as this answer."""
-        path = reverse("api-document-file", args=[document.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
 
 
 class DocumentRequestSerializer(serializers.Serializer):

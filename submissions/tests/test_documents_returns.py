@@ -285,3 +285,36 @@ def test_a_draft_prepared_again_with_new_figures_gets_a_new_document(
     assert second.result["document"] != first.result["document"]
     document = Document.objects.get(pk=second.result["document"])
     _assert_workbook_figures(document.file.open("rb").read(), prepared.snapshot)
+
+
+def test_the_api_lists_a_returns_documents_and_their_urls_work_with_its_token(
+    prepared, officer, other_officer, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from accounts.services import token_create
+
+    for kind in (Document.Kind.RETURN_PDF, Document.Kind.RETURN_XLSX):
+        _render(prepared, kind, officer, django_capture_on_commit_callbacks)
+    token = token_create(user=officer, name="Returns")[1]
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    detail = api.get(reverse("api-return-detail", args=[prepared.pk])).json()
+    listing = api.get(reverse("api-plan-returns", args=[prepared.plan_id])).json()
+    assert listing[0]["documents"] == detail["documents"]
+    documents = {document["kind"]: document for document in detail["documents"]}
+    assert set(documents) == {"return-pdf", "return-xlsx"}
+    pdf = api.get(documents["return-pdf"]["url"])
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    body = b"".join(pdf.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert hashlib.sha256(body).hexdigest() == documents["return-pdf"]["checksum"]
+    workbook = api.get(documents["return-xlsx"]["url"])
+    assert workbook.status_code == 200
+    sheets = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).sheetnames
+    assert sheets == list(WORKBOOK_SHEETS)
+    # Someone of another area, with a token of their own, gets neither list nor file.
+    stranger = Client(HTTP_AUTHORIZATION=f"Token {token_create(user=other_officer, name='x')[1]}")
+    assert stranger.get(reverse("api-return-detail", args=[prepared.pk])).status_code in (403, 404)
+    assert stranger.get(documents["return-pdf"]["url"]).status_code in (403, 404)
+    # No session and no token: refused, not sent to the sign-in page.
+    assert Client().get(documents["return-pdf"]["url"]).status_code in (401, 403)

@@ -37,6 +37,7 @@ def test_starting_a_return_answers_202_with_the_job_and_reuses_the_draft(
             "approved_on": None,
             "submitted_on": None,
             "checksum": ret.checksum,
+            "documents": [],  # none rendered yet
         }
     ]
     detail = client.get(reverse("api-return-detail", kwargs={"pk": ret.pk})).json()
@@ -81,3 +82,16 @@ def test_the_pages_show_the_dashboard_and_the_return(
     assert refused.status_code == 403
     diff = client_for(executive).get(reverse("submissions:return_diff", args=[ret.pk]))
     assert diff.status_code == 200
+    # A version to compare against that is not a whole number is not read (²: a digit to
+    # str.isdigit, not to int()); one too big names no return.
+    for against, status in (("²", 200), ("x:y", 200), ("99999999999999999999", 200)):
+        diff = client_for(executive).get(
+            reverse("submissions:return_diff", args=[ret.pk]), {"against": against}
+        )
+        assert diff.status_code == status, against
+    assert (
+        client_for(executive)
+        .get(reverse("submissions:return_diff", args=[ret.pk]), {"against": "2147483647"})
+        .status_code
+        == 404
+    )

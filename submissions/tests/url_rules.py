@@ -44,6 +44,21 @@ def _document(plan) -> dict:
     return {"pk": document.pk}
 
 
+def _return_document(plan) -> dict:
+    from submissions.documents.services import document_store
+    from submissions.services import return_get_or_create_draft
+
+    ret = return_get_or_create_draft(plan=plan, year=plan.first_year, quarter=1)
+    document = document_store(
+        plan=plan,
+        quarterly_return=ret,
+        kind="return-pdf",
+        content=b"%PDF-1.7",
+        source_version=f"{ret.pk} v1",
+    )
+    return {"pk": document.pk}
+
+
 RULES = {
     "submissions:job_detail": Rule(VIEW, _job),
     # POST only: a GET is refused as such before anything else is looked at.
@@ -58,7 +73,8 @@ RULES = {
     "submissions:version_diff": Rule(VIEW, _other_version),
     "submissions:document_download": Rule(VIEW, _document),
     "api-plan-documents": Rule(API_VIEW),
-    "api-document-file": Rule(API_VIEW, _document),
+    # A return's document (the API lists them with each return): plans' go by the page.
+    "api-document-file": Rule(API_VIEW, _return_document),
     "api-plan-checklist": Rule(API_VIEW),
 }
 
