@@ -30,7 +30,11 @@ def refusal_on_form(
     has, the rest at the top of the form; `aliases` names the form's field for a field of
     the service (a figure's "start" and "end" are the form's "period"). A refusal naming no
     field goes beside `field` when given, else at the top; so does a PermissionDenied (a
-    plan that no longer changes: `plans.permissions.Frozen`)."""
+    plan that no longer changes: `plans.permissions.Frozen`). A form shown afresh (not
+    bound to what was sent: removing a record refused) takes the refusal too."""
+    if not hasattr(form, "cleaned_data"):
+        form.errors  # noqa: B018 (cleans a bound form; an unbound one has no cleaned data)
+        form.cleaned_data = getattr(form, "cleaned_data", {})
     if isinstance(refusal, PermissionDenied):
         form.add_error(field, str(refusal))
     elif not hasattr(refusal, "error_dict"):

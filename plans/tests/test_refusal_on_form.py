@@ -61,3 +61,10 @@ def test_a_refusal_of_permission_goes_at_the_top():
     form = _form()
     refusal_on_form(form, PermissionDenied("This plan version no longer changes."))
     assert form.non_field_errors() == ["This plan version no longer changes."]
+
+
+def test_a_form_shown_afresh_takes_a_refusal_at_the_top():
+    # Removing a record from an old copy: the page shows the record's form again, unbound.
+    form = NameForm(initial={"name": "Integrated care teams"})
+    refusal_on_form(form, ValidationError("Someone else saved this record."))
+    assert form.non_field_errors() == ["Someone else saved this record."]
