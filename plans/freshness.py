@@ -7,11 +7,14 @@ directly), so each historical record means the data changed. The record's model 
 it belongs to, by following its foreign keys (`scope_path`): a plan (a scheme's budget, a
 risk's review), else an area (a board's meeting), else nothing narrower than everything
 (a metric definition, the scheme catalogue). When the transaction that made it commits,
-the tokens of that plan or area are replaced, and so is the national token (every plan
-and area feeds the national figures); a change to reference data replaces the global
-token, which every page depends on. A page is kept with the tokens it was computed under
-and is reused while they are the same: a save in one area recomputes that area's pages and
-the national view, not every other area's dashboard.
+the tokens of that plan or area are replaced; a change to reference data replaces the
+global token, which every page depends on. The national token is replaced when what the
+national view shows changed: a plan or an area itself (which plans are shown, the regions)
+at once, and anything else only when a kept summary of its plan computed again differs
+(submissions.national.summaries_refresh calls `national_changed`). A page is kept with the
+tokens it was computed under and is reused while they are the same: a save in one area
+recomputes that area's pages, not every other area's dashboard, and the national view only
+if the save changed one of its figures.
 
 A new token, not a counter: if the cache loses a token, the next one cannot collide with
 an old page's. Tokens are in the default cache, which is Redis when REDIS_URL is set, so
@@ -212,13 +215,20 @@ def _owner(instance: models.Model, lookup: str):
 
 
 def _change(instance: models.Model) -> tuple:
-    """("plan" or "area", its id, or a lookup to make after the commit), or ("global",)."""
+    """("plan" or "area", its id, or a lookup to make after the commit), or ("global",);
+    a plan or an area itself ("plan" or "area", its id, ITSELF): the national view shows
+    which plans there are and their areas' regions, so its token is replaced too."""
     path = scope_path(type(instance))
     if path is None:
         return ("global",)
     kind, lookup = path
     owner = _owner(instance, lookup)
-    return ("global",) if owner is None else (kind, owner)
+    if owner is None:
+        return ("global",)
+    return (kind, owner, ITSELF) if lookup == "pk" else (kind, owner)
+
+
+ITSELF = "itself"
 
 
 class _Batch:
@@ -283,9 +293,10 @@ def changes_committed(changes: Iterable[tuple]) -> None:
     again (_TolerantCache.missed), and what is kept is brought up to date when next read."""
     plans: set[int] = set()
     areas: set[int] = set()
-    everything = False
+    everything = national = False
     for change in changes:
-        kind, owner = (change[0], None) if change[0] == "global" else change
+        kind, owner = (change[0], None) if change[0] == "global" else change[:2]
+        national |= change[-1] == ITSELF
         if isinstance(owner, tuple):
             model, value, rest = owner
             owner = model._base_manager.filter(pk=value).values_list(rest, flat=True).first()
@@ -296,7 +307,7 @@ def changes_committed(changes: Iterable[tuple]) -> None:
         else:
             (plans if kind == "plan" else areas).add(owner)
     keys = {plan_key(p) for p in plans} | {area_key(a) for a in areas}
-    keys |= {KEY} if everything else {NATIONAL} if keys else set()
+    keys |= {KEY} if everything else {NATIONAL} if national else set()
     try:
         _replace(keys)
     except _Unreachable:
@@ -306,6 +317,16 @@ def changes_committed(changes: Iterable[tuple]) -> None:
     ):
         if isinstance(error, Exception):
             logger.error("After a change, %s failed", receiver, exc_info=error)
+            # What it keeps may not have been brought up to date, nor said whether it
+            # changed: the national view is computed again (its summaries when stale).
+            national_changed()
+
+
+def national_changed() -> None:
+    """What the national view shows changed (a kept summary's figures): it is computed
+    again. Never raises (with the cache unreachable, see _TolerantCache.missed)."""
+    with contextlib.suppress(_Unreachable):
+        _replace({NATIONAL})
 
 
 def data_changed() -> None:

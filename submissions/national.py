@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -285,18 +286,36 @@ def summaries_computed(*, year: int, plans: dict[int, str]) -> list[PlanSummary]
     ]
 
 
+def _figures(summary: PlanSummary) -> tuple:
+    """What the national view shows of a summary (not the version it was computed at)."""
+    return (*(getattr(summary, name) for name in _SUMMARY_FIELDS), summary.statuses)
+
+
 def summaries_refresh(*, year: int, plans: dict[int, str]) -> int:
     """Compute and save the summaries of these plans for the year (`{plan id: the version
-    of the data read before computing}`); how many were saved. One statement (an insert
-    that updates the rows already there), so one transaction. Two requests refreshing the
-    same plan at once both write a row computed from data at least as new as its version."""
-    rows = summaries_computed(year=year, plans=plans)
-    PlanSummary.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["plan", "year"],
-        update_fields=["version", "statuses", "computed_at", *_SUMMARY_FIELDS],
-    )
+    of the data read before computing}`); how many were saved. When one is new or its
+    figures differ from those kept, the national view is computed again after the commit
+    (plans.freshness.national_changed); a save that changes none of them leaves it reused.
+
+    The kept rows are locked first (in plan order), so two refreshes of the same plan take
+    turns: each computes from data at least as new as the other's and compares with what
+    the other wrote. Five queries: the kept rows, three to compute, one to save."""
+    with transaction.atomic(savepoint=False):
+        kept = {
+            s.plan_id: _figures(s)
+            for s in PlanSummary.objects.select_for_update()
+            .filter(year=year, plan__in=list(plans))
+            .order_by("plan_id")
+        }
+        rows = summaries_computed(year=year, plans=plans)
+        PlanSummary.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["plan", "year"],
+            update_fields=["version", "statuses", "computed_at", *_SUMMARY_FIELDS],
+        )
+        if any(kept.get(row.plan_id) != _figures(row) for row in rows):
+            transaction.on_commit(freshness.national_changed, robust=True)
     return len(rows)
 
 

@@ -319,10 +319,10 @@ def _main(response) -> str:
 # Session, user, roles; years and regions; the plans shown and their summaries' versions;
 # summaries computed again (below); the summaries (counted, a page of them, all of them for
 # the statuses) with their totals; metric definitions.
-QUERIES = 16
-# Summaries of plans changed since: latest actuals ranked and judged, the plans' figures,
-# saved.
-SUMMARIES_COMPUTED = 4
+QUERIES = 17
+# Summaries of plans changed since: the kept ones locked, latest actuals ranked and judged,
+# the plans' figures, saved.
+SUMMARIES_COMPUTED = 5
 # Reused: session, user, roles; years and regions (the filters make the page's key).
 REUSED = 5
 
@@ -451,20 +451,85 @@ def test_after_a_save_the_national_view_reads_the_summaries_as_they_are(
 ):
     """A save's commit brings its plan's summaries up to date (plans.freshness.changed):
     the national view computed after it reads them as they are, computing none."""
-    from schemes import services as scheme_services
+    from submissions import services as return_services
     from submissions.models import PlanSummary
 
     assurer_client.get(URL)
     plan = national.plans_for(year=YEAR).get(area=areas[0])
     before = PlanSummary.objects.get(plan=plan, year=YEAR)
-    scheme = plan.schemes.order_by("pk").first()
-    with django_capture_on_commit_callbacks(execute=True):
-        scheme_services.quarter_spend_set(
-            plan=plan, year=YEAR, quarter=2, rows={scheme.pk: (Decimal("1000.00"), Decimal("9"))}
-        )
+    with django_capture_on_commit_callbacks(execute=True):  # a figure shown: its latest return
+        return_services.return_get_or_create_draft(plan=plan, year=YEAR, quarter=4)
     after = PlanSummary.objects.get(plan=plan, year=YEAR)
     assert after.version != before.version
     assert after.version == freshness.versions(plans={plan.pk: plan.area_id})[plan.pk]
     with django_assert_num_queries(QUERIES - SUMMARIES_COMPUTED):
         assert "totals" in assurer_client.get(URL).context  # computed, not reused
     assert national.summaries_check() == []
+
+
+def test_a_save_that_changes_no_summary_leaves_the_national_view_reused(
+    areas, assurer_client, django_capture_on_commit_callbacks
+):
+    """A quarter's spend is not a figure of the national view: its save replaces its
+    plan's token and brings its summary up to date, but the national view is reused."""
+    from schemes import services as scheme_services
+
+    first = assurer_client.get(URL, {"year": YEAR})
+    plan = national.plans_for(year=YEAR).get(area=areas[0])
+    scheme = plan.schemes.order_by("pk").first()
+    mine = freshness.version(plans=[plan.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        scheme_services.quarter_spend_set(
+            plan=plan, year=YEAR, quarter=2, rows={scheme.pk: (Decimal("1000.00"), Decimal("9"))}
+        )
+    assert freshness.version(plans=[plan.pk]) != mine
+    again = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" not in again.context  # reused
+    assert _main(again) == _main(first)
+    assert national.summaries_check() == []
+
+
+def test_a_save_that_changes_a_summary_shows_in_the_national_view_at_once(
+    areas, assurer_client, django_capture_on_commit_callbacks
+):
+    from submissions import services as return_services
+
+    assurer_client.get(URL, {"year": YEAR})
+    plan = national.plans_for(year=YEAR).get(area=areas[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        return_services.return_get_or_create_draft(plan=plan, year=YEAR, quarter=4)
+    changed = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" in changed.context  # computed again
+    row = next(r for r in changed.context["areas"].data.data if r.plan_id == plan.pk)
+    assert (row.return_quarter, row.return_status) == (4, "draft")
+
+
+def test_a_new_area_or_a_deleted_plan_shows_in_the_national_view_at_once(
+    areas, assurer_client, django_capture_on_commit_callbacks
+):
+    from plans.services import area_create, delete_with_history
+
+    assurer_client.get(URL, {"year": YEAR})
+    with django_capture_on_commit_callbacks(execute=True):
+        area_create(name="Newtown", code="E99000099", region="Far North")
+    page = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" in page.context and "Far North" in page.content.decode()
+    assert "totals" not in assurer_client.get(URL, {"year": YEAR}).context
+    shown = national.plans_for(year=YEAR).get(area=areas[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        later = plan_create(
+            area=areas[0],
+            title="A later version",
+            first_year=YEAR,
+            last_year=YEAR,
+            version_kind=Plan.VersionKind.REFRESH,
+            version_date=datetime.date(YEAR, 9, 1),
+        )
+    assert ">Draft</td>" in _main(assurer_client.get(URL, {"year": YEAR}))
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_with_history(later)  # the area's row is its earlier version's again
+    page = assurer_client.get(URL, {"year": YEAR})
+    assert "totals" in page.context and ">Draft</td>" not in _main(page)
+    assert [r.plan_id for r in page.context["areas"].data.data if r.area_name == areas[0].name] == [
+        shown.pk
+    ]

@@ -39,8 +39,9 @@ class QueryCounter:
 
 def _forget_pages(plan=None) -> None:
     """As if the data had just changed: pages kept for reuse (plans/freshness.py) are
-    computed again. With a plan, as after a save in that plan is committed: its tokens and
-    the national one replaced, and its summaries for the national view brought up to date
+    computed again. With a plan, as after a save in that plan that changed one of the
+    national figures is committed: its tokens and the national one replaced, and its
+    summaries for the national view brought up to date
     (by the request that saved, not timed here: `summary_maintenance` times it); without,
     as after a change to reference data (everything, every summary of the national view
     included). (The benchmarks run in a transaction never committed, so a change's own
@@ -51,6 +52,7 @@ def _forget_pages(plan=None) -> None:
         freshness.forget_all()
     else:
         freshness.changes_committed({("plan", plan.pk)})
+        freshness.national_changed()  # a save that changed a figure it shows
 
 
 def _time_get(client, url: str, *, computed=False) -> tuple[dict, int]:

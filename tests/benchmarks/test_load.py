@@ -205,15 +205,17 @@ def test_dashboard_throughput(gunicorn, session_cookie, django_db_blocker, recor
 
 
 def _forget_pages_on_gunicorn(plan) -> None:
-    """As if a save in `plan` had just been committed, for gunicorn's processes (their
-    cache is Redis): its pages and the national view are computed again, and its summaries
-    are brought up to date as the saving request would (plans.freshness.changed)."""
+    """As if a save in `plan` changing a national figure had just been committed, for
+    gunicorn's processes (their cache is Redis): its pages and the national view are
+    computed again, and its summaries are brought up to date as the saving request would
+    (plans.freshness.changed)."""
     from django.test import override_settings
 
     from plans import freshness
 
     with override_settings(CACHES=REDIS_CACHE):
         freshness.changes_committed({("plan", plan.pk)})
+        freshness.national_changed()  # a save that changed a figure it shows
 
 
 def _time_on_gunicorn(port: int, path: str, cookie: str, *, computed=None) -> dict:
