@@ -113,6 +113,7 @@ RECORDS_ALLOWED_ON_FROZEN = frozenset(
         "plans.conditionstatus",
         # The section 75 agreement is signed, and varied, after the plan is agreed.
         "plans.section75agreement",
+        "plans.section75agreement_funding_streams",
         "plans.section75variation",
         "risks",
         "submissions",

@@ -47,6 +47,19 @@ def csv_cells(body: bytes) -> list[str]:
     return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
 
 
+_WRITTEN: dict[str, set[str]] = {}
+
+
+def _percentages_written_by_sources() -> set[str]:
+    from metrics.models import Actual, Baseline, TrajectoryPoint
+
+    return {
+        f"{figure.value:,.{figure.value_places}f}%"
+        for model in (Baseline, TrajectoryPoint, Actual)
+        for figure in model.objects.filter(value_places__gte=2, metric__unit="percentage")
+    }
+
+
 @pytest.fixture(scope="module")
 def sample_pages(django_db_setup, django_db_blocker):
     """Every role's pages of the sample data, crawled once for the module's tests."""
@@ -62,6 +75,7 @@ def sample_pages(django_db_setup, django_db_blocker):
                 client = Client()
                 client.force_login(User.objects.get(username=role))
                 pages[role] = crawl(client.get)
+            _WRITTEN["percentages"] = _percentages_written_by_sources()
             transaction.set_rollback(True)
     return pages
 
@@ -73,12 +87,23 @@ def test_the_crawl_reaches_the_pages_of_every_part(sample_pages):
     assert sum(len(pages) for pages in sample_pages.values()) > 200
 
 
-def test_no_page_of_the_sample_data_writes_a_figure_too_precisely(sample_pages):
+@pytest.fixture(scope="module")
+def written_by_sources(sample_pages) -> set[str]:
+    """Percentages the sources write with two decimals (78.22%), held with their decimals
+    (Figure.value_places) and so shown as written: the only ones allowed two decimals."""
+    return _WRITTEN["percentages"]
+
+
+def test_no_page_of_the_sample_data_writes_a_figure_too_precisely(sample_pages, written_by_sources):
     found = {}
     for role, pages in sample_pages.items():
         for page in pages:
             if page.is_html:
-                bad = badly_written(page_text(page.body))
+                bad = [
+                    figure
+                    for figure in badly_written(page_text(page.body))
+                    if figure not in written_by_sources
+                ]
                 if bad:
                     found[f"{role} {page.path}"] = bad[:5]
     assert found == {}

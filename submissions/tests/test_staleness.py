@@ -304,6 +304,40 @@ def _contribution(plan):
     )
 
 
+def _service_type(plan):
+    """A capacity service type of the plan's framework (the test plan's framework lists none)."""
+    from frameworks.models import PolicyFramework
+    from schemes.models import CapacityServiceType
+
+    if plan.framework_id is None:
+        plan.framework = PolicyFramework.objects.create(
+            code="staleness-test", name="Staleness test", first_year=2014, last_year=2015
+        )
+        plan.save(update_fields=["framework"])
+    return CapacityServiceType.objects.get_or_create(
+        framework_id=plan.framework_id,
+        code="test-reablement",
+        defaults={"name": "Reablement at home", "group": CapacityServiceType.Group.DISCHARGE},
+    )[0]
+
+
+def _capacity(plan):
+    from schemes.capacity import services as capacity_services
+
+    capacity_services.capacity_demand_set(
+        plan=plan,
+        rows={(_service_type(plan).pk, datetime.date(2014, 4, 1)): {"demand": 5, "capacity": 4}},
+    )
+
+
+def _capacity_scheme(plan):
+    from schemes.capacity import services as capacity_services
+
+    capacity_services.capacity_schemes_set(
+        plan=plan, service_type=_service_type(plan), schemes=[_scheme(plan)]
+    )
+
+
 PLAN_CHANGES = {
     "plans.plan": lambda plan: plan_services.plan_update(
         plan=plan, expected_version=None, boundary_differences="Changed."
@@ -321,6 +355,8 @@ PLAN_CHANGES = {
     "plans.plan_ccgs": lambda plan: plan_services.plan_update(
         plan=plan, expected_version=None, ccgs=[OrganisationFactory()]
     ),
+    "schemes.capacitydemand": _capacity,
+    "schemes.capacityscheme": _capacity_scheme,
     "schemes.theme": lambda plan: scheme_services.theme_create(plan=plan, name="New theme"),
     "schemes.milestone": lambda plan: scheme_services.milestone_create(
         plan=plan, task="Open the discharge hub"
