@@ -80,6 +80,7 @@ def sample_pages(django_db_setup, django_db_blocker):
     return pages
 
 
+@pytest.mark.django_db  # so that the test database is made when this file runs alone
 def test_the_crawl_reaches_the_pages_of_every_part(sample_pages):
     paths = {page.path for pages in sample_pages.values() for page in pages}
     for part in ("/schemes/", "/metrics/", "/risks/", "/dashboard/", "/returns/", "/national/"):

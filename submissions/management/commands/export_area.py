@@ -31,7 +31,9 @@ from plans.models import Area
 
 APPS = ("frameworks", "plans", "metrics", "schemes", "risks", "governance", "submissions")
 # Accounts, not area data: who may see an area is set up again where it is restored.
-NOT_EXPORTED = {"plans.Membership"}
+# A plan's kept summary is worked out from the rest and kept again where it is restored (as
+# the import's saves commit, or by the minute's job; `check_plan_summaries --refresh`).
+NOT_EXPORTED = {"plans.Membership", "submissions.PlanSummary"}
 
 
 def area_path(model) -> str | None:
