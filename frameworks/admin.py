@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks import services
 from frameworks.models import FrameworkDeadline, PolicyFramework, SubmissionTemplate
 
 
@@ -40,6 +41,23 @@ class PolicyFrameworkAdmin(PastVersionsReadOnlyAdmin):
     search_fields = ("name", "code")
     inlines = (DeadlineInline, TemplateInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # Written through frameworks.services, as a pack loads: the framework, its deadlines
+    # and templates in one transaction, with history naming the administrator.
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its deadlines and templates in save_related, in one service call
+
+    def save_related(self, request, form, formsets, change):
+        parts, removed = [], []
+        for formset in formsets:
+            parts += formset.save(commit=False)
+            removed += formset.deleted_objects
+        services.framework_edit(
+            framework=form.instance, parts=parts, removed=removed, user=request.user
+        )
+
+    def delete_model(self, request, obj):
+        services.framework_delete(framework=obj, user=request.user)
 
     @admin.display(description="Years")
     def years_label(self, obj):

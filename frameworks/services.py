@@ -8,17 +8,23 @@ from the framework what the pack no longer lists.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from frameworks.models import FrameworkDeadline, PolicyFramework, SubmissionTemplate
 
 
-def _save(record, *, user=None) -> None:
-    record.full_clean()
+def _history_by(record, user) -> None:
     if user is not None and user.is_authenticated:
         record._history_user = user
+
+
+def _save(record, *, user=None) -> None:
+    record.full_clean()
+    _history_by(record, user)
     record.save()
 
 
@@ -128,3 +134,36 @@ def framework_templates_set(
         kept.append(template)
     framework.templates.exclude(pk__in=[t.pk for t in kept]).delete()
     return kept
+
+
+@transaction.atomic
+def framework_edit(
+    *,
+    framework: PolicyFramework,
+    parts: Sequence[FrameworkDeadline | SubmissionTemplate] = (),
+    removed: Sequence[FrameworkDeadline | SubmissionTemplate] = (),
+    user=None,
+) -> PolicyFramework:
+    """A framework as an administrator edits it in one go: its own fields, its deadlines
+    and submission templates changed or added (`parts`) and removed (`removed`), each
+    checked, with history naming the administrator. All or nothing."""
+    _save(framework, user=user)
+    for part in removed:
+        if part.framework_id != framework.pk:
+            raise ValidationError("A deadline or template of another framework.")
+        part.delete()
+    for part in parts:
+        part.framework = framework
+        _save(part, user=user)
+    return framework
+
+
+@transaction.atomic
+def framework_delete(*, framework: PolicyFramework, user=None) -> None:
+    """Remove a framework no plan takes (a plan's framework is kept while the plan is)."""
+    if framework.plans.exists():
+        raise ValidationError(
+            f"Plans take the framework {framework.name}: it is kept while they are."
+        )
+    _history_by(framework, user)
+    framework.delete()

@@ -88,13 +88,7 @@ def admin_request(admin_user):
 
 def test_every_admin_of_our_apps_writes_through_a_service_or_is_read_only(admin_request):
     assert {m._meta.app_label for m in admin.site._registry} >= OUR_APPS - {"risks", "governance"}
-    # The policy framework's page still saves its deadlines and templates as Django's
-    # inline forms do, not yet through frameworks.services.
-    assert _generic_writes(admin.site, admin_request) == [
-        "PolicyFramework: Django's save_model",
-        "PolicyFramework: Django's save_related",
-        "PolicyFramework: Django's delete_model",
-    ]
+    assert _generic_writes(admin.site, admin_request) == []
 
 
 def test_the_check_finds_an_admin_writing_through_django(admin_request):
@@ -318,3 +312,62 @@ def test_an_api_token_is_revoked_by_token_revoke(admin_user, client_for, officer
     url = ["accounts_apitoken_delete", [token.pk]]
     assert _post(client, *url, {"post": "yes"}).status_code == 302
     assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def _form_data(html: bytes) -> dict:
+    """The fields of the admin's change form as the page fills them."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").find("form", id=lambda i: i and i.endswith("_form"))
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.name == "textarea":
+            data[name] = field.text.removeprefix("\n")
+        elif field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen.get("value", "") if chosen else ""
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_a_framework_and_its_deadlines_are_edited_through_the_frameworks_service(
+    admin_user, client_for
+):
+    from frameworks.models import PolicyFramework
+
+    packs_load()
+    framework = PolicyFramework.objects.get(code="bcf-2025-26")
+    client = client_for(admin_user)
+    url = reverse("admin:frameworks_policyframework_change", args=[framework.pk])
+    data = _form_data(client.get(url).content)
+    data["name"] = "Better Care Fund 2025/26 (edited)"
+    deadlines = int(data["deadlines-TOTAL_FORMS"])
+    assert deadlines >= 1
+    data["deadlines-0-note"] = "Checked against the planning requirements."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    framework.refresh_from_db()
+    assert framework.name == "Better Care Fund 2025/26 (edited)"
+    assert framework.history.first().history_user == admin_user
+    deadline = framework.deadlines.order_by("order").first()
+    assert deadline.note == "Checked against the planning requirements."
+    assert deadline.history.first().history_user == admin_user
+
+
+def test_a_framework_plans_take_is_not_deleted(admin_user, client_for, plan):
+    from django.core.exceptions import ValidationError
+
+    from frameworks import services as framework_services
+
+    packs_load()
+    plan.refresh_from_db()
+    assert plan.framework is not None
+    with pytest.raises(ValidationError, match="Plans take the framework"):
+        framework_services.framework_delete(framework=plan.framework, user=admin_user)
