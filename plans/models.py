@@ -524,6 +524,9 @@ class ConditionStatus(models.Model):
         NOT_MET = "not_met", "Not met"
         YES = "yes", "Yes"
         NO = "no", "No"
+        # What a plan states against a condition where it gives no status (the narrative
+        # holds its words); held from a source, never offered as an answer.
+        STATED = "stated", "Stated in the plan, no status given"
 
     # The answers each response type takes (NationalCondition.ResponseType).
     ANSWERS = {
@@ -564,7 +567,9 @@ class ConditionStatus(models.Model):
             raise ValidationError({"year": "This year is outside the plan."})
         if self.condition_id and self.status:
             answers = self.ANSWERS[self.condition.response_type]
-            if self.status not in answers:
+            if self.status == self.Status.STATED and not self.narrative.strip():
+                raise ValidationError({"narrative": "Give the plan's words on the condition."})
+            if self.status not in (*answers, self.Status.STATED):
                 names = " or ".join(str(self.Status(a).label).lower() for a in answers)
                 raise ValidationError({"status": f"This condition is answered {names}."})
             if (

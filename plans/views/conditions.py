@@ -46,6 +46,8 @@ class ConditionStatusForm(NhsForm):
         super().__init__(*args, **kwargs)
         self.condition = condition
         answers = ConditionStatus.ANSWERS[NationalCondition.ResponseType(condition.response_type)]
+        if self.initial.get("status") == ConditionStatus.Status.STATED:  # held from the plan
+            answers = (*answers, ConditionStatus.Status.STATED)
         status = cast(forms.ChoiceField, self.fields["status"])
         status.choices = [
             ("", "Not answered"),
