@@ -1,8 +1,10 @@
 """The plan's own navigation, under the breadcrumbs of every page of a plan: every part of
 the plan in four groups, the part the page belongs to marked."""
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from plans import permissions
 
@@ -231,19 +233,41 @@ def _allowed(user, action: str, scope: str, plan) -> bool:
     return permissions.can(user, action, plan)
 
 
+# The (action, scope) pairs the links need: each asked once per page, not once per link.
+_CHECKS = tuple(
+    dict.fromkeys((action, scope) for _, links in _GROUPS for *_, action, scope, _ in links)
+)
+
+
+@lru_cache(maxsize=4096)
+def _links(plan_pk: int, allowed: frozenset, prefix: str, urlconf) -> tuple:
+    """The groups of (label, url, views covered) for a plan and the checks the user passes.
+
+    A plan's links depend only on its key, the script prefix and the URL configuration, so
+    they are reversed once per process, not on every page."""
+    groups = []
+    for title, links in _GROUPS:
+        kept = tuple(
+            (label, reverse(name, args=[plan_pk], urlconf=urlconf), covers)
+            for label, name, action, scope, covers in links
+            if (action, scope) in allowed
+        )
+        if kept:
+            groups.append((title, kept))
+    return tuple(groups)
+
+
 @register.inclusion_tag("plans/_plan_tabs.html", takes_context=True)
 def plan_tabs(context, plan):
     """The groups of links the user may follow, each link (label, url, is the current part)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
-    groups = []
-    for title, links in _GROUPS:
-        allowed = [
-            (label, reverse(name, args=[plan.pk]), current in covers)
-            for label, name, action, scope, covers in links
-            if user is not None and _allowed(user, action, scope, plan)
-        ]
-        if allowed:
-            groups.append((title, allowed))
+    allowed = frozenset(
+        check for check in _CHECKS if user is not None and _allowed(user, *check, plan)
+    )
+    groups = [
+        (title, [(label, url, current in covers) for label, url, covers in links])
+        for title, links in _links(plan.pk, allowed, get_script_prefix(), get_urlconf())
+    ]
     return {"groups": groups, "plan": plan}
