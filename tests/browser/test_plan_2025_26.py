@@ -47,7 +47,14 @@ def fix(page, plan_pk: int, item: str) -> None:
     """Open the template checks and follow the "Fix" link of the requirement named."""
     page.goto(reverse("submissions:checklist", args=[plan_pk]))
     row = page.locator("tr", has_text=item).filter(has=page.get_by_role("link", name="Fix"))
-    row.first.get_by_role("link", name="Fix").click()
+    link = row.first.get_by_role("link", name="Fix")
+    href = link.get_attribute("href")
+    link.click()
+    # The form is filled only once its page has loaded: typing into the checks page as it
+    # unloads left a field empty now and then.
+    path = href.split("#")[0].split("?")[0]
+    page.wait_for_url(lambda url: path in url)
+    page.wait_for_load_state("load")
 
 
 def shoot(page, directory, name: str) -> None:
