@@ -318,23 +318,11 @@ def _form_data(html: bytes) -> dict:
     """The fields of the admin's change form as the page fills them."""
     from bs4 import BeautifulSoup
 
-    form = BeautifulSoup(html, "html.parser").find("form", id=lambda i: i and i.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            data[name] = field.text.removeprefix("\n")
-        elif field.name == "select":
-            chosen = field.find("option", selected=True)
-            data[name] = chosen.get("value", "") if chosen else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
+    from tests.form_data import form_data
+
+    return form_data(
+        BeautifulSoup(html, "html.parser").find("form", id=lambda i: i and i.endswith("_form"))
+    )
 
 
 def test_a_framework_and_its_deadlines_are_edited_through_the_frameworks_service(

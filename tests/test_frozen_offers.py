@@ -22,6 +22,7 @@ from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
 
 from fixtures.loader import load_sample_data
+from tests.form_data import form_data
 
 # The words of plans.permissions.Frozen, the refusal of a change to a frozen plan.
 REFUSAL = "no longer changes: start a new draft version"
@@ -34,27 +35,6 @@ def _view(path: str) -> str | None:
         return resolve(urlsplit(path).path).view_name
     except Resolver404:
         return None
-
-
-def _form_data(form) -> dict:
-    """What the form sends as the page fills it."""
-    data = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        kind = field.get("type", "")
-        if not name or kind == "file":
-            continue
-        if field.name == "select":
-            option = field.find("option", selected=True) or field.find("option")
-            data[name] = option.get("value", option.get_text()) if option else ""
-        elif kind in ("checkbox", "radio"):
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            data[name] = field.get_text()
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 def _refused(response, client) -> bool:
@@ -106,7 +86,7 @@ def offers_refused(client: Client, plans: list[int]) -> tuple[list, int]:
             action = urljoin(path, form.get("action") or path)
             if (form.get("method") or "get").lower() != "post" or SKIP.search(action):
                 continue
-            data = _form_data(form)
+            data = form_data(form)
             key = (_view(action), tuple(sorted(data)))
             if key in forms_sent:
                 continue
