@@ -28,6 +28,10 @@ from schemes.models import Scheme, Theme
 from tests.factories import pack_headings
 
 CHROMIUM = "/usr/bin/chromium"
+
+# An assertion waits as long as an action may (the context's default, below): on a busy
+# two-core machine an htmx round trip can outlast Playwright's default of five seconds.
+expect.set_options(timeout=10_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

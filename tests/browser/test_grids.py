@@ -12,6 +12,13 @@ from schemes.models import SchemeBudget, SchemeQuarterSpend
 
 pytestmark = pytest.mark.browser
 
+
+def scripts_ready(page) -> None:
+    """Wait until the page has loaded and htmx is listening: a heading can show before the
+    deferred scripts have run, and typing then would send no totals request."""
+    page.wait_for_function("document.readyState === 'complete' && window.htmx !== undefined")
+
+
 # What Excel puts on the clipboard for a block of two rows by two columns.
 EXCEL_BLOCK = "£100,000\t£200,000\r\n300000\t(1)\r\n"
 
@@ -40,6 +47,7 @@ def test_totals_follow_the_typing_and_the_grid_saves(page, login, sample, screen
     page.goto(f"/plans/{sample.plan.pk}/")
     page.get_by_role("navigation", name="This plan").get_by_role("link", name="Budgets").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Budgets")
+    scripts_ready(page)
     total_2014 = page.locator('[data-figure="schemes-total"]').first
     expect(total_2014).to_have_text(format_pounds(sample.scheme_total(2014)))
 
@@ -117,6 +125,8 @@ def test_the_spend_grid_shows_variance_as_forecasts_are_typed(page, login, sampl
     nav.get_by_role("link", name="Quarterly spend").click()
     page.get_by_role("link", name="2015/16 Q1").click()
     scheme = sample.schemes["Local area coordination"]
+    expect(page.locator(f"#id-s-{scheme.pk}-forecast")).to_be_visible()
+    scripts_ready(page)
     page.locator(f"#id-s-{scheme.pk}-forecast").fill("£2,500,000")
     page.locator(f"#id-s-{scheme.pk}-actual").fill("£600,000")
     budget = sample.budgets["Local area coordination"][2015]
