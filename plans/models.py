@@ -80,6 +80,19 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def commissioners_heading(cls, organisations) -> str:
+        """What a plan's NHS commissioners are called as a group: clinical commissioning
+        groups until 2022, integrated care boards since, both while a plan has both."""
+        kinds = {organisation.kind for organisation in organisations}
+        if not kinds:
+            return "NHS commissioners"
+        if kinds <= {cls.Kind.ICB}:
+            return "Integrated care boards"
+        if cls.Kind.ICB in kinds:
+            return "Clinical commissioning groups and integrated care boards"
+        return "Clinical commissioning groups"
+
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -3,6 +3,7 @@
 from django import template
 
 from plans import presentation, spreadsheets
+from plans.models import Organisation
 from plans.money import format_millions, format_money_input, format_thousands
 from plans.narrative import render as render_narrative
 
@@ -73,3 +74,9 @@ def narrative(text: str):
 def problems_listed(problems):
     """An import's problems: the first few to list, and how many more (see plans.spreadsheets)."""
     return spreadsheets.problems_listed(list(problems))
+
+
+@register.filter
+def commissioners_heading(organisations) -> str:
+    """The heading over a plan's NHS commissioners (Organisation.commissioners_heading)."""
+    return Organisation.commissioners_heading(organisations)

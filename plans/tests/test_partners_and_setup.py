@@ -35,6 +35,23 @@ def test_an_officer_chooses_the_plans_partners_from_the_areas(client_for, office
     assert plan.local_authority == council and list(plan.ccgs.all()) == [icb]
     detail = client_for(officer).get(reverse("plans:plan_detail", kwargs={"pk": plan.pk}))
     assert "Shire County Council" in detail.content.decode()
+    # An integrated care board is not called a clinical commissioning group.
+    assert ">Integrated care boards</dt>" in detail.content.decode()
+    assert "Clinical commissioning groups" not in detail.content.decode()
+
+
+@pytest.mark.parametrize(
+    "kinds, heading",
+    [
+        ([], "NHS commissioners"),
+        (["ccg", "ccg"], "Clinical commissioning groups"),
+        (["icb"], "Integrated care boards"),
+        (["ccg", "icb"], "Clinical commissioning groups and integrated care boards"),
+    ],
+)
+def test_a_plans_nhs_commissioners_are_called_what_they_are(kinds, heading):
+    organisations = [Organisation(name=f"NHS {i}", kind=kind) for i, kind in enumerate(kinds)]
+    assert Organisation.commissioners_heading(organisations) == heading
 
 
 def _contribution_cells(plan) -> dict:
