@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from plans import permissions
 from plans import services as plan_services
@@ -22,6 +23,11 @@ from tests.factories import (
     UserFactory,
     pack_headings,
 )
+
+# Property tests check what is computed, never how fast: on a busy machine an example can
+# take longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
+hypothesis_settings.register_profile("bcf", deadline=None)
+hypothesis_settings.load_profile("bcf")
 
 
 @pytest.fixture(autouse=True)
