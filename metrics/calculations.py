@@ -40,6 +40,33 @@ TWELVE = Decimal(12)
 PLACES = Decimal("0.0001")
 
 
+# What the two counts behind a value are called in each unit, as people entering them read
+# them: (numerator, denominator); None where the unit has no such count (a count is its own
+# value; an age-standardised rate is entered as published).
+COUNT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    PER_100K_YEAR: ("numerator", "population"),
+    PER_100K_MONTH: ("numerator", "population"),
+    PERCENTAGE: ("numerator", "denominator"),
+    COUNT: ("count", None),
+    DAYS: ("total days", "number of cases"),
+    AGE_STANDARDISED: (None, None),
+}
+
+
+def count_names(unit: str) -> tuple[str | None, str | None]:
+    """What the numerator and denominator of a value in `unit` are called."""
+    return COUNT_NAMES.get(unit, ("numerator", "population"))
+
+
+def counts_wording(unit: str) -> str:
+    """'the numerator and population' (or the unit's names): what may be entered instead of
+    the value."""
+    numerator, denominator = count_names(unit)
+    if numerator is None:
+        return ""
+    return f"the {numerator} and {denominator}" if denominator else f"the {numerator}"
+
+
 # Counts of people and events are forecast whole: 874 admissions, never 873.82.
 WHOLE = Decimal(1)
 

@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from metrics import periods
+from metrics import calculations, periods
 from metrics.models import Actual
 from plans.forms import NhsForm
 
@@ -35,6 +35,14 @@ def _number(label: str, help_text: str = "") -> forms.DecimalField:
     )
 
 
+DENOMINATOR_HELP = {
+    calculations.PER_100K_YEAR: "The population the rate is per.",
+    calculations.PER_100K_MONTH: "The population the rate is per.",
+    calculations.PERCENTAGE: "The number the percentage is of.",
+    calculations.DAYS: "The number of cases the days are spread over.",
+}
+
+
 class FigureForm(NhsForm):
     """A value for one period: the value itself, or numerator and population."""
 
@@ -64,6 +72,25 @@ class FigureForm(NhsForm):
             kwargs.setdefault("initial", initial_for(record))
         super().__init__(*args, **kwargs)
         self.fields["value"].label = f"Value, {metric.get_unit_display().lower()}"
+        # The counts a value may be entered as, named as the unit names them; a count is its
+        # own value and an age-standardised rate has no counts to enter.
+        self.counts = calculations.counts_wording(metric.unit)
+        numerator, denominator = calculations.count_names(metric.unit)
+        if numerator is None:
+            del self.fields["numerator"]
+            self.fields["value"].help_text = "In the metric's unit, as published."
+        else:
+            self.fields["numerator"].label = f"{numerator.capitalize()} (numerator)"
+            self.fields[
+                "value"
+            ].help_text = f"In the metric's unit. Leave empty to compute it from {self.counts}."
+        if denominator is None:
+            del self.fields["denominator"]
+        else:
+            self.fields["denominator"].label = f"{denominator.capitalize()} (denominator)"
+            self.fields["denominator"].help_text = DENOMINATOR_HELP.get(
+                metric.unit, "What the value is per."
+            )
 
     def clean(self):
         data = super().clean()
@@ -75,9 +102,12 @@ class FigureForm(NhsForm):
                 self.add_error("period", str(error))
         entered = [data.get(n) is not None for n in ("value", "numerator", "denominator")]
         if entered == [True, True, True]:
-            self.add_error("value", "Enter the value, or the numerator and population, not both.")
+            self.add_error("value", f"Enter the value, or {self.counts}, not both.")
         elif not entered[0] and not entered[1]:
-            self.add_error("value", "Enter the value, or the numerator and population.")
+            self.add_error(
+                "value",
+                f"Enter the value, or {self.counts}." if self.counts else "Enter the value.",
+            )
         return data
 
     def service_kwargs(self) -> dict:

@@ -46,13 +46,15 @@ def _fill(
     change typed on a page clears both: it is then as typed)."""
     months = periods.months(record.granularity, record.start, record.end)
     unit = metric.unit
+    counts = calculations.counts_wording(unit)
+    numerator_name, denominator_name = calculations.count_names(unit)
     if value is not None and numerator is not None and denominator is not None:
-        raise ValidationError(
-            {"value": "Enter the value, or the numerator and population, not both."}
-        )
+        raise ValidationError({"value": f"Enter the value, or {counts}, not both."})
     if numerator is not None and (denominator is not None or unit == calculations.COUNT):
         if denominator is not None and denominator <= 0:
-            raise ValidationError({"denominator": "The population must be more than zero."})
+            raise ValidationError(
+                {"denominator": f"The {denominator_name} must be more than zero."}
+            )
         value = calculations.rate(
             numerator=numerator, denominator=denominator, unit=unit, months=months
         )
@@ -60,7 +62,10 @@ def _fill(
     elif value is not None:
         if numerator is not None:
             raise ValidationError(
-                {"denominator": "Enter the population with the numerator, or only the value."}
+                {
+                    "denominator": f"Enter the {denominator_name} with the {numerator_name}, "
+                    "or only the value."
+                }
             )
         if denominator is not None and unit != calculations.COUNT:
             numerator = calculations.numerator_from_rate(
@@ -68,9 +73,13 @@ def _fill(
             )
         entered_as = Figure.EnteredAs.VALUE
     elif numerator is not None:
-        raise ValidationError({"denominator": "Enter the population to compute the value."})
+        raise ValidationError(
+            {"denominator": f"Enter the {denominator_name} to compute the value."}
+        )
     else:
-        raise ValidationError({"value": "Enter the value, or the numerator and population."})
+        raise ValidationError(
+            {"value": f"Enter the value, or {counts}." if counts else "Enter the value."}
+        )
     record.value = value
     record.numerator = numerator
     record.denominator = denominator

@@ -209,3 +209,37 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(
     good.name = "actuals.csv"
     assert import_file(client_for(finance), url, "actuals.csv", good.read()).status_code == 302
     assert Actual.objects.get().value == 700
+
+
+@pytest.mark.parametrize(
+    "unit, asked, not_asked",
+    [
+        ("per_100k_month", ["Numerator (numerator)", "Population (denominator)"], []),
+        ("percentage", ["Numerator (numerator)", "Denominator (denominator)"], ["Population"]),
+        ("days", ["Total days (numerator)", "Number of cases (denominator)"], ["Population"]),
+        ("count", ["Count (numerator)"], ["Population", "(denominator)"]),
+        ("age_std_100k_year", [], ["Population", "(numerator)", "(denominator)"]),
+    ],
+)
+def test_the_figure_form_asks_for_the_counts_its_unit_has(
+    client_for, officer, plan, admissions, unit, asked, not_asked
+):
+    """A mean of days is total days over cases, not a rate per population; a count is its
+    own value; an age-standardised rate is entered as published."""
+    admissions.unit = unit
+    admissions.save()
+    client = client_for(officer)
+    url = reverse("metrics:actual_create", kwargs={"pk": plan.pk, "code": admissions.code})
+    page = client.get(url).content.decode()
+    for label in asked:
+        assert label in page
+    for label in not_asked:
+        assert label not in page
+    response = client.post(url, {"granularity": "month", "period": "April 2014"})
+    assert response.status_code == 200 and not Actual.objects.exists()
+    if unit == "days":
+        assert (
+            "Enter the value, or the total days and number of cases." in response.content.decode()
+        )
+    if unit == "age_std_100k_year":
+        assert "Enter the value." in response.content.decode()
