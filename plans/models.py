@@ -610,6 +610,27 @@ class FundingStream(models.Model):
         ADDITIONAL = "additional", "Additional contributions"
         OTHER = "other", "Other"
 
+    class Counts(models.TextChoices):
+        NONE = "", "Not stated"
+        ALL = "all", "Every scheme funded from its stream"
+        SOCIAL_CARE = "social_care", "Schemes marked as protecting adult social care"
+        OUT_OF_HOSPITAL = (
+            "out_of_hospital",
+            "Schemes marked as NHS-commissioned out-of-hospital services",
+        )
+        HOUSING_AUTHORITY = (
+            "housing_authority",
+            "Schemes paid to a housing authority (district or borough council)",
+        )
+
+    class Minimum(models.TextChoices):
+        NONE = "", "No minimum stated"
+        PUBLISHED = (
+            "published",
+            "The figure published for the area and year (entered for the plan, with its source)",
+        )
+        STREAM_IN_FULL = "stream_in_full", "The whole of the stream it is part of"
+
     framework = models.ForeignKey(
         PolicyFramework, on_delete=models.CASCADE, related_name="funding_streams"
     )
@@ -626,6 +647,25 @@ class FundingStream(models.Model):
     )
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # A ring-fence's rule, as its framework states it: which of the schemes funded from the
+    # stream it is part of count towards it (the names are schemes.funding's registry), what
+    # its minimum is, and whether a shortfall stops the plan going to NHS England.
+    counts = models.CharField(
+        max_length=20,
+        choices=Counts.choices,
+        blank=True,
+        help_text="For a ring-fence: which schemes funded from its stream count towards it.",
+    )
+    minimum = models.CharField(
+        max_length=20,
+        choices=Minimum.choices,
+        blank=True,
+        help_text="For a ring-fence: the minimum it is held to.",
+    )
+    checked_before_submission = models.BooleanField(
+        default=False,
+        help_text="For a ring-fence: a plan short of its minimum fails the template checks.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -657,9 +697,23 @@ class FundingStream(models.Model):
             return Contribution.Kind.ADDITIONAL
         return Contribution.Kind.MINIMUM
 
+    @property
+    def is_ring_fence(self) -> bool:
+        return self.within_id is not None
+
     def clean(self):
         if self.kind == self.Kind.RING_FENCE and not self.within_id:
             raise ValidationError({"within": "Say which stream the ring-fence is part of."})
+        if not self.within_id and (self.counts or self.minimum or self.checked_before_submission):
+            raise ValidationError(
+                {"counts": "Only a ring-fence (a stream within another) has a rule."}
+            )
+        if self.minimum and not self.counts:
+            raise ValidationError({"counts": "Say which schemes count towards the minimum."})
+        if self.checked_before_submission and not self.minimum:
+            raise ValidationError(
+                {"checked_before_submission": "Only a ring-fence with a minimum is checked."}
+            )
         if self.within_id and self.within.framework_id != self.framework_id:
             raise ValidationError({"within": "Choose a stream of the same framework."})
 

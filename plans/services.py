@@ -920,6 +920,10 @@ class FundingStreamSpec:
     kind: str
     description: str = ""
     within: str = ""  # the code of the stream a ring-fence is part of
+    # A ring-fence's rule (FundingStream.Counts, FundingStream.Minimum).
+    counts: str = ""
+    minimum: str = ""
+    checked_before_submission: bool = False
 
 
 @transaction.atomic
@@ -944,10 +948,25 @@ def framework_funding_streams_set(
             "kind": spec.kind,
             "description": spec.description,
             "order": order,
+            "counts": spec.counts,
+            "minimum": spec.minimum,
+            "checked_before_submission": spec.checked_before_submission,
         }
         save_changed(stream, values, user=user)
         by_code[spec.code] = stream
-    framework.funding_streams.exclude(pk__in=[s.pk for s in by_code.values()]).delete()
+    gone = framework.funding_streams.exclude(pk__in=[s.pk for s in by_code.values()])
+    in_use = [
+        stream.name
+        for stream in gone
+        if stream.contributions.exists()
+        or stream.schemes.exists()
+        or stream.ring_fence_minimums.exists()
+    ]
+    if in_use:
+        raise ValidationError(
+            f"Plans hold money under {', '.join(sorted(in_use))}: keep it in the pack."
+        )
+    gone.delete()
     return list(by_code.values())
 
 

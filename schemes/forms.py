@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from metrics.models import MetricDefinition
 from plans.forms import MoneyField, NhsForm
+from plans.models import FundingStream
 from plans.money import MoneyError, format_money_input, parse_money
 from plans.periods import FinancialYear
 from schemes.models import AreaOfSpend, Scheme, SchemeSubType, SchemeType
@@ -98,9 +99,26 @@ class SchemeForm(NhsForm):
     source_of_funding = forms.CharField(
         required=False, max_length=200, widget=forms.TextInput(attrs=_INPUT)
     )
+    funding_stream: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Funding stream",
+        queryset=FundingStream.objects.none(),
+        required=False,
+        empty_label="Not assigned to a stream",
+        help_text="The stream of the plan's framework its budget comes from: the plan's "
+        "Funding streams page adds up each stream's schemes and works out the ring-fences.",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    paid_to_housing_authority = forms.BooleanField(
+        label="Paid to a housing authority (district or borough council)",
+        required=False,
+        help_text="As a two-tier area passes the Disabled Facilities Grant to its districts.",
+        widget=forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes__input"}),
+    )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     PART2_FIELDS = SCHEME_DETAILS
+    # What the plan's funding streams page reads of a scheme.
+    FUNDING_FIELDS = ("funding_stream", "paid_to_housing_authority")
 
     def __init__(self, *args, plan, scheme=None, **kwargs):
         self.plan = plan
@@ -116,10 +134,14 @@ class SchemeForm(NhsForm):
                     "metrics": list(scheme.metrics.all()),
                     "lock_version": scheme.lock_version,
                     **{name: getattr(scheme, name) for name in self.PART2_FIELDS},
+                    **{name: getattr(scheme, name) for name in self.FUNDING_FIELDS},
                 },
             )
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = plan.themes.order_by("order", "name")
+        self.fields["funding_stream"].queryset = FundingStream.objects.filter(
+            framework_id=plan.framework_id, within__isnull=True
+        )
         catalogue = scheme_catalogue(plan=plan)
         self.catalogue = catalogue
         self.fields["scheme_type"].queryset = catalogue.types

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from frameworks.models import PolicyFramework
 from metrics.models import MetricDefinition
-from plans.models import MONEY, Plan
+from plans.models import MONEY, FundingStream, Plan
 from plans.periods import FinancialYear, Quarter
 
 
@@ -89,6 +89,20 @@ class Scheme(models.Model):
     )
     provider = models.CharField(max_length=200, blank=True)
     source_of_funding = models.CharField(max_length=200, blank=True)
+    funding_stream = models.ForeignKey(
+        FundingStream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schemes",
+        help_text="The funding stream of the plan's framework its budget comes from.",
+    )
+    paid_to_housing_authority = models.BooleanField(
+        "Paid to a housing authority",
+        default=False,
+        help_text="Its money is passed to a district or borough council (the housing "
+        "authority), as a two-tier area passes on the Disabled Facilities Grant.",
+    )
     no_metric_reason = models.CharField(
         max_length=250, blank=True, help_text="Why the scheme is expected to move no metric."
     )
@@ -121,6 +135,19 @@ class Scheme(models.Model):
     def clean(self):
         if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
             raise ValidationError({"theme": "Choose a theme of this plan."})
+        if self.funding_stream_id and self.plan_id:
+            stream = self.funding_stream
+            if stream.framework_id != self.plan.framework_id:
+                raise ValidationError(
+                    {"funding_stream": "Choose a funding stream of the plan's framework."}
+                )
+            if stream.within_id is not None:
+                raise ValidationError(
+                    {
+                        "funding_stream": "Choose the stream the money comes from; a "
+                        "ring-fence is worked out from the schemes."
+                    }
+                )
         if self.plan_id and self.name:
             clash = Scheme.objects.filter(plan_id=self.plan_id, name__iexact=self.name.strip())
             if clash.exclude(pk=self.pk).exists():
@@ -171,6 +198,54 @@ class SchemeBudget(models.Model):
     def clean(self):
         if self.scheme_id and not self.scheme.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})
+
+
+class RingFenceMinimum(models.Model):
+    """The minimum a ring-fence holds a plan to in one financial year, where its framework
+    publishes a figure for each area (the NHS minimum contribution to adult social care in
+    the allocations published with each year's framework): entered for the plan, in pounds,
+    with where it comes from."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ring_fence_minimums")
+    ring_fence = models.ForeignKey(
+        FundingStream, on_delete=models.PROTECT, related_name="ring_fence_minimums"
+    )
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal(0))])
+    source = models.CharField(
+        max_length=300,
+        help_text="Where the figure comes from (the allocations publication), or that it is "
+        "illustrative.",
+    )
+    lock_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "ring_fence__order", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "ring_fence", "year"], name="unique_ring_fence_minimum"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ring_fence} {FinancialYear(self.year)}: {self.amount}"
+
+    def clean(self):
+        if self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
+        if not self.source.strip():
+            raise ValidationError({"source": "Say where the figure comes from."})
+        if self.ring_fence_id and self.plan_id:
+            fence = self.ring_fence
+            if fence.framework_id != self.plan.framework_id:
+                raise ValidationError(
+                    {"ring_fence": "Choose a ring-fence of the plan's framework."}
+                )
+            if fence.minimum != FundingStream.Minimum.PUBLISHED:
+                raise ValidationError(
+                    {"ring_fence": "Its framework does not publish a figure for each area."}
+                )
 
 
 class CatalogueQuerySet(models.QuerySet):

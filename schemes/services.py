@@ -168,6 +168,8 @@ def scheme_create(
     user=None,
     status_as_written: str = "",
     source_conflict: str = "",
+    funding_stream=None,
+    paid_to_housing_authority: bool = False,
     **details,
 ) -> Scheme:
     """Add a scheme to a plan with its budget per financial year (pounds).
@@ -176,7 +178,9 @@ def scheme_create(
     type, area of spend, commissioner and NHS share, provider, source of funding, and the
     reason it moves no metric. `status_as_written`: the source's own wording of the status
     ("Existing & new"), shown instead of its label; `source_conflict`: the source's words
-    where it gives the scheme's money two ways."""
+    where it gives the scheme's money two ways. `funding_stream`: the stream of the plan's
+    framework its budget comes from; `paid_to_housing_authority`: its money is passed to a
+    district or borough council (both count towards the framework's ring-fences)."""
     unknown = set(details) - set(SCHEME_DETAILS)
     if unknown:
         raise TypeError(f"scheme_create() got unexpected fields {sorted(unknown)}")
@@ -190,6 +194,8 @@ def scheme_create(
         status_as_written=status_as_written,
         source_conflict=source_conflict,
         protection=protection,
+        funding_stream=funding_stream,
+        paid_to_housing_authority=paid_to_housing_authority,
         **details,
     )
     permissions.check_changeable(scheme)  # neither its plan nor its theme's plan is agreed

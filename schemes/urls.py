@@ -105,3 +105,10 @@ urlpatterns += [
         name="capacity_import",
     ),
 ]
+
+# Funding streams in the money and the ring-fences (schemes/funding/).
+from schemes.funding import views as funding_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/funding-streams/", funding_views.funding_streams, name="funding_streams"),
+]

@@ -104,6 +104,13 @@ _GROUPS = (
             ),
             ("Budgets", "schemes:budget_grid", permissions.VIEW, PLAN, ("schemes:budget_grid",)),
             (
+                "Funding streams",
+                "schemes:funding_streams",
+                permissions.VIEW,
+                PLAN,
+                ("schemes:funding_streams",),
+            ),
+            (
                 "Quarterly spend",
                 "schemes:spend_index",
                 permissions.EDIT_SCHEMES,

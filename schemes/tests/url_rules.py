@@ -61,6 +61,7 @@ RULES.update(
     {
         "schemes:theme_list": Rule(EDIT_SCHEMES),
         "schemes:budget_grid": Rule(VIEW),
+        "schemes:funding_streams": Rule(VIEW),
         "schemes:budget_grid_totals": Rule(POST_ONLY),
         "schemes:sub_type_options": Rule(EDIT_SCHEMES),
         "schemes:spend_index": Rule(

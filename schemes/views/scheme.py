@@ -129,6 +129,7 @@ def _save(request, plan, scheme, form, formset):
         "metrics": list(data["metrics"]),
         "user": request.user,
         **{name: data[name] for name in SchemeForm.PART2_FIELDS},
+        **{name: data[name] for name in SchemeForm.FUNDING_FIELDS},
     }
     try:
         if scheme is None:

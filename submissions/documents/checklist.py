@@ -17,6 +17,7 @@ from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.money import format_pounds
 from plans.selectors import required_sign_offs, section_75_status
 from risks.models import Risk, RiskRegister
+from schemes.funding.selectors import plan_funding
 from schemes.models import SchemeType
 from schemes.selectors import plan_budget_summary, scheme_list
 
@@ -291,6 +292,49 @@ def _sign_offs(plan: Plan) -> list[Check]:
     return checks
 
 
+def _ring_fences(plan: Plan) -> list[Check]:
+    """Each ring-fence the plan's framework checks before submission, each year: the
+    schemes that count towards it planned at least its minimum (entered, where the
+    framework publishes one per area)."""
+    url = reverse("schemes:funding_streams", args=[plan.pk])
+    checks = []
+    for year in plan_funding(plan=plan):
+        for fence in year.ring_fences:
+            if not fence.ring_fence.checked_before_submission:
+                continue
+            item = f"{year.year.label}: {fence.ring_fence.name} at least its minimum"
+            if fence.minimum is None:
+                checks.append(
+                    Check(
+                        "Funding streams",
+                        item,
+                        False,
+                        "No minimum entered for this year: enter the figure published for "
+                        "the area, with its source.",
+                        **_at(url, fence.field_id),
+                    )
+                )
+                continue
+            detail = (
+                f"Schemes counting towards it plan {format_pounds(fence.planned)} against a "
+                f"minimum of {format_pounds(fence.minimum)}"
+            )
+            checks.append(
+                Check(
+                    "Funding streams",
+                    item,
+                    bool(fence.met),
+                    f"{detail}."
+                    if fence.met
+                    else f"{detail}: short by "
+                    f"{format_pounds(fence.shortfall)}. Fund more of it from the schemes "
+                    "marked for it, or correct the minimum.",
+                    **_at(url, fence.field_id),
+                )
+            )
+    return checks
+
+
 def _section_75(plan: Plan) -> list[Check]:
     """Where the plan's framework sets a deadline for the section 75 agreement, the
     agreement is recorded with the day it was signed."""
@@ -314,6 +358,7 @@ def plan_checks(*, plan: Plan) -> list[Check]:
         *_sections(plan),
         *_schemes(plan),
         *_pooled_budget(plan),
+        *_ring_fences(plan),
         *_metrics(plan),
         *_risks(plan),
         *_conditions(plan),

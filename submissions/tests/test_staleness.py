@@ -338,6 +338,33 @@ def _capacity_scheme(plan):
     )
 
 
+def _ring_fence_minimum(plan):
+    from plans.models import FundingStream
+    from schemes.funding import services as funding_services
+
+    _service_type(plan)  # gives the test plan a framework
+    pool = FundingStream.objects.get_or_create(
+        framework_id=plan.framework_id,
+        code="test-pool",
+        defaults={"name": "Pool", "kind": FundingStream.Kind.NHS_MINIMUM},
+    )[0]
+    fence = FundingStream.objects.get_or_create(
+        framework_id=plan.framework_id,
+        code="test-care",
+        defaults={
+            "name": "Care",
+            "kind": FundingStream.Kind.RING_FENCE,
+            "within": pool,
+            "counts": FundingStream.Counts.SOCIAL_CARE,
+            "minimum": FundingStream.Minimum.PUBLISHED,
+        },
+    )[0]
+    funding_services.ring_fence_minimums_save(
+        plan=plan,
+        entries=[funding_services.MinimumEntry(fence, 2014, Decimal("10.00"), "Allocations", None)],
+    )
+
+
 PLAN_CHANGES = {
     "plans.plan": lambda plan: plan_services.plan_update(
         plan=plan, expected_version=None, boundary_differences="Changed."
@@ -357,6 +384,7 @@ PLAN_CHANGES = {
     ),
     "schemes.capacitydemand": _capacity,
     "schemes.capacityscheme": _capacity_scheme,
+    "schemes.ringfenceminimum": _ring_fence_minimum,
     "schemes.theme": lambda plan: scheme_services.theme_create(plan=plan, name="New theme"),
     "schemes.milestone": lambda plan: scheme_services.milestone_create(
         plan=plan, task="Open the discharge hub"

@@ -137,6 +137,9 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     page.get_by_label("Theme").select_option(label="Home first")
     page.get_by_label("New or existing").select_option(label="New")
     page.get_by_label("Protection of services").select_option(label="Protects adult social care")
+    page.get_by_label("Funding stream").select_option(
+        label="NHS minimum contribution (integrated care boards)"
+    )
     page.get_by_label("Discharge delays").check()
     page.get_by_role("group", name="Budget row 1").get_by_label(re.compile("Amount")).fill(
         "£4,000,000"
@@ -214,6 +217,27 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     page.get_by_label("NHS minimum contribution (integrated care boards)").check()
     page.get_by_label("Signed on").fill("30/06/2025")
     page.get_by_role("button", name="Save the agreement").click()
+
+    # The NHS minimum contribution to adult social care: the scheme above counts towards it;
+    # the area's published minimum is entered with its source. Short of it, the check fails.
+    fix(page, plan.pk, "2025/26: NHS minimum contribution to adult social care")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Funding streams and ring-fences")
+    minimum = page.get_by_label(re.compile("^Minimum for NHS minimum contribution to adult"))
+    minimum.fill("£4,100,000")
+    page.get_by_label(re.compile("^Source of the minimum")).fill("BCF allocations 2025/26")
+    page.get_by_role("button", name="Save minimums").click()
+    fence = page.locator('[data-ring-fence="social-care-contribution"]')
+    expect(fence).to_contain_text("Short by £100,000")
+    shoot(page, screenshot_dir, "ring-fence-short")
+    fix(page, plan.pk, "2025/26: NHS minimum contribution to adult social care")
+    page.get_by_label(re.compile("^Minimum for NHS minimum contribution to adult")).fill(
+        "£3,950,000"
+    )
+    page.get_by_role("button", name="Save minimums").click()
+    expect(fence).to_contain_text("Met")
+    expect(page.locator('[data-stream="nhs-minimum"] [data-figure="allocated"]')).to_have_text(
+        "£4,000,000"
+    )
 
     page.goto(reverse("submissions:checklist", args=[plan.pk]))
     assert page.locator('tr[data-ok="no"]').all_inner_texts() == []
