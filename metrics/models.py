@@ -302,6 +302,64 @@ class TrajectoryPoint(Figure):
         return plan.first_year <= periods.financial_year_of(self.end).start_year <= plan.last_year
 
 
+class Layout(models.TextChoices):
+    """The published file layouts national figures are imported from (metrics/publications)."""
+
+    FINGERTIPS = "fingertips", "OHID Fingertips indicator data (CSV)"
+    NHS_MONTHLY = "nhs-monthly", "NHS England / NHS Digital monthly statistics (CSV)"
+
+
+class NationalIndicator(models.Model):
+    """The identifier a national publication gives a metric: Fingertips' indicator ID
+    (22401), or the measure ID of an NHS England / NHS Digital monthly file. Set from the
+    framework packs; an import matches a file's rows to metrics by it."""
+
+    metric = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="national_indicators"
+    )
+    layout = models.CharField(max_length=20, choices=Layout.choices)
+    indicator_id = models.CharField(max_length=40)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric", "layout", "indicator_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layout", "indicator_id"], name="unique_national_indicator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_layout_display()} {self.indicator_id}: {self.metric}"
+
+
+class Publication(models.Model):
+    """A national publication whose figures were imported for every area at once: its name,
+    the day it was published, where (if given), the file's layout and SHA-256."""
+
+    name = models.CharField(max_length=250)
+    published_on = models.DateField()
+    url = models.URLField(max_length=500, blank=True)
+    layout = models.CharField(max_length=20, choices=Layout.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    added = models.PositiveIntegerField(default=0)
+    revised = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({date_format(self.published_on, 'j F Y')})"
+
+
 class Actual(Figure):
     """What happened in a period, provisional or final, and where the figure came from."""
 
@@ -313,6 +371,15 @@ class Actual(Figure):
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="actuals")
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.PROVISIONAL)
     source = models.CharField(max_length=250, blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="actuals",
+        help_text="The national publication the figure was imported from, if it was.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -329,6 +396,50 @@ class Actual(Figure):
 
     def _within_reach(self, plan):
         return plan.first_year <= periods.financial_year_of(self.end).start_year <= plan.last_year
+
+    @property
+    def data_lag_days(self) -> int | None:
+        """Days from the end of its period to the day its publication came out (derived
+        from the two dates; None for a figure of no publication)."""
+        if self.publication is None:
+            return None
+        return (self.publication.published_on - self.end).days
+
+
+class ActualRevision(models.Model):
+    """An actual as it stood before a later publication revised it: the earlier value and
+    where it came from are kept, and shown with the figure; never silently replaced."""
+
+    actual = models.ForeignKey(Actual, on_delete=models.CASCADE, related_name="revisions")
+    value = models.DecimalField(**FIGURE)
+    value_places = models.PositiveSmallIntegerField(null=True, blank=True)
+    stage = models.CharField(max_length=12, choices=Actual.Stage.choices)
+    source = models.CharField(max_length=250, blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revised_figures",
+        help_text="The publication the earlier value came from (none: entered by hand).",
+    )
+    revised_by = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="revisions")
+    revised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["actual", "revised_at", "pk"]
+
+    def __str__(self):
+        return f"{self.actual}: was {self.value}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        places = record.__dict__.get("value_places")
+        value = record.__dict__.get("value")
+        if places is not None and value is not None:
+            record.value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return record
 
 
 class SpcRebase(models.Model):

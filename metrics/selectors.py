@@ -274,7 +274,9 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
     for point in TrajectoryPoint.objects.filter(plan=plan).order_by("end", "start"):
         targets[point.metric_id].append(point)
     actuals: dict[int, list] = defaultdict(list)
-    for actual in Actual.objects.filter(plan=plan).order_by("end", "start"):
+    for actual in (
+        Actual.objects.filter(plan=plan).select_related("publication").order_by("end", "start")
+    ):
         actuals[actual.metric_id].append(actual)
     rebases: dict[int, list] = defaultdict(list)
     for rebase in SpcRebase.objects.filter(plan=plan).select_related("recorded_by"):
@@ -443,3 +445,63 @@ def metrics_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> li
             }
         )
     return rows
+
+
+# National publications -----------------------------------------------------------------------
+
+PUBLICATION_FIGURES_SHOWN = 200
+
+
+def publications_list():
+    """The national publications imported, newest first, with who imported them."""
+    from metrics.models import Publication
+
+    return Publication.objects.select_related("imported_by").order_by("-imported_at", "-pk")
+
+
+def publication_get(pk: int):
+    from metrics.models import Publication
+
+    return Publication.objects.select_related("imported_by").filter(pk=pk).first()
+
+
+def publication_figures(publication, *, limit: int = PUBLICATION_FIGURES_SHOWN):
+    """The figures a publication gives (first `limit`, by area, metric and period), each
+    with the revisions it made (the earlier values it replaced); and how many there are."""
+    from django.db.models import Prefetch
+
+    from metrics.models import Actual, ActualRevision
+
+    figures = (
+        Actual.objects.filter(publication=publication)
+        .select_related("plan__area", "metric", "publication")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ActualRevision.objects.select_related("publication", "revised_by"),
+            )
+        )
+        .order_by("plan__area__name", "metric__number", "metric__code", "end", "pk")
+    )
+    return list(figures[:limit]), figures.count()
+
+
+def publication_revised_since(publication):
+    """How many figures of this publication a later one has revised (their earlier values
+    are kept as revisions naming this publication)."""
+    from metrics.models import ActualRevision
+
+    return ActualRevision.objects.filter(publication=publication).count()
+
+
+def actual_revisions(*, plan, metric) -> dict[int, list]:
+    """The revisions of a plan's actuals of one metric (the values later publications
+    replaced), by actual, oldest first. One query."""
+    from metrics.models import ActualRevision
+
+    found: dict[int, list] = defaultdict(list)
+    for revision in ActualRevision.objects.filter(
+        actual__plan=plan, actual__metric=metric
+    ).select_related("publication", "revised_by"):
+        found[revision.actual_id].append(revision)
+    return dict(found)

@@ -19,9 +19,12 @@ from django.db.models import Max, Min
 from metrics import calculations, periods
 from metrics.models import (
     Actual,
+    ActualRevision,
     Baseline,
     Figure,
     MetricDefinition,
+    NationalIndicator,
+    Publication,
     SpcRebase,
     TrajectoryPoint,
 )
@@ -234,11 +237,20 @@ def actual_create(
     value_places: int | None = None,
     derived: str = "",
     note: str = "",
+    publication: Publication | None = None,
     user=None,
 ) -> Actual:
-    """Record what happened in a period (a submitted plan still takes actuals)."""
+    """Record what happened in a period (a submitted plan still takes actuals); a figure
+    of a national publication names it (`publication`)."""
     _same_period(Actual, plan=plan, metric=metric, granularity=granularity, start=start, end=end)
-    actual = Actual(plan=plan, metric=metric, stage=stage, source=source, note=note)
+    actual = Actual(
+        plan=plan,
+        metric=metric,
+        stage=stage,
+        source=source,
+        note=note,
+        publication=publication,
+    )
     _period(actual, granularity, start, end)
     _fill(
         actual,
@@ -249,7 +261,8 @@ def actual_create(
         value_places=value_places,
         derived=derived,
     )
-    save_with_history(actual, user=user, reason="Actual added")
+    reason = f"Published in {publication}" if publication else "Actual added"
+    save_with_history(actual, user=user, reason=reason)
     return actual
 
 
@@ -287,6 +300,132 @@ def actual_update(
     current.lock_version += 1
     save_with_history(current, user=user)
     return current
+
+
+@transaction.atomic
+def actual_revise(
+    *,
+    actual: Actual,
+    expected_version: int | None,
+    value: Decimal,
+    value_places: int | None,
+    stage: str,
+    publication: Publication,
+    user=None,
+) -> Actual:
+    """A later publication's figure for an actual already held: the actual takes it, and
+    the value it had, with its stage and where it came from, is kept as a revision (shown
+    with the figure). Refused with EditConflict if the actual changed since
+    `expected_version`."""
+    current = locked(Actual, actual.pk)
+    check_version(current, expected_version)
+    ActualRevision.objects.create(
+        actual=current,
+        value=current.value,
+        value_places=current.value_places,
+        stage=current.stage,
+        source=current.source,
+        publication=current.publication,
+        revised_by=publication,
+    )
+    _fill(
+        current,
+        metric=current.metric,
+        value=value,
+        numerator=None,
+        denominator=None,
+        value_places=value_places,
+    )
+    current.stage = stage
+    current.source = publication.name[:250]
+    current.publication = publication
+    current.lock_version += 1
+    save_with_history(current, user=user, reason=f"Revised in {publication}")
+    return current
+
+
+@dataclass
+class PublicationContext:
+    """What each row of a publication's import is applied with."""
+
+    publication: Publication
+    user: object
+
+
+class PublicationChanged(Exception):
+    """What the file would do now is not what was previewed; nothing was written."""
+
+
+@transaction.atomic
+def publication_import(
+    *,
+    content: bytes,
+    layout: str,
+    name: str,
+    published_on: datetime.date,
+    url: str = "",
+    file_name: str,
+    fingerprint: str,
+    user,
+    progress=None,
+) -> Publication:
+    """Import a national publication's figures into every area's plans, all or nothing:
+    the plans it touches are locked, the file compared with them again, and applied only if
+    that is exactly the preview whose `fingerprint` the person confirmed (otherwise
+    PublicationChanged, and nothing is written). The publication records what it did."""
+    from metrics import publications
+
+    if not (user is not None and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Only an administrator imports national publications.")
+    token = publications.token_of(content)
+    earlier = Publication.objects.filter(sha256=token).first()
+    if earlier is not None:
+        raise ValidationError(f"This file was imported already, as {earlier}.")
+    preview = publications.preview(content, layout, lock=True)
+    if preview.errors or preview.fingerprint() != fingerprint:
+        raise PublicationChanged(
+            "Nothing was imported: the figures held changed since the preview was shown. "
+            "Upload the file again to see what it would do now."
+        )
+    publication = Publication(
+        name=name.strip(),
+        published_on=published_on,
+        url=url.strip(),
+        layout=layout,
+        file_name=file_name[:255],
+        sha256=token,
+        imported_by=user,
+        added=len(preview.added),
+        revised=len(preview.changed),
+        unchanged=len(preview.unchanged),
+    )
+    save_with_history(publication, user=user, reason="Imported")
+    context = PublicationContext(publication=publication, user=user)
+    rows = [row for row in preview.rows if row.apply is not None]
+    for done, row in enumerate(rows, start=1):
+        row.apply(context)
+        if progress is not None and done % 200 == 0:
+            progress(10 + 85 * done // len(rows), f"{done:,} of {len(rows):,} figures written")
+    return publication
+
+
+@transaction.atomic
+def national_indicators_set(
+    *, metric: MetricDefinition, indicators: list[tuple[str, str]], user=None
+):
+    """The identifiers national publications give the metric, as (layout, indicator ID,
+    optional note):
+    those not listed are removed, so that a pack loaded again says what the metric has."""
+    kept = []
+    for layout, indicator_id, *note in indicators:
+        entry = NationalIndicator.objects.filter(layout=layout, indicator_id=indicator_id).first()
+        entry = entry or NationalIndicator(layout=layout, indicator_id=indicator_id)
+        save_changed(entry, {"metric": metric, "note": (note or [""])[0]}, user=user)
+        kept.append(entry.pk)
+    for entry in metric.national_indicators.exclude(pk__in=kept):
+        entry._history_user = user
+        entry.delete()
+    return kept
 
 
 @transaction.atomic

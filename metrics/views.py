@@ -81,7 +81,11 @@ def metric_detail(request, pk, code):
             "summary": summary,
             "metric": summary.metric,
             "table": ActualTable(
-                summary.actuals, plan=plan, metric=summary.metric, can_edit=can_enter
+                summary.actuals,
+                plan=plan,
+                metric=summary.metric,
+                can_edit=can_enter,
+                revisions=selectors.actual_revisions(plan=plan, metric=summary.metric),
             ),
             "chart": charts.metric_chart(summary),
             "can_edit_metrics": permissions.can(request.user, permissions.EDIT_METRICS, plan),

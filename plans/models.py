@@ -103,6 +103,13 @@ class PlanQuerySet(models.QuerySet):
             return self
         return self.filter(area__memberships__user=user)
 
+    def latest_covering(self, year: int):
+        """Each area's latest plan version covering the financial year starting in `year`
+        (by version date, then the later made): the plan a year's figures belong to."""
+        covering = self.filter(first_year__lte=year, last_year__gte=year)
+        latest = covering.filter(area=models.OuterRef("area")).order_by("-version_date", "-pk")
+        return covering.filter(pk=models.Subquery(latest.values("pk")[:1]))
+
 
 class Plan(models.Model):
     """One version of an area's BCF plan covering one or more financial years."""

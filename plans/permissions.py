@@ -230,6 +230,24 @@ def can_assure(user) -> bool:
     return user.is_authenticated and (user.is_superuser or ASSURER in roles_of(user))
 
 
+def can_import_publications(user) -> bool:
+    """National publications write every area's figures at once: administrators of the
+    whole installation (superusers) import them; an area's own administrator does not."""
+    return user.is_authenticated and user.is_superuser
+
+
+def check_import_publications(user) -> None:
+    if not can_import_publications(user):
+        raise PermissionDenied("Only an administrator imports national publications.")
+
+
+def check_reads_publications(user) -> None:
+    """The national publications imported, and what each did to every area: for those who
+    read every area (assurers and administrators)."""
+    if not sees_all_areas(user):
+        raise PermissionDenied("National publications are read by assurers and administrators.")
+
+
 def get_plan(user, pk, action: str = VIEW, queryset=None):
     """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed."""
     queryset = Plan.objects.all() if queryset is None else queryset

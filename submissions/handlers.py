@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from submissions import returns, services
+from submissions import publications, returns, services
 from submissions.documents import handlers as documents
 from submissions.jobs import Handler
 
@@ -19,6 +19,7 @@ def job_handlers() -> dict[str, Handler]:
         "render-return-xlsx": documents.render_return_xlsx,
         "render-minutes": documents.render_minutes,
         "render-board-pack": documents.render_board_pack,
+        publications.KIND: publications.import_publication,
     }
 
 

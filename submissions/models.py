@@ -33,7 +33,14 @@ class Job(models.Model):
         FAILURE = "failure", "Failed"
 
     kind = models.CharField(max_length=40)
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="jobs")
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text="Empty for a job over every area (a national publication imported).",
+    )
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
     )

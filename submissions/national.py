@@ -67,9 +67,7 @@ def years() -> list[FinancialYear]:
 
 def plans_for(*, year: int, region: str = "") -> QuerySet[Plan]:
     """Each area's latest plan version covering the year (by version date), in the region."""
-    covering = Plan.objects.filter(first_year__lte=year, last_year__gte=year)
-    latest = covering.filter(area=OuterRef("area")).order_by("-version_date", "-pk")
-    plans = covering.filter(pk=Subquery(latest.values("pk")[:1]))
+    plans = Plan.objects.latest_covering(year)
     if region:
         plans = plans.filter(area__region=region)
     return plans

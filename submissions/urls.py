@@ -62,3 +62,11 @@ urlpatterns += [
         name="assurance_condition_close",
     ),
 ]
+
+# National publications imported for every area (submissions/views/publications.py).
+from submissions.views import publications  # noqa: E402
+
+urlpatterns += [
+    path("publications/", publications.publication_list, name="publication_list"),
+    path("publications/<int:pk>/", publications.publication_detail, name="publication_detail"),
+]

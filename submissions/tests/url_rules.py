@@ -112,6 +112,40 @@ RULES["submissions:national"] = Rule(
     grid(anonymous=LOGIN, assurer=OK, admin_user=OK, default=FORBIDDEN), no_arguments
 )
 
+# National publications (submissions/views/publications.py): read by those who read every
+# area; uploaded (POST) by administrators of the installation.
+READS_EVERY_AREA = grid(anonymous=LOGIN, assurer=OK, admin_user=OK, default=FORBIDDEN)
+RULES["submissions:publication_list"] = Rule(READS_EVERY_AREA, no_arguments)
+
+
+def _publication(plan) -> dict:
+    """A publication imported through the service: a Fingertips file of one England row,
+    which matches no area, so that it writes nothing but the publication itself."""
+    import datetime
+
+    from metrics import publications, services
+    from metrics.models import Layout
+    from tests.factories import UserFactory
+
+    header = (
+        "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,"
+        "Sex,Age,Category Type,Category,Time period,Value\n"
+    )
+    data = (header + "1,An indicator,,,E92000001,England,England,Persons,,,,2014/15,1\n").encode()
+    publication = services.publication_import(
+        content=data,
+        layout=Layout.FINGERTIPS,
+        name="A publication",
+        published_on=datetime.date(2015, 11, 3),
+        file_name="indicator.csv",
+        fingerprint=publications.preview(data, Layout.FINGERTIPS).fingerprint(),
+        user=UserFactory(superuser=True),
+    )
+    return {"pk": publication.pk}
+
+
+RULES["submissions:publication_detail"] = Rule(READS_EVERY_AREA, _publication)
+
 # Preparing a plan version and putting it forward (submissions/views/cycle.py): POST only.
 RULES["submissions:plan_prepare"] = Rule(grid(default=NOT_ALLOWED))
 RULES["submissions:plan_put_forward"] = Rule(grid(default=NOT_ALLOWED))
