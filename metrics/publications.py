@@ -52,8 +52,8 @@ from django.core.files.storage import default_storage
 
 from frameworks.periods import month_end, parse_period
 from metrics import periods
-from metrics.models import Actual, Layout, NationalIndicator
-from plans.imports import ADD, Change, Preview, Row, compare, row_for
+from metrics.models import Actual, Layout, MetricDefinition, NationalIndicator
+from plans.imports import ADD, CHANGE, Change, Preview, Row, compare, row_for
 from plans.models import Area, Plan
 from plans.spreadsheets import PROBLEMS_LISTED, CellError, SpreadsheetError, read_csv
 
@@ -113,6 +113,17 @@ class Reading:
             rows.append(row)
 
 
+@dataclass(frozen=True)
+class Write:
+    """A figure to add (ADD) or revise (CHANGE), for metrics.services.publication_import."""
+
+    action: str
+    plan: Plan
+    metric: MetricDefinition
+    published: Published
+    actual: Actual | None = None
+
+
 @dataclass
 class PublicationPreview(Preview):
     """A preview (plans.imports) with what a national file holds that no plan here does."""
@@ -121,6 +132,7 @@ class PublicationPreview(Preview):
     unmatched_indicators: dict[str, tuple[str, int]] = field(default_factory=dict)
     not_held: list[tuple[str, int, list[int]]] = field(default_factory=list)  # why, rows, first
     plans: list[int] = field(default_factory=list)
+    writes: list[Write] = field(default_factory=list)  # what applying it writes, in order
 
     @property
     def revised(self) -> list[Row]:
@@ -360,12 +372,10 @@ def _number(value: Decimal) -> str:
 
 
 def preview(content: bytes, layout: str, *, lock: bool = False) -> PublicationPreview:
-    """What importing the file would do to every area's plans. Rows' `apply(context)` write
-    through metrics.services (`context`: the publication and the person). With `lock`, the
-    plans it touches are locked first (in the caller's transaction), so that the comparison
-    and the writes see one state."""
-    from metrics import services
-
+    """What importing the file would do to every area's plans: the rows it shows, and the
+    `writes` metrics.services.publication_import makes of them. With `lock`, the plans it
+    touches are locked first (in the caller's transaction), so that the comparison and the
+    writes see one state."""
     reading = read(content, layout)
     result = PublicationPreview()
     if reading.errors:
@@ -416,10 +426,10 @@ def preview(content: bytes, layout: str, *, lock: bool = False) -> PublicationPr
             unmatched_areas[published.area_code] += 1
             names.setdefault(published.area_code, published.area_name)
             continue
-        year = periods.financial_year_of(published.end)
-        plan = plans.get((area.pk, year.start_year))
+        financial_year = periods.financial_year_of(published.end)
+        plan = plans.get((area.pk, financial_year.start_year))
         if plan is None:
-            not_held.skip(published.row, f"{area.name}: no plan covers {year.label}")
+            not_held.skip(published.row, f"{area.name}: no plan covers {financial_year.label}")
             continue
         if not asks[(plan.pk, metric.pk)]:
             not_held.skip(published.row, f"{area.name}: “{plan.title}” does not ask for {metric}")
@@ -432,24 +442,9 @@ def preview(content: bytes, layout: str, *, lock: bool = False) -> PublicationPr
             (plan.pk, metric.pk, published.granularity, published.start, published.end)
         )
         if actual is None:
-
-            def add(context, plan=plan, metric=metric, published=published):
-                return services.actual_create(
-                    plan=plan,
-                    metric=metric,
-                    granularity=published.granularity,
-                    start=published.start,
-                    end=published.end,
-                    value=published.value,
-                    value_places=published.places,
-                    stage=published.stage,
-                    source=context.publication.name[:250],
-                    publication=context.publication,
-                    user=context.user,
-                )
-
             values = [(VALUE, _number(published.value)), (STAGE, _STAGE[published.stage])]
-            result.rows.append(Row(ADD, label, published.row, values=values, apply=add))
+            result.rows.append(Row(ADD, label, published.row, values=values))
+            result.writes.append(Write(ADD, plan, metric, published))
             continue
         changes: list[Change] = []
         compare(changes, VALUE, actual.value, published.value, _number)
@@ -457,18 +452,9 @@ def preview(content: bytes, layout: str, *, lock: bool = False) -> PublicationPr
             changes = []
         compare(changes, STAGE, actual.stage, published.stage, _STAGE.get)
 
-        def revise(context, actual=actual, published=published):
-            return services.actual_revise(
-                actual=actual,
-                expected_version=actual.lock_version,
-                value=published.value,
-                value_places=published.places,
-                stage=published.stage,
-                publication=context.publication,
-                user=context.user,
-            )
-
-        result.rows.append(row_for(label=label, row=published.row, changes=changes, apply=revise))
+        result.rows.append(row_for(label=label, row=published.row, changes=changes, apply=None))
+        if changes:
+            result.writes.append(Write(CHANGE, plan, metric, published, actual))
     result.unmatched_areas = {
         code: (names.get(code, ""), n) for code, n in sorted(unmatched_areas.items())
     }

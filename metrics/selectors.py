@@ -494,9 +494,22 @@ def publication_revised_since(publication):
     return ActualRevision.objects.filter(publication=publication).count()
 
 
-def actual_revisions(*, plan, metric) -> dict[int, list]:
-    """The revisions of a plan's actuals of one metric (the values later publications
-    replaced), by actual, oldest first. One query."""
+@dataclass(frozen=True)
+class PublishedFigure:
+    """An actual that came from a national publication, or that one revised: the figure,
+    and the values later publications replaced (oldest first)."""
+
+    actual: Actual
+    revisions: list
+
+    @property
+    def lag_days(self) -> int | None:
+        return self.actual.data_lag_days
+
+
+def published_figures(actuals: list[Actual], *, plan, metric) -> list[PublishedFigure]:
+    """Of a plan's actuals of one metric (as the page lists them), those from a national
+    publication or revised by one, each with its revisions. One query."""
     from metrics.models import ActualRevision
 
     found: dict[int, list] = defaultdict(list)
@@ -504,4 +517,8 @@ def actual_revisions(*, plan, metric) -> dict[int, list]:
         actual__plan=plan, actual__metric=metric
     ).select_related("publication", "revised_by"):
         found[revision.actual_id].append(revision)
-    return dict(found)
+    return [
+        PublishedFigure(actual=a, revisions=found.get(a.pk, []))
+        for a in actuals
+        if a.publication_id is not None or a.pk in found
+    ]

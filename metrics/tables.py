@@ -1,6 +1,6 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from metrics.templatetags.metric_format import figure, status_tag
 from plans import presentation
@@ -37,9 +37,8 @@ class ActualTable(tables.Table):
         orderable = False
         empty_text = "No actuals yet."
 
-    def __init__(self, data, *, plan, metric, can_edit=False, revisions=None, **kwargs):
+    def __init__(self, data, *, plan, metric, can_edit=False, **kwargs):
         self.plan, self.metric, self.can_edit = plan, metric, can_edit
-        self.revisions = revisions or {}
         extra = (
             [("edit", tables.Column(verbose_name="", accessor="actual__pk"))] if can_edit else []
         )
@@ -76,51 +75,12 @@ class ActualTable(tables.Table):
         )
 
     def render_source(self, record):
-        """The source as entered or, for a figure of a national publication, the
-        publication, the day it came out and the lag since the period ended (derived from
-        those two dates); then any values later publications revised."""
+        """The source as entered, or the national publication a figure came from (its
+        date, lag and revisions are in the table of publications below)."""
         actual = record.actual
-        parts = []
-        publication = actual.publication
-        if publication is None:
-            parts.append(format_html("{}", actual.source or "–"))
-        else:
-            name = (
-                format_html(
-                    '<a href="{}" rel="noopener noreferrer">{}</a>',
-                    publication.url,
-                    publication.name,
-                )
-                if publication.url
-                else format_html("{}", publication.name)
-            )
-            lag = actual.data_lag_days
-            parts.append(
-                format_html(
-                    '{}, published {} <span class="nhsuk-body-s bcf-derived" data-derived>'
-                    "({})</span>",
-                    name,
-                    presentation.date_text(publication.published_on),
-                    _days(lag),
-                )
-            )
-        for revision in self.revisions.get(actual.pk, []):
-            earlier = (
-                revision.publication.name
-                if revision.publication
-                else (revision.source or "entered by hand")
-            )
-            parts.append(
-                format_html(
-                    '<span class="nhsuk-body-s bcf-revision" data-revision>Revised by {}: '
-                    "was {} ({}, {})</span>",
-                    revision.revised_by.name,
-                    figure(revision.value, self.metric),
-                    earlier,
-                    revision.get_stage_display().lower(),
-                )
-            )
-        return format_html_join("<br>", "{}", ((p,) for p in parts))
+        if actual.publication is not None:
+            return actual.publication.name
+        return actual.source or "–"
 
     def render_stage(self, record):
         return record.actual.get_stage_display()
@@ -134,10 +94,3 @@ class ActualTable(tables.Table):
             url,
             record.actual.period_label,
         )
-
-
-def _days(days: int | None) -> str:
-    """The data lag in words, derived from the publication's date and the period's end."""
-    if days is None or days < 0:
-        return "published before the period ended"
-    return f"data lag: {days:,} day{'s' if days != 1 else ''} after the period ended"

@@ -81,11 +81,10 @@ def metric_detail(request, pk, code):
             "summary": summary,
             "metric": summary.metric,
             "table": ActualTable(
-                summary.actuals,
-                plan=plan,
-                metric=summary.metric,
-                can_edit=can_enter,
-                revisions=selectors.actual_revisions(plan=plan, metric=summary.metric),
+                summary.actuals, plan=plan, metric=summary.metric, can_edit=can_enter
+            ),
+            "published": selectors.published_figures(
+                [row.actual for row in summary.actuals], plan=plan, metric=summary.metric
             ),
             "chart": charts.metric_chart(summary),
             "can_edit_metrics": permissions.can(request.user, permissions.EDIT_METRICS, plan),

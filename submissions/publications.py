@@ -47,6 +47,11 @@ def import_publication(job, progress) -> dict:
     except (ValidationError, PermissionDenied) as error:
         raise JobFailed(" ".join(getattr(error, "messages", [str(error)]))) from error
     publications.forget(params["token"])
+    progress(
+        100,
+        f"Imported: {publication.added:,} new, {publication.revised:,} revised, "
+        f"{publication.unchanged:,} unchanged",
+    )
     return {
         "publication": publication.pk,
         "added": publication.added,

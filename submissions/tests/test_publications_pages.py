@@ -107,11 +107,18 @@ def test_the_metric_page_shows_the_publication_its_date_lag_and_revisions(
     html = page.content.decode()
     revised = Actual.objects.get(plan=plan, end=datetime.date(2016, 3, 31))
     lag = (datetime.date(2017, 11, 7) - revised.end).days
-    assert "PHOF, November 2017</a>, published 7 November 2017" in html
-    assert f"data lag: {lag} days after the period ended" in html
+    published = html[html.index('id="published-figures"') :]
+    published = published[: published.index("</table>")]
+    assert 'PHOF, November 2017</a></td><td class="nhsuk-table__cell">7 November 2017' in published
+    assert f"{lag:,} days after the period ended" in published
     revision = ActualRevision.objects.get(actual=revised)
     assert revision.publication.name == "PHOF, November 2016"
-    assert "Revised by PHOF, November 2017: was 1,950.25 (PHOF, November 2016, final)" in html
+    assert (
+        "Was 1,950.25 (PHOF, November 2016, published 1 November 2016, final); revised by "
+        "PHOF, November 2017, published 7 November 2017"
+    ) in published
+    # The other figure came from the first publication and was never revised.
+    assert published.count("data-revision") == 1
 
 
 def test_errors_in_the_file_are_listed_by_row_and_column_and_nothing_is_kept(

@@ -85,3 +85,53 @@ def test_documents_render_on_their_own_queue_which_the_worker_consumes(
     assert job.state == Job.State.SUCCESS, (job.state, job.error)
     document = Document.objects.get(job=job)
     assert plan.title in pdf_text(document.file.read())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_a_national_publication_for_every_area(
+    transactional_db, redis_worker, settings, tmp_path
+):
+    """The upload page keeps the file and starts the job; a worker applies it."""
+    import datetime
+    from pathlib import Path
+
+    from metrics import publications
+    from metrics import services as metric_services
+    from metrics.models import Actual, Layout, Publication
+    from submissions.jobs import job_start
+    from submissions.publications import KIND
+    from tests.factories import AreaFactory, MetricDefinitionFactory, PlanFactory, UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plans = [
+        PlanFactory(area=AreaFactory(code="E10000018")),
+        PlanFactory(area=AreaFactory(code="E06000017")),
+    ]
+    falls = MetricDefinitionFactory(code="falls-admissions-65-dsr", unit="age_std_100k_year")
+    metric_services.national_indicators_set(metric=falls, indicators=[(Layout.FINGERTIPS, "22401")])
+    name = "fingertips_falls_2016.csv"
+    content = (
+        Path(__file__).resolve().parents[2] / "metrics/tests/publications" / name
+    ).read_bytes()
+    preview = publications.preview(content, Layout.FINGERTIPS)
+    job = job_start(
+        kind=KIND,
+        area=None,
+        params={
+            "token": publications.keep(content),
+            "fingerprint": preview.fingerprint(),
+            "layout": Layout.FINGERTIPS,
+            "name": "PHOF, November 2016",
+            "published_on": "2016-11-01",
+            "url": "",
+            "file_name": name,
+        },
+        user=UserFactory(superuser=True),
+    )
+    job = _finished(job)
+    assert job.state == Job.State.SUCCESS, (job.state, job.error)
+    publication = Publication.objects.get(pk=job.result["publication"])
+    assert publication.published_on == datetime.date(2016, 11, 1)
+    held = Actual.objects.filter(publication=publication)
+    assert held.count() == len(preview.added) == 3
+    assert {a.plan_id for a in held} == {p.pk for p in plans}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from metrics import publications, selectors
 from metrics.models import Layout
 from plans import permissions
-from plans.forms import NhsForm
+from plans.forms import NhsForm, refusal_on_form
 from plans.spreadsheets import SpreadsheetError, upload_content
 from submissions.jobs import job_start
 from submissions.publications import KIND
@@ -89,7 +90,7 @@ def publication_list(request):
                 content = upload_content(upload, extensions=publications.EXTENSIONS)
                 return _preview(request, context, form.cleaned_data, content, upload.name)
             except SpreadsheetError as error:
-                form.add_error("file", str(error))
+                refusal_on_form(form, ValidationError(str(error)), field="file")
     context.update(form=form, forms_with_errors=[form] if form.errors else [])
     return render(request, "submissions/publications/list.html", context)
 
@@ -105,12 +106,15 @@ def _preview(request, context, data, content: bytes, file_name: str):
     token = publications.keep(content) if not preview.nothing_to_do else ""
     added, more_added = preview.listed(preview.added)
     revised, more_revised = preview.listed(preview.changed)
+    unchanged, more_unchanged = preview.listed(preview.unchanged)
     context.update(
         preview=preview,
         added=added,
         more_added=more_added,
         revised=revised,
         more_revised=more_revised,
+        unchanged=unchanged,
+        more_unchanged=more_unchanged,
         details=data,
         layout_label=Layout(data["layout"]).label,
         file_name=file_name,
