@@ -18,6 +18,7 @@ from plans.models import Plan
 from plans.periods import FinancialYear, Quarter
 from plans.selectors import condition_statuses
 from risks.selectors import fund_summaries, risks_to_watch
+from schemes.funding.selectors import funding_of_quarter
 from schemes.selectors import plan_spend_summary, scheme_impacts
 from submissions.models import Job, QuarterlyReturn
 
@@ -73,6 +74,7 @@ def dashboard(*, plan: Plan, year: int, quarter: int, today: datetime.date | Non
         "finance": {
             **plan_spend_summary(plan=plan, fy=fy, quarter=period),
             "funds": fund_summaries(plan=plan, year=fy.start_year),
+            "funding": funding_of_quarter(plan=plan, fy=fy, quarter=period),
         },
         "metrics": metrics_of_quarter(plan=plan, fy=fy, quarter=period),
         "conditions": condition_statuses(plan=plan, fy=fy, quarter=period),

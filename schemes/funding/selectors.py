@@ -257,3 +257,52 @@ def plan_funding(*, plan: Plan) -> list[FundingYear]:
             )
         )
     return result
+
+
+def funding_of_quarter(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> dict:
+    """The year's streams and ring-fences as a quarter's return states them (pounds): each
+    stream's planned and allocated amounts and its actual spend to the quarter's end; each
+    ring-fence's planned amount, minimum (with its source) and whether it is met, and its
+    actual spend to date. Plain data, for the dashboard and the return's snapshot."""
+    year = next((y for y in plan_funding(plan=plan) if y.year == fy), None)
+    if year is None:
+        return {"streams": [], "ring_fences": []}
+    return funding_of_year(year, quarter=quarter)
+
+
+def funding_of_year(year: FundingYear, *, quarter: Quarter) -> dict:
+    """`funding_of_quarter` of a year already worked out (plan_funding)."""
+
+    def to_date(actual: dict[int, Decimal]) -> Decimal | None:
+        spent = [amount for number, amount in actual.items() if number <= quarter.number]
+        return sum(spent, ZERO) if spent else None
+
+    return {
+        "streams": [
+            {
+                "code": line.stream.code if line.stream is not None else "",
+                "name": line.name,
+                "planned": line.planned,
+                "allocated": line.allocated,
+                "unallocated": line.unallocated,
+                "actual_to_date": to_date(line.actual),
+            }
+            for line in year.streams
+        ],
+        "ring_fences": [
+            {
+                "code": fence.ring_fence.code,
+                "name": fence.ring_fence.name,
+                "within": str(fence.ring_fence.within),
+                "planned": fence.planned if fence.ring_fence.counts else None,
+                "minimum": fence.minimum,
+                "source": fence.source,
+                "met": fence.met,
+                "shortfall": fence.shortfall if fence.met is False else None,
+                "has_minimum": fence.has_minimum,
+                "checked_before_submission": fence.ring_fence.checked_before_submission,
+                "actual_to_date": to_date(fence.actual),
+            }
+            for fence in year.ring_fences
+        ],
+    }

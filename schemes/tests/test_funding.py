@@ -6,6 +6,7 @@ shortfall fails; the plan's page."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -485,3 +486,74 @@ def test_the_scheme_form_names_its_stream(today_plan, officer, client_for):
     assert client.post(url, data).status_code == 302
     scheme.refresh_from_db()
     assert scheme.funding_stream.code == "dfg" and scheme.paid_to_housing_authority
+
+
+# The workbooks -----------------------------------------------------------------------------
+
+
+def _rows(sheet) -> list[tuple]:
+    return [row for row in sheet.iter_rows(min_row=4, values_only=True) if any(row)]
+
+
+def test_the_2025_plan_workbook_holds_streams_and_ring_fences(today_plan):
+    from openpyxl import load_workbook
+
+    from submissions.documents.render import render_plan_document
+
+    _minimum(today_plan, Decimal("700000"))
+    workbook = load_workbook(io.BytesIO(render_plan_document(today_plan, "plan-xlsx")))
+    sheet = workbook["Funding Streams"]
+    assert [c.value for c in sheet[3]][:9] == [
+        "Financial year",
+        "Funding stream or ring-fence",
+        "What it is",
+        "Planned (£)",
+        "Allocated to schemes (£)",
+        "Unallocated (£)",
+        "Actual to date (£)",
+        "Minimum (£)",
+        "Against the minimum",
+    ]
+    rows = {row[1]: row for row in _rows(sheet)}
+    nhs = rows["NHS minimum contribution (integrated care boards)"]
+    assert nhs[3:6] == (1000000, 950000, 50000)
+    fence = rows["NHS minimum contribution to adult social care"]
+    assert (fence[3], fence[7], fence[8]) == (650000, 700000, "Short by £50,000")
+    assert fence[9] == "NHS England, BCF allocations 2025/26"
+    assert sheet["D4"].number_format.startswith('"£"')
+    expenditure = workbook["Expenditure Plan"]
+    headers = [c.value for c in expenditure[3]]
+    column = headers.index("Funding stream")
+    streams = {row[1]: row[column] for row in _rows(expenditure)}
+    assert streams["Adaptations"] == "Disabled Facilities Grant"
+    assert streams["Unassigned"] is None
+
+
+def test_the_2025_return_workbook_holds_spend_by_stream_to_its_quarter(today_plan, officer):
+    from openpyxl import load_workbook
+
+    from submissions import services as return_services
+    from submissions.documents.render import render_return_document
+
+    for quarter, amount in ((1, "90000"), (2, "70000"), (3, "1000000")):
+        scheme_services.quarter_spend_set(
+            plan=today_plan,
+            year=YEAR,
+            quarter=quarter,
+            rows={_scheme(today_plan, "Reablement").pk: (None, Decimal(amount))},
+        )
+    ret = return_services.return_get_or_create_draft(
+        plan=today_plan, year=YEAR, quarter=2, user=officer
+    )
+    ret = return_services.return_prepare(ret=ret, today=datetime.date(2025, 11, 1))
+    workbook = load_workbook(io.BytesIO(render_return_document(ret)))
+    rows = {row[1]: row for row in _rows(workbook["Funding Streams"])}
+    # Actual to date at the end of Q2: Q1 and Q2, not Q3.
+    assert rows["NHS minimum contribution (integrated care boards)"][6] == 160000
+    assert rows["NHS minimum contribution to adult social care"][6] == 160000
+    assert rows["NHS minimum contribution to adult social care"][8] == "No minimum entered"
+    # The return holds what was frozen: a minimum entered later shows in the next one.
+    _minimum(today_plan, Decimal("600000"))
+    workbook = load_workbook(io.BytesIO(render_return_document(ret)))
+    rows = {row[1]: row for row in _rows(workbook["Funding Streams"])}
+    assert rows["NHS minimum contribution to adult social care"][8] == "No minimum entered"

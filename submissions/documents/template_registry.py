@@ -33,6 +33,7 @@ from plans import presentation
 from plans.models import ConditionStatus, NationalCondition, Plan
 from plans.presentation import MONTH_PRECISION, date_text
 from plans.templatetags.bcf_format import pounds, uk_date
+from schemes.funding.selectors import funding_of_year, plan_funding
 from schemes.models import AreaOfSpend, SchemeSubType, SchemeType
 from schemes.selectors import budget_column, plan_budget_summary, scheme_list
 from submissions.models import QuarterlyReturn
@@ -142,7 +143,9 @@ def _contributions(ctx: Context) -> list[dict]:
 
 def _schemes(ctx: Context):
     return list(
-        scheme_list(plan=ctx.plan).select_related("scheme_type", "sub_type", "area_of_spend")
+        scheme_list(plan=ctx.plan).select_related(
+            "scheme_type", "sub_type", "area_of_spend", "funding_stream"
+        )
     )
 
 
@@ -193,6 +196,69 @@ def _return_spend_lines(ctx: Context) -> list[dict]:
     return lines
 
 
+def _fence_status(met, shortfall, has_minimum: bool) -> str:
+    """A ring-fence against its minimum, in words: met, short by how much, or why not known."""
+    if not has_minimum:
+        return "No minimum stated by the framework"
+    if met is None:
+        return "No minimum entered"
+    return "Met" if met else f"Short by {pounds(shortfall)}"
+
+
+def _funding_line(year: str, line: dict) -> dict:
+    return {
+        "year": year,
+        "kind": "Funding stream",
+        "line": line["name"],
+        "planned": _decimal(line["planned"]),
+        "allocated": _decimal(line["allocated"]),
+        "unallocated": _decimal(line["unallocated"]),
+        "actual_to_date": _decimal(line["actual_to_date"]),
+        "minimum": None,
+        "status": "",
+        "source": "",
+    }
+
+
+def _fence_line(year: str, fence: dict, has_minimum: bool) -> dict:
+    return {
+        "year": year,
+        "kind": f"Ring-fence within {fence['within']}",
+        "line": fence["name"],
+        "planned": _decimal(fence["planned"]),
+        "allocated": None,
+        "unallocated": None,
+        "actual_to_date": _decimal(fence["actual_to_date"]),
+        "minimum": _decimal(fence["minimum"]),
+        "status": _fence_status(fence["met"], _decimal(fence["shortfall"]), has_minimum),
+        "source": fence["source"],
+    }
+
+
+def _plan_funding_lines(ctx: Context) -> list[dict]:
+    """Each year of the plan: each funding stream (planned, allocated to schemes, actual
+    spend to date), then each ring-fence worked out from the schemes against its minimum."""
+    lines = []
+    for year in plan_funding(plan=ctx.plan):
+        last = year.quarters[-1]
+        data = funding_of_year(year, quarter=last)
+        label = year.year.label
+        lines += [_funding_line(label, line) for line in data["streams"]]
+        lines += [_fence_line(label, fence, fence["has_minimum"]) for fence in data["ring_fences"]]
+    return lines
+
+
+def _return_funding_lines(ctx: Context) -> list[dict]:
+    """The return's streams and ring-fences, as its snapshot froze them (none in a snapshot
+    made before it held them)."""
+    funding = ctx.data["finance"].get("funding") or {}
+    label = ctx.data["period"]["year"]
+    return [_funding_line(label, line) for line in funding.get("streams", [])] + [
+        _fence_line(label, fence, fence.get("has_minimum", True))
+        for fence in funding.get("ring_fences", [])
+    ]
+
+
 def _plan_conditions(ctx: Context) -> list[dict]:
     """The national conditions of the plan's years, each with its latest answer (status or
     assurance) and narrative."""
@@ -212,6 +278,8 @@ ROWS: dict[str, Callable[[Context], list]] = {
     "plan.contributions": _contributions,
     "plan.schemes": _schemes,
     "plan.metric_figures": _metric_figures,
+    "plan.funding_lines": _plan_funding_lines,
+    "return.funding_lines": _return_funding_lines,
     "return.funds": lambda ctx: ctx.data["finance"]["funds"],
     "return.conditions": lambda ctx: ctx.data["conditions"],
     "return.spend_lines": _return_spend_lines,
@@ -320,6 +388,18 @@ VALUES: dict[str, Callable] = {
     ),
     "scheme.provider": lambda ctx, item, year: item.provider,
     "scheme.source_of_funding": lambda ctx, item, year: item.source_of_funding,
+    "scheme.funding_stream": lambda ctx, item, year: str(item.funding_stream or ""),
+    # A funding stream or ring-fence of a year (plan.funding_lines, return.funding_lines)
+    "funding.year": lambda ctx, item, year: item["year"],
+    "funding.kind": lambda ctx, item, year: item["kind"],
+    "funding.line": lambda ctx, item, year: item["line"],
+    "funding.planned": lambda ctx, item, year: item["planned"],
+    "funding.allocated": lambda ctx, item, year: item["allocated"],
+    "funding.unallocated": lambda ctx, item, year: item["unallocated"],
+    "funding.actual_to_date": lambda ctx, item, year: item["actual_to_date"],
+    "funding.minimum": lambda ctx, item, year: item["minimum"],
+    "funding.status": lambda ctx, item, year: item["status"],
+    "funding.source": lambda ctx, item, year: item["source"],
     "scheme.budget": lambda ctx, item, year: getattr(item, budget_column(year.start_year)),
     "scheme.status": lambda ctx, item, year: item.status_label,
     # A metric's baseline or target (plan.metric_figures)

@@ -77,12 +77,13 @@ def _count(plan) -> int:
 
 
 def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, area):
-    """18 queries: plan year, themes, schemes (with their budget and spend), plan spend,
-    funds and their releases, metric definitions (with their frameworks), baselines,
-    targets, actuals and SPC rebases, conditions and their statuses, top and overdue risks,
-    actions, impacts."""
+    """25 queries: plan year, themes, schemes (with their budget and spend), plan spend,
+    funds and their releases, the funding streams (streams, contributions, budgets and
+    spend by stream, allocations, minimums, plan spend), metric definitions (with their
+    frameworks), baselines, targets, actuals and SPC rebases, conditions and their statuses,
+    top and overdue risks, actions, impacts."""
     add_quarter_data(plan, metrics=1, risks=1)
-    assert _count(plan) == 18
+    assert _count(plan) == 25
     bigger = PlanFactory(area=area, title="Bigger", first_year=2014)
     theme = scheme_services.theme_create(plan=bigger, name="Theme")
     for _ in range(6):
@@ -90,7 +91,7 @@ def test_the_dashboard_queries_do_not_grow_with_schemes_metrics_or_risks(plan, a
     for code in ("non-elective-admissions",):
         MetricDefinition.objects.get_or_create(code=code, defaults={"name": code})
     add_quarter_data(bigger, metrics=4, risks=7)
-    assert _count(bigger) == 18
+    assert _count(bigger) == 25
     assert len(selectors.dashboard(plan=bigger, year=RETURN_YEAR, quarter=2)["risks"]["top"]) == 5
 
 
@@ -111,7 +112,7 @@ def test_the_dashboards_theme_totals_are_the_scheme_budgets_summed_in_one_place(
     assert themes == {pk: expected.get(pk) for pk in themes}
     assert None in themes.values() and len(expected) >= 1
     assert finance["schemes_plan"] == sum(expected.values())
-    assert _count(plan) == 18  # the metrics of the framework: see the test above
+    assert _count(plan) == 25  # the metrics of the framework: see the test above
 
 
 def test_recomputing_a_draft_updates_it_and_makes_nothing_twice(

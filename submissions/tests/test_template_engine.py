@@ -211,6 +211,7 @@ def test_the_2025_workbook_marks_inputs_offers_answers_and_checks_them(plan_2025
         "Summary",
         "Funding Sources",
         "Expenditure Plan",
+        "Funding Streams",
         "Metrics",
     ]
     sheet = workbook["National Conditions"]
@@ -312,6 +313,7 @@ def test_the_2025_quarterly_return_is_its_frameworks_workbook(plan_2025, officer
         "National Conditions",
         "Metrics",
         "Expenditure",
+        "Funding Streams",
         "Narrative",
     ]
     cover = workbook["Cover"]
