@@ -192,3 +192,55 @@ def test_the_pages_make_as_many_queries_for_many_figures_as_for_few(
     assert later.actuals.count() == 13 > first.actuals.count() == 3
     assert queries(reverse("submissions:publication_detail", args=[later.pk])) == few == 7
     assert queries(LIST) == listed_one
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("layout", "x:y"),
+        ("name", "\x00"),
+        ("name", "n" * 5000),
+        ("published_on", "9999/00"),
+        ("url", "javascript:alert(1)"),
+    ],
+)
+def test_malformed_upload_fields_are_refused_on_the_form(
+    areas, admin_user, client_for, field, value
+):
+    data = {
+        "layout": Layout.FINGERTIPS,
+        "name": "PHOF",
+        "published_on": "2016-11-01",
+        "url": "",
+        field: value,
+        "file": SimpleUploadedFile("f.csv", (FILES / "fingertips_falls_2016.csv").read_bytes()),
+    }
+    page = client_for(admin_user).post(LIST, data)
+    assert page.status_code == 200
+    assert "There is a problem" in page.content.decode()
+    assert not Actual.objects.exists()
+
+
+def test_a_confirmation_for_a_file_no_longer_kept_fails_saying_so(
+    areas, admin_user, client_for, django_capture_on_commit_callbacks
+):
+    fields = {
+        "token": "a" * 64,
+        "fingerprint": "b" * 64,
+        "layout": Layout.FINGERTIPS,
+        "name": "PHOF",
+        "published_on": "2016-11-01",
+        "url": "",
+        "file_name": "f.csv",
+    }
+    client = client_for(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(LIST, fields)
+    job = Job.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[-1]))
+    job.refresh_from_db()
+    assert (job.state, job.error) == (
+        Job.State.FAILURE,
+        "The uploaded file is no longer kept; upload it again.",
+    )
+    bad = client.post(LIST, {**fields, "token": "\x00"})
+    assert bad.status_code == 200 and "upload the file again" in bad.content.decode()
