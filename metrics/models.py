@@ -21,6 +21,17 @@ FIGURE: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class MetricDefinitionQuerySet(models.QuerySet):
+    def with_entries(self):
+        """Each definition with the frameworks that ask for it as `entries` (one query):
+        their years for `applies_to`, their numbers for `number_in`."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "framework_entries",
+                queryset=FrameworkMetric.objects.select_related("framework"),
+                to_attr="entries",
+            )
+        )
+
     def applying_to(self, first_year: int, last_year: int | None = None):
         """The metrics of the policy frameworks whose years overlap the financial years
         `first_year` to `last_year` (one year without it), and the metrics of no framework
@@ -113,8 +124,12 @@ class MetricDefinition(models.Model):
         """Whether a framework that asks for it covers one of the plan's financial years or,
         for a metric of no framework, whether its policy years overlap them (the rule of
         `MetricDefinition.objects.applying_to`, for a definition in hand; its frameworks are
-        best prefetched)."""
-        frameworks = list(self.frameworks.all())
+        best prefetched, or its entries as `entries` with their frameworks, as
+        `MetricDefinition.objects.with_entries` gives them)."""
+        if hasattr(self, "entries"):
+            frameworks = [entry.framework for entry in self.entries]
+        else:
+            frameworks = list(self.frameworks.all())
         if frameworks:
             return any(
                 f.first_year <= plan.last_year and f.last_year >= plan.first_year
@@ -123,6 +138,15 @@ class MetricDefinition(models.Model):
         starts_in_time = self.first_policy_year is None or self.first_policy_year <= plan.last_year
         ends_in_time = self.last_policy_year is None or self.last_policy_year >= plan.first_year
         return starts_in_time and ends_in_time
+
+    def number_in(self, framework_id: int | None) -> int | None:
+        """Its number in the key to metrics of a framework (2025/26 numbers permanent
+        admissions 3 where 2014 numbered it 1); its own number where that framework does not
+        number it. Reads the entries `with_entries` gives."""
+        for entry in getattr(self, "entries", ()):
+            if entry.framework_id == framework_id and entry.number:
+                return entry.number
+        return self.number
 
     def clean(self):
         if (

@@ -268,7 +268,10 @@ def metrics_overview(*, plan: Plan, with_matrix: bool = True) -> MetricsOverview
     them), and (with the matrix) schemes with their metrics: six (or five), whatever the
     number of points.
     """
-    definitions = {m.pk: m for m in MetricDefinition.objects.prefetch_related("frameworks")}
+    definitions = {m.pk: m for m in MetricDefinition.objects.with_entries()}
+    # Numbered as the plan's framework numbers them (what every page and document shows).
+    for definition in definitions.values():
+        definition.number = definition.number_in(plan.framework_id)
     baselines = {b.metric_id: b for b in Baseline.objects.filter(plan=plan)}
     targets: dict[int, list] = defaultdict(list)
     for point in TrajectoryPoint.objects.filter(plan=plan).order_by("end", "start"):

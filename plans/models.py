@@ -209,6 +209,9 @@ class Plan(models.Model):
 
     @property
     def years_label(self) -> str:
+        """2014/15–2015/16; a plan of one year names it once (2025/26)."""
+        if self.first_year == self.last_year:
+            return FinancialYear(self.first_year).label
         return f"{FinancialYear(self.first_year).label}–{FinancialYear(self.last_year).label}"
 
     @property
