@@ -160,6 +160,22 @@ class FundingYear:
         return sum((s.allocated for s in self.streams), ZERO)
 
     @property
+    def has_allocations(self) -> bool:
+        """Whether any scheme has a budget this year (under a stream or none)."""
+        return any(s.schemes for s in self.streams)
+
+    @property
+    def none_streamed(self) -> bool:
+        """Schemes have budgets this year but none names the stream it is funded from."""
+        return self.has_allocations and not any(
+            s.schemes for s in self.streams if s.stream is not None
+        )
+
+    @property
+    def has_minimums(self) -> bool:
+        return any(fence.has_minimum for fence in self.ring_fences)
+
+    @property
     def actual_row(self) -> list[Decimal | None]:
         """The streams' actual spend of quarters 1 to 4 together, None where none."""
         totals: dict[int, Decimal] = defaultdict(Decimal)
@@ -167,6 +183,11 @@ class FundingYear:
             for quarter, amount in stream.actual.items():
                 totals[quarter] += amount
         return [totals.get(number) for number in QUARTERS]
+
+    @property
+    def actual_total(self) -> Decimal | None:
+        spent = [amount for amount in self.actual_row if amount is not None]
+        return sum(spent, ZERO) if spent else None
 
     @property
     def plan_actual_row(self) -> list[tuple[Quarter, Decimal]]:

@@ -557,3 +557,31 @@ def test_the_2025_return_workbook_holds_spend_by_stream_to_its_quarter(today_pla
     workbook = load_workbook(io.BytesIO(render_return_document(ret)))
     rows = {row[1]: row for row in _rows(workbook["Funding Streams"])}
     assert rows["NHS minimum contribution to adult social care"][8] == "No minimum entered"
+
+
+def test_a_plan_whose_schemes_name_no_stream_says_so(today_plan, officer, client_for):
+    for scheme in today_plan.schemes.all():
+        scheme_services.scheme_update(scheme=scheme, expected_version=None, funding_stream=None)
+    (year,) = plan_funding(plan=today_plan)
+    assert year.none_streamed and _line(year, None).allocated == Decimal("1200000")
+    html = client_for(officer).get(reverse("schemes:funding_streams", args=[today_plan.pk]))
+    assert "No scheme of 2025/26 names the funding stream" in html.content.decode()
+
+
+def test_the_dashboard_shows_spend_by_stream_and_the_ring_fences(today_plan, executive, client_for):
+    _minimum(today_plan, Decimal("700000"))
+    scheme_services.quarter_spend_set(
+        plan=today_plan,
+        year=YEAR,
+        quarter=1,
+        rows={_scheme(today_plan, "Adaptations").pk: (None, Decimal("15000"))},
+    )
+    url = reverse("submissions:dashboard", args=[today_plan.pk])
+    html = client_for(executive).get(url, {"year": "2025/26", "quarter": 1}).content.decode()
+    table = BeautifulSoup(html, "html.parser").find("table", attrs={"data-money-by-stream": True})
+    rows = {
+        row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        for row in table.tbody.find_all("tr")
+    }
+    assert rows["Disabled Facilities Grant"] == ["£200,000", "£200,000", "£15,000"]
+    assert "short by £50,000" in html
