@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from metrics.models import FrameworkMetric, MetricDefinition
-from plans.admin import ReferenceAdmin
+from metrics.models import FrameworkMetric, MetricDefinition, NationalIndicator, Publication
+from plans.admin import ReadOnlyAdmin, ReferenceAdmin
 
 
 @admin.register(MetricDefinition)
@@ -17,3 +17,22 @@ class FrameworkMetricAdmin(ReferenceAdmin):
 
     list_display = ("metric", "framework", "number", "goal_granularity", "headline")
     list_filter = ("framework",)
+
+
+@admin.register(NationalIndicator)
+class NationalIndicatorAdmin(ReferenceAdmin):
+    """The identifier a national publication gives a metric (Fingertips' indicator ID, a
+    monthly file's measure): a publication's rows are matched to metrics by it. A pack that
+    lists a metric's indicators sets them whole when it is loaded."""
+
+    list_display = ("indicator_id", "layout", "metric")
+    list_filter = ("layout",)
+    search_fields = ("indicator_id", "metric__code", "metric__name")
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """A national publication imported (through its page, never here)."""
+
+    list_display = ("name", "published_on", "layout", "added", "revised", "unchanged")
+    list_filter = ("layout",)

@@ -311,3 +311,35 @@ def test_the_pack_gives_the_falls_metric_its_fingertips_indicator(db):
     indicator = NationalIndicator.objects.get(layout=Layout.FINGERTIPS, indicator_id="22401")
     assert indicator.metric.code == "falls-admissions-65-dsr"
     assert "Fingertips" in indicator.note
+
+
+def test_an_administrator_gives_a_metric_an_indicator_id_in_the_administration_site(
+    national, admin_user, client_for
+):
+    from django.urls import reverse
+
+    from metrics.models import NationalIndicator
+
+    client = client_for(admin_user)
+    url = reverse("admin:metrics_nationalindicator_add")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "metric": national["delays"].pk,
+            "layout": Layout.NHS_MONTHLY,
+            "indicator_id": "DTOC09",
+            "note": "Set by hand",
+        },
+    )
+    assert response.status_code == 302, response.content[:1000]
+    entry = NationalIndicator.objects.get(indicator_id="DTOC09")
+    assert entry.metric == national["delays"]
+    assert entry.history.get().history_user == admin_user
+    # The same ID twice for one layout is refused on the form.
+    again = client.post(
+        url,
+        {"metric": national["falls"].pk, "layout": Layout.NHS_MONTHLY, "indicator_id": "DTOC09"},
+    )
+    assert again.status_code == 200
+    assert NationalIndicator.objects.filter(indicator_id="DTOC09").count() == 1
