@@ -351,7 +351,7 @@ class NationalConditionAdmin(ReferenceAdmin):
 
 @admin.register(FundingStream)
 class FundingStreamAdmin(ReferenceAdmin):
-    list_display = ("name", "framework", "kind", "within")
+    list_display = ("name", "framework", "kind", "within", "counts", "minimum")
     list_filter = ("framework", "kind")
 
 

@@ -28,7 +28,16 @@ class ThemeAdmin(HistoryAdmin):
         services.theme_delete(theme=obj, user=request.user)
 
 
-_SCHEME_ARGUMENTS = ("plan", "theme", "name", "status", "protection", "order")
+_SCHEME_ARGUMENTS = (
+    "plan",
+    "theme",
+    "name",
+    "status",
+    "protection",
+    "order",
+    "funding_stream",
+    "paid_to_housing_authority",
+)
 
 
 @admin.register(Scheme)
