@@ -795,3 +795,83 @@ class Section75Variation(models.Model):
 
     def __str__(self):
         return f"Variation of {self.agreed_on:%-d %B %Y}"
+
+
+class StatedFigure(models.Model):
+    """A sum of money the plan states in its text rather than in a table, held as the plan
+    states it (pounds, and its words), with the parts it gives as figures under it: the
+    2014 plan's £4.648m of non-elective activity removed from the acute sector contract in
+    2014/15, £2.217m of it for one CCG and £2.431m for the other."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stated_figures")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text="The figure this is a part of, as the plan breaks it down.",
+    )
+    section_key = models.SlugField(
+        max_length=40, blank=True, help_text="The narrative heading it is stated under."
+    )
+    label = models.CharField(max_length=250, help_text="What the figure is, in the plan's terms.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The partner it is stated for, if any.",
+    )
+    amount = models.DecimalField(**MONEY, help_text="Pounds.")
+    as_written = models.CharField(max_length=40, help_text="As the plan writes it (£4.648m).")
+    words = models.TextField(blank=True, help_text="The plan's sentence that states it.")
+    source = models.CharField(max_length=250, blank=True, help_text="Where the plan states it.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.as_written}"
+
+    @property
+    def financial_year(self) -> FinancialYear | None:
+        return FinancialYear(self.year) if self.year else None
+
+    def clean(self):
+        if self.year and self.plan_id and not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
+        if self.parent_id and self.plan_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": "A part belongs to a figure of the same plan."})
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "A part cannot itself be broken down."})
+
+
+class EarlierSubmission(models.Model):
+    """A version of the plan that the sources say was approved or submitted before this one
+    but whose content they do not give (the draft of 14 February 2014): held as a fact of
+    this version's history, in the sources' words, never as a plan of its own."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="earlier_submissions")
+    version_kind = models.CharField(
+        max_length=10, choices=Plan.VersionKind.choices, default=Plan.VersionKind.DRAFT
+    )
+    agreed_on = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    said = models.TextField(help_text="What the sources say of it, in their words, with lines.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_version_kind_display()} submitted {self.submitted_on}"
+
+    def clean(self):
+        if self.agreed_on and self.submitted_on and self.submitted_on < self.agreed_on:
+            raise ValidationError({"submitted_on": "It cannot be submitted before it was agreed."})

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -16,6 +17,7 @@ from plans.models import (
     Section75Agreement,
     SignOff,
     SignOffRole,
+    StatedFigure,
 )
 from plans.periods import FinancialYear, Quarter
 
@@ -46,6 +48,46 @@ def plan_detail(*, user, pk, action, with_sections: bool = True):
         *prefetches
     )
     return permissions.get_plan(user, pk, action, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class StatedFigureRow:
+    """A sum of money the plan states in its text, with the parts it gives and what they
+    add up to (None when it gives none)."""
+
+    figure: StatedFigure
+    parts: list[StatedFigure]
+    parts_total: Decimal | None
+
+    @property
+    def quotes(self) -> list[tuple[str, str]]:
+        """The plan's sentences stating the figure and its parts, each once, with where."""
+        seen: list[tuple[str, str]] = []
+        for figure in (self.figure, *self.parts):
+            if figure.words and all(figure.words != words for words, _ in seen):
+                seen.append((figure.words, figure.source))
+        return seen
+
+    @property
+    def parts_differ(self) -> bool:
+        return self.parts_total is not None and self.parts_total != self.figure.amount
+
+
+def stated_figures(plan: Plan) -> list[StatedFigureRow]:
+    """The sums the plan states in its text, each with its parts (1 query)."""
+    figures = list(StatedFigure.objects.filter(plan=plan).select_related("organisation"))
+    parts: dict[int, list[StatedFigure]] = {}
+    for figure in figures:
+        if figure.parent_id is not None:
+            parts.setdefault(figure.parent_id, []).append(figure)
+    rows = []
+    for figure in figures:
+        if figure.parent_id is not None:
+            continue
+        own = parts.get(figure.pk, [])
+        total = sum((part.amount for part in own), Decimal(0)) if own else None
+        rows.append(StatedFigureRow(figure=figure, parts=own, parts_total=total))
+    return rows
 
 
 def condition_statuses(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> list[dict]:

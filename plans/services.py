@@ -20,12 +20,14 @@ from plans.dates import DatePrecision, month_start
 from plans.models import (
     Area,
     Contribution,
+    EarlierSubmission,
     Membership,
     NarrativeSection,
     Organisation,
     Plan,
     PlanYear,
     SignOff,
+    StatedFigure,
 )
 
 
@@ -1082,3 +1084,62 @@ def section_75_variation_add(*, agreement, agreed_on: datetime.date, summary: st
     variation = Section75Variation(agreement=agreement, agreed_on=agreed_on, summary=summary)
     save_with_history(variation, user=user)
     return variation
+
+
+@transaction.atomic
+def stated_figure_set(
+    *,
+    plan: Plan,
+    label: str,
+    amount: Decimal,
+    as_written: str,
+    year: int | None = None,
+    organisation: Organisation | None = None,
+    parent: StatedFigure | None = None,
+    words: str = "",
+    source: str = "",
+    section_key: str = "",
+    order: int = 0,
+    user=None,
+) -> StatedFigure:
+    """Hold a sum of money the plan states in its text (pounds, and `as_written` as the
+    plan writes it, "£4.648m"), or one of the parts it breaks it into (`parent`). The same
+    label of the same figure is changed in place, so loading twice adds nothing."""
+    permissions.check_changeable(plan)
+    figure = StatedFigure.objects.filter(
+        plan=plan, parent=parent, label=label, organisation=organisation
+    ).first() or StatedFigure(plan=plan, parent=parent, label=label, organisation=organisation)
+    figure.amount = amount
+    figure.as_written = as_written
+    figure.year = year
+    figure.words = words
+    figure.source = source
+    figure.section_key = section_key
+    figure.order = order
+    save_with_history(figure, user=user)
+    return figure
+
+
+@transaction.atomic
+def earlier_submission_set(
+    *,
+    plan: Plan,
+    version_kind: str,
+    said: str,
+    agreed_on: datetime.date | None = None,
+    submitted_on: datetime.date | None = None,
+    order: int = 0,
+    user=None,
+) -> EarlierSubmission:
+    """Hold, on `plan`, a version the sources say came before it (agreed and submitted on
+    the dates they give) whose content they do not give, in their words (`said`). Set again
+    for the same submission date, it is changed in place."""
+    permissions.check_changeable(plan)
+    earlier = EarlierSubmission.objects.filter(
+        plan=plan, version_kind=version_kind, submitted_on=submitted_on
+    ).first() or EarlierSubmission(plan=plan, version_kind=version_kind, submitted_on=submitted_on)
+    earlier.agreed_on = agreed_on
+    earlier.said = said
+    earlier.order = order
+    save_with_history(earlier, user=user)
+    return earlier

@@ -386,26 +386,65 @@ class SchemeQuarterSpend(models.Model):
 
 class SchemeImpact(models.Model):
     """What a scheme is expected to change in a metric's count in a year, and what it did
-    (e.g. emergency admissions avoided: 2016/17 target 1,517, achieved 2,010)."""
+    (e.g. emergency admissions avoided: 2016/17 target 1,517, achieved 2,010).
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="impacts")
+    Where a source gives the impact only for the plan's schemes together, not scheme by
+    scheme (the 2016/17 report: "across the different BCF schemes"), it is held against the
+    plan with no scheme, and shown as the schemes' total the source gives."""
+
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        blank=True,  # a scheme's impact takes its scheme's plan
+        related_name="impacts",
+    )
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="impacts",
+        help_text="Empty when the source gives the impact of the plan's schemes together.",
+    )
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     description = models.CharField(max_length=200, blank=True)
+    source = models.TextField(
+        blank=True, help_text="The source's words and where, when taken from one."
+    )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["scheme", "year"]
+        ordering = ["plan", "scheme", "year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "metric", "year"], name="unique_scheme_impact"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "metric", "year"],
+                condition=models.Q(scheme__isnull=True),
+                name="unique_plan_impact",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.scheme} {FinancialYear(self.year)}: {self.metric}"
+        return f"{self.scheme or self.plan} {FinancialYear(self.year)}: {self.metric}"
+
+    def save(self, *args, **kwargs):
+        # A scheme's impact belongs to the scheme's plan.
+        if self.scheme_id is not None:
+            self.plan_id = self.scheme.plan_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.scheme_id is not None:
+            self.plan_id = self.scheme.plan_id
+        if self.plan_id is None:
+            raise ValidationError({"plan": "Say which plan's schemes had this impact."})
+        if not self.plan.covers(self.year):
+            raise ValidationError({"year": "This year is outside the plan."})
 
 
 class PlanQuarterSpend(models.Model):

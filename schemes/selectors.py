@@ -406,9 +406,11 @@ def plan_spend_summary(*, plan: Plan, fy: FinancialYear, quarter: Quarter) -> di
 
 
 def scheme_impacts(*, plan: Plan, fy: FinancialYear) -> dict:
-    """What the schemes were to change in a metric's count this year and did (1 query)."""
+    """What the schemes were to change in a metric's count this year and did (1 query).
+    An impact the source gives only for the schemes together has no scheme: it is listed
+    as such, with the source's words."""
     impacts = (
-        SchemeImpact.objects.filter(scheme__plan=plan, year=fy.start_year)
+        SchemeImpact.objects.filter(plan=plan, year=fy.start_year)
         .select_related("scheme", "metric")
         .order_by("metric__number", "metric__code", "scheme__name")
     )
@@ -429,9 +431,13 @@ def scheme_impacts(*, plan: Plan, fy: FinancialYear) -> dict:
         entry["actual"] = _add(entry["actual"], impact.actual)
         entry["schemes"].append(
             {
-                "scheme": impact.scheme.name,
-                "url": reverse("schemes:scheme_detail", args=[plan.pk, impact.scheme_id]),
+                "scheme": impact.scheme.name if impact.scheme else None,
+                "url": reverse("schemes:scheme_detail", args=[plan.pk, impact.scheme_id])
+                if impact.scheme
+                else None,
+                "together": impact.scheme is None,
                 "description": impact.description,
+                "source": impact.source,
                 "target": impact.target,
                 "actual": impact.actual,
             }

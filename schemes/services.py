@@ -507,6 +507,38 @@ def plan_quarter_spend_set(
     return spend
 
 
+@transaction.atomic
+def impact_set(
+    *,
+    plan: Plan,
+    metric: MetricDefinition,
+    year: int,
+    target: Decimal | None,
+    actual: Decimal | None,
+    scheme: Scheme | None = None,
+    description: str = "",
+    source: str = "",
+    user=None,
+):
+    """What a scheme (or, with no `scheme`, the plan's schemes together, where the source
+    gives no scheme's share) was to change in a metric's count in a year and what it did:
+    counts of people or events, e.g. emergency admissions avoided."""
+    from schemes.models import SchemeImpact
+
+    if scheme is not None and scheme.plan_id != plan.pk:
+        raise ValidationError({"scheme": "Choose a scheme of this plan."})
+    which = {"scheme": scheme} if scheme is not None else {"scheme__isnull": True}
+    impact = (
+        SchemeImpact.objects.select_for_update(of=("self",))
+        .filter(plan=plan, metric=metric, year=year, **which)
+        .first()
+    ) or SchemeImpact(plan=plan, scheme=scheme, metric=metric, year=year)
+    impact.target, impact.actual = target, actual
+    impact.description, impact.source = description, source
+    save_with_history(impact, user=user)
+    return impact
+
+
 # Reference data: the scheme catalogue of a planning year ---------------------------------
 
 

@@ -37,6 +37,7 @@ def plan_detail(request, pk):
             "can_edit_plan": permissions.can(request.user, permissions.EDIT_PLAN, plan),
             "can_edit_schemes": permissions.can(request.user, permissions.EDIT_SCHEMES, plan),
             "section_75": selectors.section_75_status(plan, today=timezone.localdate()),
+            "stated_figures": selectors.stated_figures(plan),
         },
     )
 

@@ -307,8 +307,9 @@ def _add_schemes(plan, count):
 
 # session, user, groups, areas, plan, then the page's own reads (see the selectors); the
 # plan page also looks for the version's prepared snapshot (its "where it stands" panel),
-# its section 75 agreement (the reminder) and its framework's deadlines (the Deadlines table)
-EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 14}
+# its section 75 agreement (the reminder), its framework's deadlines (the Deadlines table),
+# the sums it states in its text and the earlier versions its approval trail names
+EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 16}
 
 
 # The schemes table kept for reuse (plans/freshness.py): session, user, groups, areas,

@@ -137,6 +137,32 @@ def _figure(record) -> dict:
     }
 
 
+def _stated_figures_copy(plan: Plan, new: Plan, *, user=None) -> None:
+    """The sums the plan states in its text, with their parts, for the years the new
+    version still covers (a figure of no year goes with its text)."""
+    copies: dict[int, object] = {}
+    figures = sorted(plan.stated_figures.all(), key=lambda f: (f.parent_id is not None, f.order))
+    for figure in figures:
+        if figure.year and not new.covers(figure.year):
+            continue
+        if figure.parent_id is not None and figure.parent_id not in copies:
+            continue
+        copies[figure.pk] = plan_services.stated_figure_set(
+            plan=new,
+            parent=copies.get(figure.parent_id) if figure.parent_id else None,
+            label=figure.label,
+            amount=figure.amount,
+            as_written=figure.as_written,
+            year=figure.year,
+            organisation=figure.organisation,
+            words=figure.words,
+            source=figure.source,
+            section_key=figure.section_key,
+            order=figure.order,
+            user=user,
+        )
+
+
 @transaction.atomic
 def plan_roll_forward(
     *,
@@ -202,6 +228,7 @@ def plan_roll_forward(
                 protected_social_care_stated=plan_year.protected_social_care_stated,
                 user=user,
             )
+    _stated_figures_copy(plan, new, user=user)
     themes = {}
     for theme in plan.themes.all():
         themes[theme.pk] = scheme_services.theme_create(

@@ -379,6 +379,20 @@ PLAN_CHANGES = {
         section=plan.sections.get(key="vision"), body="A new vision.", expected_version=None
     ),
     "plans.contribution": _contribution,
+    "plans.statedfigure": lambda plan: plan_services.stated_figure_set(
+        plan=plan,
+        label="Non-elective activity removed from the acute sector contract",
+        amount=Decimal("4648000"),
+        as_written="£4.648m",
+        year=2014,
+    ),
+    "plans.earliersubmission": lambda plan: plan_services.earlier_submission_set(
+        plan=plan,
+        version_kind=Plan.VersionKind.DRAFT,
+        agreed_on=datetime.date(2014, 2, 13),
+        submitted_on=datetime.date(2014, 2, 14),
+        said="Date submitted: 14/02/2014 and 04/04/14",
+    ),
     "plans.plan_ccgs": lambda plan: plan_services.plan_update(
         plan=plan, expected_version=None, ccgs=[OrganisationFactory()]
     ),
