@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from plans import workbooks
+from plans.models import ILLUSTRATIVE_NOTE
 
 # What makes a spreadsheet run a cell as a formula when it starts the cell: "=", "+", "-",
 # "@", a tab or carriage return, and the full-width forms an East Asian keyboard types
@@ -60,6 +61,17 @@ def pounds_cell(value) -> Decimal | None:
     return None if value in (None, "–") else Decimal(value).quantize(Decimal("0.01"))
 
 
+# A column every row of an illustrative plan's table export carries, saying that its data
+# is taken from no source; imports accept it and read nothing from it.
+SAMPLE_DATA_COLUMN = "Sample data"
+
+
+def sample_note(plan) -> str:
+    """What an export of `plan`'s table says on every row when the plan is taken from no
+    source (SAMPLE_DATA_COLUMN); nothing for a plan from the sources."""
+    return ILLUSTRATIVE_NOTE if plan.illustrative else ""
+
+
 class SafeTableExport(TableExport):
     """django-tables2's export, made to open as a spreadsheet user expects.
 
@@ -70,11 +82,19 @@ class SafeTableExport(TableExport):
     dates, the header row bold, frozen, filtered and repeated on every printed page.
     """
 
-    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
+    def __init__(
+        self, export_format, table, exclude_columns=None, dataset_kwargs=None, sample_note=""
+    ):
+        """`sample_note`: for an illustrative plan's table, what each row then says in a
+        last column, SAMPLE_DATA_COLUMN (the plan is taken from no source)."""
         super().__init__(export_format, table, exclude_columns, dataset_kwargs)
         headers = self.dataset.headers
         self.raw_headers = list(headers or [])
         self.raw_rows = [tuple(row) for row in self.dataset]
+        if sample_note:
+            self.raw_headers.append(SAMPLE_DATA_COLUMN)
+            self.raw_rows = [(*row, sample_note) for row in self.raw_rows]
+            headers = self.raw_headers
         rows = [tuple(safe_cell(value) for value in row) for row in self.raw_rows]
         self.dataset.wipe()
         self.dataset.headers = [safe_cell(h) for h in headers] if headers else headers

@@ -35,6 +35,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from plans.exports import SAMPLE_DATA_COLUMN
+
 MAX_ROWS = 10_000  # rows of data below the header
 MAX_COLUMNS = 100  # column CV
 MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024  # reading it takes about 4 s at worst
@@ -267,6 +269,6 @@ def header_errors(headers: list[str], *, required, known) -> list[CellError]:
     errors += [
         CellError(1, h, "This column is not one the import knows.")
         for h in headers
-        if h and h not in known
+        if h and h not in known and h != SAMPLE_DATA_COLUMN
     ]
     return errors

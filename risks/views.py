@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions
-from plans.exports import SafeTableExport
+from plans.exports import SafeTableExport, sample_note
 from plans.forms import refusal_on_form
 from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
@@ -96,7 +96,7 @@ def register(request, pk):
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format):
         table = _risk_table(request, plan, today)[1]
-        exporter = SafeTableExport(export_format, table)
+        exporter = SafeTableExport(export_format, table, sample_note=sample_note(plan))
         return exporter.response(f"risks-{plan.area.name.lower()}-{plan.pk}.{export_format}")
     parts = address_parts(request.GET, TABLE_PARAMETERS)
     if parts is None:

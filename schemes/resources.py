@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from metrics.models import MetricDefinition
-from plans.exports import cell_text
+from plans.exports import SAMPLE_DATA_COLUMN, cell_text
 from plans.imports import NONE, clears
 from plans.models import Plan
 from plans.money import MoneyError, parse_money
@@ -56,7 +56,7 @@ def _year_columns(plan: Plan, headers, errors) -> dict[str, int]:
     for header in headers:
         match = _YEAR_HEADER.match(_text(header))
         if not match:
-            if _text(header) not in (NAME, THEME, STATUS, PROTECTION, METRICS):
+            if _text(header) not in (NAME, THEME, STATUS, PROTECTION, METRICS, SAMPLE_DATA_COLUMN):
                 errors.append(
                     CellError(1, _text(header), "This column is not one the import knows.")
                 )

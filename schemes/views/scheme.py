@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions
-from plans.exports import SafeTableExport
+from plans.exports import SafeTableExport, sample_note
 from plans.forms import refusal_on_form
 from plans.freshness import Reused, address_parts, reused
 from plans.history import entries_for
@@ -71,7 +71,9 @@ def scheme_list(request, pk):
     can_edit = permissions.can(request.user, permissions.EDIT_SCHEMES, plan)
     export_format = request.GET.get("_export")
     if SafeTableExport.is_valid_format(export_format):
-        exporter = SafeTableExport(export_format, _scheme_table(request, plan, can_edit)[1])
+        exporter = SafeTableExport(
+            export_format, _scheme_table(request, plan, can_edit)[1], sample_note=sample_note(plan)
+        )
         return exporter.response(f"schemes-{plan.area.name.lower()}-{plan.pk}.{export_format}")
     parts = address_parts(request.GET, TABLE_PARAMETERS)
     if parts is None:

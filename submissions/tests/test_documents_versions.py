@@ -163,3 +163,38 @@ def test_a_board_member_cannot_roll_forward(client_for, board, full_plan):
     )
     assert response.status_code == 403
     assert Plan.objects.count() == 1
+
+
+def test_rolling_forward_carries_the_sums_the_plan_states_with_their_parts(plan, officer):
+    ccg = plan.ccgs.first()
+    whole = plan_services.stated_figure_set(
+        plan=plan,
+        label="Activity removed",
+        amount=Decimal("4648000"),
+        as_written="£4.648m",
+        year=2014,
+    )
+    plan_services.stated_figure_set(
+        plan=plan,
+        parent=whole,
+        label="Activity removed",
+        organisation=ccg,
+        amount=Decimal("2217000"),
+        as_written="£2.217m",
+        year=2014,
+    )
+    new = plan_roll_forward(
+        plan=plan, version_kind=Plan.VersionKind.FINAL, version_date=datetime.date(2014, 4, 4)
+    )
+    copied = new.stated_figures.get(parent=None)
+    assert (copied.amount, copied.as_written) == (Decimal("4648000"), "£4.648m")
+    (part,) = copied.parts.all()
+    assert (part.organisation, part.amount, part.plan) == (ccg, Decimal("2217000"), new)
+    # A refresh a year on leaves a figure of a year it no longer covers behind.
+    later = plan_roll_forward(
+        plan=plan,
+        version_kind=Plan.VersionKind.REFRESH,
+        version_date=datetime.date(2015, 3, 1),
+        years_ahead=1,
+    )
+    assert not later.stated_figures.exists()
