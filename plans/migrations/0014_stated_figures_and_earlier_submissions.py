@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_condition_stated_in_the_plan'),
+        ('plans', '0013_ring_fence_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,8 +17,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('metrics', '0005_figures_as_written'),
-        ('plans', '0013_stated_figures_and_earlier_submissions'),
-        ('schemes', '0008_milestones_as_the_source_states'),
+        ('plans', '0014_stated_figures_and_earlier_submissions'),
+        ('schemes', '0009_funding_streams_in_the_money'),
     ]
 
     operations = [
