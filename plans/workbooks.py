@@ -19,6 +19,7 @@ protection); the tests read every export back with openpyxl.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 
 from openpyxl.cell.cell import Cell
@@ -81,13 +82,44 @@ def fit_columns(sheet: Worksheet, *, first_row: int = 1, max_width: int = WRAP_W
     for column, width in widths.items():
         widen(sheet, column, min(width + 2, max_width))
     for row in sheet.iter_rows(min_row=first_row):
+        lines = 1
         for cell in row:
             if isinstance(cell.value, str) and (cell.column in long_text or "\n" in cell.value):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = max(lines, _wrapped_lines(cell.value, _width_of(sheet, cell.column)))
+        if lines > 1:
+            # Not every spreadsheet sizes a row to its wrapped text when it opens a file
+            # (LibreOffice keeps the default height and lets the text run over the next
+            # row), so the row is given the height of its longest text.
+            row_number = row[0].row
+            dimension = sheet.row_dimensions[row_number]
+            dimension.height = max(dimension.height or 0, LINE_HEIGHT * lines)
+            for cell in row:  # the row's other cells read from its top line too
+                if cell.value is not None and cell.alignment.vertical != "top":
+                    cell.alignment = Alignment(
+                        horizontal=cell.alignment.horizontal,
+                        wrap_text=cell.alignment.wrap_text,
+                        vertical="top",
+                    )
+
+
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+
+
+def _width_of(sheet: Worksheet, column: int) -> float:
+    return sheet.column_dimensions[get_column_letter(column)].width or 8.43
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide, wrapped at words."""
+    per_line = max(int(width) - 1, 1)
+    return sum(max(math.ceil(len(line) / per_line), 1) for line in text.splitlines() or [""])
 
 
 def _shown_length(cell: Cell) -> int:
     value = cell.value
+    if cell.data_type == "f":
+        return 5  # a checker's formula shows TRUE or FALSE, not its text
     if isinstance(value, datetime.date):
         return 18  # "30 September 2016"
     if isinstance(value, int | float):

@@ -100,6 +100,13 @@ def test_the_return_workbook_shows_its_amounts_dates_and_narrative_in_full(prepa
         row[1] for row in narrative.iter_rows() if row[0].value == "Highlights and successes"
     )
     assert text.alignment.wrap_text and narrative.column_dimensions["B"].width <= 62
+    # Its row is as tall as its wrapped text (a spreadsheet that does not size rows itself
+    # would otherwise run it over the rows below), and the row's other cells read from the top.
+    width = narrative.column_dimensions["B"].width
+    lines = sum(-(-len(line) // (int(width) - 1)) or 1 for line in text.value.splitlines())
+    assert lines > 1
+    assert narrative.row_dimensions[text.row].height == workbooks.LINE_HEIGHT * lines
+    assert narrative.cell(row=text.row, column=1).alignment.vertical == "top"
     metrics = workbook["Metrics"]
     for row in metrics.iter_rows(min_row=HEADER_ROW + 1):
         for cell in row[1:3]:
@@ -152,3 +159,14 @@ def test_a_long_list_goes_to_the_hidden_lists_sheet(plan):
     assert lists.sheet_state == "hidden"
     assert [c.value for c in lists["A"]][1:] == values
     assert sheet.data_validations.dataValidation[0].formula1 == "list_types"
+
+
+def test_a_checker_column_is_as_wide_as_what_it_shows_not_its_formula():
+    from openpyxl import Workbook
+
+    sheet = Workbook().active
+    sheet.append(["Answer", "Checker"])
+    formula = '=IF(AND(A2<>"",OR(A2="Yes",A2="No")),TRUE,FALSE)'
+    sheet.append(["Yes", formula])
+    workbooks.fit_columns(sheet)
+    assert sheet.column_dimensions["B"].width < len(formula) / 2  # was len(formula) + 2
