@@ -53,6 +53,7 @@ def _admissions():
 # Every kind of data a quarterly return holds, changed through its service -----------------
 
 RETURN_CHANGES = {
+    "ring-fence minimum": lambda plan, ret: _ring_fence_minimum(plan, RETURN_YEAR),
     "scheme spend": lambda plan, ret: scheme_services.quarter_spend_set(
         plan=plan,
         year=RETURN_YEAR,
@@ -338,7 +339,7 @@ def _capacity_scheme(plan):
     )
 
 
-def _ring_fence_minimum(plan):
+def _ring_fence_minimum(plan, year: int = 2014):
     from plans.models import FundingStream
     from schemes.funding import services as funding_services
 
@@ -361,7 +362,7 @@ def _ring_fence_minimum(plan):
     )[0]
     funding_services.ring_fence_minimums_save(
         plan=plan,
-        entries=[funding_services.MinimumEntry(fence, 2014, Decimal("10.00"), "Allocations", None)],
+        entries=[funding_services.MinimumEntry(fence, year, Decimal("10.00"), "Allocations", None)],
     )
 
 
