@@ -93,7 +93,7 @@ def fit_columns(sheet: Worksheet, *, first_row: int = 1, max_width: int = WRAP_W
             # row), so the row is given the height of its longest text.
             row_number = row[0].row
             dimension = sheet.row_dimensions[row_number]
-            dimension.height = max(dimension.height or 0, LINE_HEIGHT * lines)
+            dimension.height = min(max(dimension.height or 0, LINE_HEIGHT * lines), MAX_HEIGHT)
             for cell in row:  # the row's other cells read from its top line too
                 if cell.value is not None and cell.alignment.vertical != "top":
                     cell.alignment = Alignment(
@@ -104,6 +104,7 @@ def fit_columns(sheet: Worksheet, *, first_row: int = 1, max_width: int = WRAP_W
 
 
 LINE_HEIGHT = 15  # points: one line of the default 11-point font
+MAX_HEIGHT = 409  # points: the tallest row a spreadsheet takes (Excel's limit)
 
 
 def _width_of(sheet: Worksheet, column: int) -> float:

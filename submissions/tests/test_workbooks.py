@@ -105,7 +105,9 @@ def test_the_return_workbook_shows_its_amounts_dates_and_narrative_in_full(prepa
     width = narrative.column_dimensions["B"].width
     lines = sum(-(-len(line) // (int(width) - 1)) or 1 for line in text.value.splitlines())
     assert lines > 1
-    assert narrative.row_dimensions[text.row].height == workbooks.LINE_HEIGHT * lines
+    assert narrative.row_dimensions[text.row].height == min(
+        workbooks.LINE_HEIGHT * lines, workbooks.MAX_HEIGHT
+    )
     assert narrative.cell(row=text.row, column=1).alignment.vertical == "top"
     metrics = workbook["Metrics"]
     for row in metrics.iter_rows(min_row=HEADER_ROW + 1):
@@ -170,3 +172,12 @@ def test_a_checker_column_is_as_wide_as_what_it_shows_not_its_formula():
     sheet.append(["Yes", formula])
     workbooks.fit_columns(sheet)
     assert sheet.column_dimensions["B"].width < len(formula) / 2  # was len(formula) + 2
+
+
+def test_no_row_is_taller_than_a_spreadsheet_takes():
+    from openpyxl import Workbook
+
+    sheet = Workbook().active
+    sheet.append(["Highlights", "A long paragraph. " * 400])
+    workbooks.fit_columns(sheet)
+    assert sheet.row_dimensions[1].height == workbooks.MAX_HEIGHT
