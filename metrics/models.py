@@ -447,7 +447,15 @@ class ActualRevision(models.Model):
         related_name="revised_figures",
         help_text="The publication the earlier value came from (none: entered by hand).",
     )
-    revised_by = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="revisions")
+    revised_by = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="The later publication that revised it; empty: changed in the plan itself "
+        "(the actual's history names who changed it).",
+    )
     revised_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

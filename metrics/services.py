@@ -288,7 +288,9 @@ def actual_update(
     note: str = "",
     user=None,
 ) -> Actual:
-    """Correct an actual or make it final; refused with EditConflict on a stale copy."""
+    """Correct an actual or make it final; refused with EditConflict on a stale copy. A
+    figure of a national publication given another value is no longer the publication's:
+    its published value is kept as a revision (changed here, not by a publication)."""
     current = locked(Actual, actual.pk)
     check_version(current, expected_version)
     _same_period(
@@ -300,8 +302,20 @@ def actual_update(
         end=end,
         exclude=current,
     )
+    published = ActualRevision(
+        actual=current,
+        value=current.value,
+        value_places=current.value_places,
+        stage=current.stage,
+        source=current.source,
+        publication_id=current.publication_id,
+        revised_by=None,
+    )
     _period(current, granularity, start, end)
     _fill(current, metric=current.metric, value=value, numerator=numerator, denominator=denominator)
+    if current.publication_id is not None and current.value != published.value:
+        published.save()
+        current.publication = None
     current.stage, current.source, current.note = stage, source, note
     current.lock_version += 1
     save_with_history(current, user=user)

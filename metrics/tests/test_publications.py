@@ -343,3 +343,61 @@ def test_an_administrator_gives_a_metric_an_indicator_id_in_the_administration_s
     )
     assert again.status_code == 200
     assert NationalIndicator.objects.filter(indicator_id="DTOC09").count() == 1
+
+
+def test_a_published_figure_changed_in_the_plan_keeps_the_published_value_as_a_revision(
+    national, officer, client_for
+):
+    from django.urls import reverse
+
+    from metrics.templatetags.metric_format import figure
+
+    _, publication = imported("fingertips_falls_2016.csv", national["admin"], title="PHOF 2016")
+    plan = national["leicestershire"]
+    actual = Actual.objects.get(plan=plan, end=datetime.date(2015, 3, 31))
+    services.actual_update(
+        actual=actual,
+        expected_version=actual.lock_version,
+        granularity="year",
+        start=actual.start,
+        end=actual.end,
+        value=Decimal("1890"),
+        stage=Actual.Stage.FINAL,
+        source="Local hospital data",
+    )
+    actual.refresh_from_db()
+    assert (actual.value, actual.publication, actual.source) == (
+        Decimal("1890"),
+        None,
+        "Local hospital data",
+    )
+    [revision] = actual.revisions.all()
+    assert (revision.value, revision.publication, revision.revised_by) == (
+        Decimal("1893.6"),
+        publication,
+        None,
+    )
+    # A change of its note alone leaves it the publication's.
+    other = Actual.objects.get(plan=plan, end=datetime.date(2016, 3, 31))
+    services.actual_update(
+        actual=other,
+        expected_version=other.lock_version,
+        granularity="year",
+        start=other.start,
+        end=other.end,
+        value=other.value,
+        stage=other.stage,
+        source=other.source,
+        note="Checked",
+    )
+    other.refresh_from_db()
+    assert other.publication == publication and not other.revisions.exists()
+    plan.area.memberships.create(user=officer)
+    page = client_for(officer).get(
+        reverse("metrics:metric_detail", args=[plan.pk, national["falls"].code])
+    )
+    html = page.content.decode()
+    shown = figure(revision.value, national["falls"])  # as the page writes every figure
+    assert (
+        f"Was {shown} (PHOF 2016, published 1 November 2016, final); changed in this plan" in html
+    )
