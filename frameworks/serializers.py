@@ -39,10 +39,22 @@ class ConditionSerializer(serializers.Serializer):
 
 
 class FundingStreamSerializer(serializers.Serializer):
+    code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
     within = serializers.CharField(
         source="within.name", allow_null=True, default=None, help_text="For a ring-fence."
+    )
+    counts = serializers.CharField(
+        help_text="For a ring-fence: which schemes funded from its stream count towards it "
+        "(all, social_care, out_of_hospital, housing_authority); empty when not stated."
+    )
+    minimum = serializers.CharField(
+        help_text="For a ring-fence: published (a figure per area and year, entered for the "
+        "plan) or stream_in_full; empty when none is stated."
+    )
+    checked_before_submission = serializers.BooleanField(
+        help_text="For a ring-fence: a plan short of its minimum fails the template checks."
     )
 
 

@@ -34,7 +34,7 @@ def _fields(schema, component: str) -> set[str]:
         ),
         ("FrameworkMetric", {"code", "name", "unit", "direction"}),
         ("Condition", {"number", "text", "response_type"}),
-        ("FundingStream", {"name", "kind"}),
+        ("FundingStream", {"name", "kind", "counts", "minimum", "checked_before_submission"}),
         ("Template", {"kind", "name", "format"}),
         ("PlanDetail", {"framework"}),
         # A return's stored report and workbook, each with the url of its file.

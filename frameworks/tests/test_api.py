@@ -42,6 +42,11 @@ def test_a_framework_gives_its_metrics_conditions_streams_templates_and_source(
         assert [(s["name"], s["kind"]) for s in answer["funding_streams"]] == [
             (s["name"], s["kind"]) for s in data["funding_streams"]
         ]
+        rules = ("counts", "minimum", "checked_before_submission")
+        assert [[s[k] for k in rules] for s in answer["funding_streams"]] == [
+            [s.get("counts", ""), s.get("minimum", ""), s.get("checked_before_submission", False)]
+            for s in data["funding_streams"]
+        ]
         assert {t["kind"] for t in answer["templates"]} == {t["kind"] for t in data["templates"]}
         assert answer["source"]["title"] == " ".join(data["source"]["title"].split())
 
