@@ -20,6 +20,11 @@ class Figure(serializers.DecimalField):
 class TargetSerializer(serializers.Serializer):
     period = serializers.CharField(source="period_label", read_only=True)
     value = Figure()
+    derived = serializers.CharField(
+        read_only=True,
+        help_text="What of the figure its source does not give and how it was worked out; "
+        "empty when the source gives it as it stands.",
+    )
 
 
 class BaselineSerializer(TargetSerializer):
@@ -39,6 +44,12 @@ class ActualOutSerializer(serializers.Serializer):
         help_text="met, not_met or no_data: against the target of its period, honouring "
         "the metric's direction.",
     )
+    derived = serializers.CharField(
+        source="actual.derived",
+        read_only=True,
+        help_text="What of the figure its source does not give and how it was worked out; "
+        "empty when the source gives it as it stands.",
+    )
 
 
 class ForecastSerializer(serializers.Serializer):
@@ -46,6 +57,14 @@ class ForecastSerializer(serializers.Serializer):
     count = Figure(help_text="Forecast number of events in the year.")
     value = Figure(allow_null=True, help_text="The forecast count as the metric's value.")
     months_elapsed = serializers.IntegerField(read_only=True)
+    derived = serializers.SerializerMethodField(
+        help_text="How the forecast is worked out: no source gives it."
+    )
+
+    def get_derived(self, forecast) -> str:
+        months = forecast.months_elapsed
+        plural = "s" if months != 1 else ""
+        return f"forecast: the {months} month{plural} so far carried on to the year's end"
 
 
 class MetricSummarySerializer(serializers.Serializer):
