@@ -47,17 +47,28 @@ from submissions.serializers import (  # noqa: E402
 
 
 class PlanReturns(ListAPIView):
-    """A plan's quarterly returns; POST `{"year": "2016/17", "quarter": 3}` starts preparing
+    """A plan's quarterly and year-end returns (a year-end return is the year's quarter 4
+    return, `kind` `year_end`); POST `{"year": "2016/17", "quarter": 3}` starts preparing
     one (202 with the job's id; the quarter's draft is reused, never duplicated)."""
 
     serializer_class = ReturnSerializer
     pagination_class = None
 
     def get_plan(self):
-        return permissions.get_plan(self.request.user, self.kwargs["pk"], permissions.VIEW)
+        if not hasattr(self, "_plan"):
+            self._plan = permissions.get_plan(
+                self.request.user, self.kwargs["pk"], permissions.VIEW
+            )
+        return self._plan
 
     def get_queryset(self):
         return selectors.returns_of(plan=self.get_plan()).prefetch_related("documents")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request.method == "GET" and not getattr(self, "swagger_fake_view", False):
+            context["year_end_declared"] = selectors.year_end_declared(self.get_plan())
+        return context
 
     @extend_schema(responses={200: ReturnSerializer(many=True), **REFUSALS})
     def get(self, request, *args, **kwargs):
@@ -91,7 +102,7 @@ class PlanReturns(ListAPIView):
 
 @extend_schema_view(get=extend_schema(responses={200: ReturnDetailSerializer, **REFUSALS}))
 class ReturnDetail(RetrieveAPIView):
-    """One quarterly return with its snapshot."""
+    """One return with its snapshot (a year-end return's holds `year_end`)."""
 
     serializer_class = ReturnDetailSerializer
 

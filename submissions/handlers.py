@@ -17,6 +17,8 @@ def job_handlers() -> dict[str, Handler]:
         "render-part2": documents.render_part2,
         "render-return-pdf": documents.render_return_pdf,
         "render-return-xlsx": documents.render_return_xlsx,
+        "render-year-end-xlsx": documents.render_year_end_xlsx,
+        "render-year-end-pdf": documents.render_year_end_pdf,
         "render-minutes": documents.render_minutes,
         "render-board-pack": documents.render_board_pack,
         publications.KIND: publications.import_publication,
@@ -31,6 +33,8 @@ def job_queues() -> dict[str, str]:
         "render-part2",
         "render-return-pdf",
         "render-return-xlsx",
+        "render-year-end-xlsx",
+        "render-year-end-pdf",
         "render-minutes",
         "render-board-pack",
     )

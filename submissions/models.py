@@ -154,6 +154,8 @@ class QuarterlyReturn(models.Model):
         ]
 
     def __str__(self):
+        if self.holds_year_end:
+            return f"{self.plan.area} {self.period.year.label} year-end return (Q4) v{self.version}"
         return f"{self.plan.area} {self.period_label} return v{self.version}"
 
     @property
@@ -171,6 +173,12 @@ class QuarterlyReturn(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+    @property
+    def holds_year_end(self) -> bool:
+        """Prepared as a year-end return: a quarter 4 return whose snapshot holds the year's
+        year-end figures (its framework declares a year-end template)."""
+        return self.quarter == 4 and "year_end" in (self.snapshot or {})
 
 
 class PlanSnapshot(models.Model):
@@ -199,6 +207,8 @@ class Document(models.Model):
         PART2_XLSX = "part2-xlsx", "Part 2 workbook (metrics and finance)"
         RETURN_PDF = "return-pdf", "Quarterly return report (PDF)"
         RETURN_XLSX = "return-xlsx", "Quarterly return workbook"
+        YEAR_END_XLSX = "year-end-xlsx", "Year-end return workbook"
+        YEAR_END_PDF = "year-end-pdf", "Year-end return (PDF)"
         ASSURANCE_LETTER = "assurance-letter", "Assurance letter (PDF)"
         MINUTES_PDF = "minutes-pdf", "Minutes (PDF)"
         BOARD_PACK_PDF = "board-pack-pdf", "Board pack (PDF)"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from submissions import services
 from submissions.jobs import JobFailed
 from submissions.models import QuarterlyReturn
+from submissions.selectors import return_kind_label
 
 
 def prepare_return(job, progress) -> dict:
@@ -27,5 +28,5 @@ def prepare_return(job, progress) -> dict:
         "return": ret.pk,
         "checksum": ret.checksum,
         "url": reverse("submissions:return_detail", args=[ret.pk]),
-        "label": f"Open the {ret.period_label} return",
+        "label": f"Open the {return_kind_label(ret)}",
     }

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from frameworks.models import PolicyFramework
+from frameworks.models import PolicyFramework, SubmissionTemplate
+from frameworks.template_spec import pack_templates
 from governance.models import ItemLink, Meeting
 from governance.selectors import actions_due
 from metrics.models import MetricDefinition
@@ -16,7 +17,7 @@ from metrics.selectors import metrics_of_quarter
 from plans import permissions
 from plans.models import Plan
 from plans.periods import FinancialYear, Quarter
-from plans.selectors import condition_statuses
+from plans.selectors import condition_statuses, contributions_by_stream
 from risks.selectors import fund_summaries, risks_to_watch
 from schemes.funding.selectors import funding_of_quarter
 from schemes.selectors import plan_spend_summary, scheme_impacts
@@ -233,3 +234,52 @@ def returns_due(
         if key not in approved and key not in scheduled:
             due_list.append({"plan": p, "period": period, "due_on": due})
     return due_list
+
+
+# Year-end returns ------------------------------------------------------------------------
+#
+# A plan's year-end return is its quarter 4 return (governance's powers already treat it so:
+# Power.Kind.YEAR_END_RETURN). Where the plan's framework declares a year-end template, that
+# return's snapshot also holds the year's year-end figures, and its documents include the
+# framework's year-end workbook and PDF.
+
+
+def year_end_declared(plan: Plan) -> bool:
+    """Whether the plan's framework declares a year-end return template with a layout (one
+    query; a plan no loaded framework covers reads the pack on disk for its years)."""
+    purpose = SubmissionTemplate.Purpose.YEAR_END_RETURN
+    if plan.framework_id is None:
+        return any(
+            t.get("purpose") == purpose and t.get("layout") for t in pack_templates(plan.first_year)
+        )
+    return (
+        SubmissionTemplate.objects.filter(framework_id=plan.framework_id, purpose=purpose)
+        .exclude(spec={})
+        .exists()
+    )
+
+
+def is_year_end(ret: QuarterlyReturn) -> bool:
+    """Whether the return is a year-end return: as prepared (its snapshot), or, before it
+    is prepared, a quarter 4 return of a framework declaring a year-end template."""
+    if ret.quarter != 4:
+        return False
+    if ret.snapshot:
+        return ret.holds_year_end
+    return year_end_declared(ret.plan)
+
+
+def return_kind_label(ret: QuarterlyReturn, year_end: bool | None = None) -> str:
+    """What the return is called: "2024/25 year-end return (Q4)", "2016/17 Q3 return"."""
+    if year_end is None:
+        year_end = is_year_end(ret)
+    if year_end:
+        return f"{ret.period.year.label} year-end return (Q4)"
+    return f"{ret.period_label} return"
+
+
+def year_end(*, plan: Plan, fy: FinancialYear) -> dict:
+    """The year-end figures a year-end return adds to its quarter 4 dashboard: the year's
+    contributions by funding stream (pounds). The spend by scheme, each metric's outturn
+    and the national conditions at the year's end are the quarter 4 dashboard's own."""
+    return {"funding": contributions_by_stream(plan=plan, year=fy.start_year)}

@@ -37,11 +37,17 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.ModelSerializer):
-    """A quarterly return in a list: its quarter, version, status, dates and checksum, and
-    its stored documents (the report as a PDF, the workbook), each with the `url` its file
-    is fetched from with the same session or token."""
+    """A return in a list: its quarter, kind, version, status, dates and checksum, and its
+    stored documents (the report as a PDF, the workbook; a year-end return's year-end
+    workbook and PDF), each with the `url` its file is fetched from with the same session
+    or token."""
 
     year = serializers.SerializerMethodField()
+    kind = serializers.SerializerMethodField(
+        help_text="`year_end`: the year's quarter 4 return where the plan's framework declares "
+        "a year-end template (its snapshot then holds `year_end`: the year's contributions by "
+        "funding stream); `quarterly` otherwise."
+    )
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -50,6 +56,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "id",
             "year",
             "quarter",
+            "kind",
             "version",
             "status",
             "approved_on",
@@ -61,6 +68,16 @@ class ReturnSerializer(serializers.ModelSerializer):
 
     def get_year(self, obj) -> str:
         return FinancialYear(obj.year).label
+
+    def get_kind(self, obj) -> str:
+        from submissions.selectors import is_year_end
+
+        declared = self.context.get("year_end_declared")
+        if obj.quarter == 4 and not obj.snapshot and declared is not None:
+            year_end = declared  # a list asked its plan's framework once
+        else:
+            year_end = is_year_end(obj)
+        return "year_end" if year_end else "quarterly"
 
 
 class ReturnDetailSerializer(ReturnSerializer):

@@ -51,8 +51,12 @@ def checksum_of(snapshot: dict) -> str:
 
 
 def compute_snapshot(ret: QuarterlyReturn, today: datetime.date | None = None) -> dict:
-    """What the return says now: the dashboard of its quarter, and its narrative."""
+    """What the return says now: the dashboard of its quarter, and its narrative; a year-end
+    return (quarter 4, its framework declaring a year-end template) also the year's
+    year-end figures (selectors.year_end)."""
     figures = selectors.dashboard(plan=ret.plan, year=ret.year, quarter=ret.quarter, today=today)
+    if ret.quarter == 4 and selectors.year_end_declared(ret.plan):
+        figures["year_end"] = selectors.year_end(plan=ret.plan, fy=FinancialYear(ret.year))
     figures["narrative"] = {"highlights": ret.highlights, "challenges": ret.challenges}
     figures["version"] = ret.version
     return selectors.jsonable(figures)

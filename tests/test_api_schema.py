@@ -38,8 +38,9 @@ def _fields(schema, component: str) -> set[str]:
         ("Template", {"kind", "name", "format"}),
         ("PlanDetail", {"framework"}),
         # A return's stored report and workbook, each with the url of its file.
-        ("Return", {"documents"}),
-        ("ReturnDetail", {"documents", "snapshot"}),
+        # A year-end return is a return of kind year_end (the year's quarter 4).
+        ("Return", {"documents", "kind"}),
+        ("ReturnDetail", {"documents", "snapshot", "kind"}),
         ("Document", {"kind", "version", "checksum", "url"}),
     ],
 )

@@ -103,6 +103,20 @@ def render_return_xlsx(job: Job, progress) -> dict:
     return _render_return(job, progress, Document.Kind.RETURN_XLSX, return_workbook, "workbook")
 
 
+def render_year_end_xlsx(job: Job, progress) -> dict:
+    from submissions.documents.returns import year_end_workbook
+
+    return _render_return(
+        job, progress, Document.Kind.YEAR_END_XLSX, year_end_workbook, "year-end workbook"
+    )
+
+
+def render_year_end_pdf(job: Job, progress) -> dict:
+    from submissions.documents.returns import year_end_pdf
+
+    return _render_return(job, progress, Document.Kind.YEAR_END_PDF, year_end_pdf, "year-end PDF")
+
+
 def render_minutes(job: Job, progress) -> dict:
     """A meeting's minutes as PDF (formerly laid out inside the page's request)."""
     from governance.pdf import html_to_pdf

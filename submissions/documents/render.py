@@ -95,6 +95,20 @@ def render_return_document(ret: QuarterlyReturn, kind: str = "") -> bytes:
     return render_template(template, Context(plan=plan, ret=ret))
 
 
+def render_year_end_document(ret: QuarterlyReturn, format: str) -> bytes:
+    """A year-end return's document in that format (xlsx or pdf): its framework's year-end
+    template, every figure read from the return's frozen snapshot."""
+    if not ret.holds_year_end:
+        raise ValidationError(
+            "Only a year-end return has a year-end document: a quarter 4 return of a framework "
+            "with a year-end template, prepared."
+        )
+    template = framework_template(
+        ret.plan, purpose=SubmissionTemplate.Purpose.YEAR_END_RETURN, format=format
+    )
+    return render_template(template, Context(plan=ret.plan, ret=ret))
+
+
 def plan_workbook_preview(plan: Plan, content: bytes) -> Preview:
     """What the plan's framework's workbook, filled in, would change in the plan."""
     template = framework_template(plan, purpose=SubmissionTemplate.Purpose.PLAN, format="xlsx")

@@ -33,6 +33,8 @@ RENDER_JOBS = {
     **JOB_KINDS,
     Document.Kind.RETURN_PDF: "render-return-pdf",
     Document.Kind.RETURN_XLSX: "render-return-xlsx",
+    Document.Kind.YEAR_END_XLSX: "render-year-end-xlsx",
+    Document.Kind.YEAR_END_PDF: "render-year-end-pdf",
     Document.Kind.MINUTES_PDF: "render-minutes",
     Document.Kind.BOARD_PACK_PDF: "render-board-pack",
 }
@@ -80,6 +82,15 @@ def _return_source(ret: QuarterlyReturn) -> str:
     return return_source_version(ret) + "\0" + canonical_json(ret.snapshot)
 
 
+def _year_end_source(ret: QuarterlyReturn) -> str:
+    if ret.snapshot and not ret.holds_year_end:
+        raise ValidationError(
+            "Only a year-end return has a year-end document: a quarter 4 return of a framework "
+            "with a year-end template, prepared."
+        )
+    return _return_source(ret)
+
+
 def _minutes_source(meeting) -> str:
     from governance.selectors import minutes_html
 
@@ -97,6 +108,8 @@ SOURCES = {
     Document.Kind.PART2_XLSX: _part2_source,
     Document.Kind.RETURN_PDF: _return_source,
     Document.Kind.RETURN_XLSX: _return_source,
+    Document.Kind.YEAR_END_XLSX: _year_end_source,
+    Document.Kind.YEAR_END_PDF: _year_end_source,
     Document.Kind.MINUTES_PDF: _minutes_source,
     Document.Kind.BOARD_PACK_PDF: _board_pack_source,
 }

@@ -1,5 +1,6 @@
 """A quarterly return's documents: the report for the board (PDF, in the shape of the June
-2017 Health and Wellbeing Board report) and NHS England's quarterly workbook (.xlsx).
+2017 Health and Wellbeing Board report) and NHS England's quarterly workbook (.xlsx); a
+year-end return's also its framework's year-end workbook and PDF.
 
 Both are made from the return's frozen `snapshot` only, never from live data: what was
 approved is what is printed, whatever has changed in the plan since. The job handlers
@@ -20,6 +21,8 @@ from submissions.selectors import with_metric_units
 JOB_KINDS = {
     Document.Kind.RETURN_PDF: "render-return-pdf",
     Document.Kind.RETURN_XLSX: "render-return-xlsx",
+    Document.Kind.YEAR_END_XLSX: "render-year-end-xlsx",
+    Document.Kind.YEAR_END_PDF: "render-year-end-pdf",
 }
 
 
@@ -70,3 +73,22 @@ def return_workbook(ret: QuarterlyReturn) -> bytes:
 
     _snapshot(ret)
     return render_return_document(ret)
+
+
+# A year-end return's documents (its framework's year-end template) ------------------------
+
+
+def year_end_workbook(ret: QuarterlyReturn) -> bytes:
+    """The framework's year-end workbook of a year-end return, from its snapshot."""
+    from submissions.documents.render import render_year_end_document
+
+    _snapshot(ret)
+    return render_year_end_document(ret, "xlsx")
+
+
+def year_end_pdf(ret: QuarterlyReturn) -> bytes:
+    """The framework's year-end return as a PDF, from its snapshot."""
+    from submissions.documents.render import render_year_end_document
+
+    _snapshot(ret)
+    return render_year_end_document(ret, "pdf")

@@ -37,6 +37,8 @@ EXTENSIONS = {
     Document.Kind.PART2_XLSX: "xlsx",
     Document.Kind.RETURN_PDF: "pdf",
     Document.Kind.RETURN_XLSX: "xlsx",
+    Document.Kind.YEAR_END_XLSX: "xlsx",
+    Document.Kind.YEAR_END_PDF: "pdf",
     Document.Kind.ASSURANCE_LETTER: "pdf",
     Document.Kind.MINUTES_PDF: "pdf",
     Document.Kind.BOARD_PACK_PDF: "pdf",

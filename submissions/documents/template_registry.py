@@ -91,6 +91,7 @@ class Context:
             "version": plan_version(plan),
             "years_label": VALUES["plan.years"](self, None, None),
             "ret": self.ret,
+            "return_version": return_version(self.ret),
         }
 
     def once(self, name: str, make: Callable):
@@ -271,6 +272,35 @@ def _plan_conditions(ctx: Context) -> list[dict]:
     return [{"condition": c, "status": latest.get(c.pk)} for c in conditions]
 
 
+def _year_end(ctx: Context) -> dict:
+    """The year-end figures of a year-end return's snapshot (services.compute_snapshot)."""
+    figures = ctx.data.get("year_end")
+    if figures is None:
+        raise ValidationError(
+            "This return holds no year-end figures: only a quarter 4 return of a framework "
+            "with a year-end template does, once prepared."
+        )
+    return figures
+
+
+def _funding_streams(ctx: Context) -> list[dict]:
+    """The year's contributions by funding stream, then their total (bold); where the source
+    gives the pooled budget only as a total, each says so in place of £0."""
+    funding = _year_end(ctx)["funding"]
+    missing = NOT_BROKEN_DOWN if funding.get("not_broken_down") else None
+
+    def amount(value):
+        return missing if value is None else _decimal(value)
+
+    rows = [
+        {**stream, "contributions": amount(stream["contributions"])}
+        for stream in funding["streams"]
+    ]
+    total = Shown(amount(funding["total"]), bold=True)
+    rows.append({"name": Shown("Total", bold=True), "kind": "", "contributions": total})
+    return rows
+
+
 ROWS: dict[str, Callable[[Context], list]] = {
     "plan.conditions": _plan_conditions,
     "plan.budget_years": lambda ctx: list(_budget(ctx)),
@@ -284,6 +314,7 @@ ROWS: dict[str, Callable[[Context], list]] = {
     "return.conditions": lambda ctx: ctx.data["conditions"],
     "return.spend_lines": _return_spend_lines,
     "return.metrics": lambda ctx: ctx.data["metrics"],
+    "return.funding_streams": _funding_streams,
 }
 
 
@@ -434,6 +465,16 @@ VALUES: dict[str, Callable] = {
     "return.challenges": lambda ctx, item, year: (ctx.data.get("narrative") or {}).get(
         "challenges", ""
     ),
+    "return.kind": lambda ctx, item, year: (
+        "Year-end return (quarter 4)" if "year_end" in ctx.data else "Quarterly return"
+    ),
+    "return.document_title": lambda ctx, item, year: (
+        f"{ctx.data['plan']['title']} – {return_version(ctx.ret)}"
+    ),
+    # A funding stream's contributions in a year-end return (return.funding_streams)
+    "stream.name": lambda ctx, item, year: item["name"],
+    "stream.kind": lambda ctx, item, year: item["kind"],
+    "stream.contributions": lambda ctx, item, year: item["contributions"],
     # A fund held in the pool (return.funds)
     "fund.name": lambda ctx, item, year: item["name"],
     "fund.kind": lambda ctx, item, year: item["kind"],

@@ -81,7 +81,12 @@ def document_render(request, pk):
     return _requested(request, kind=kind, obj=plan, back=back)
 
 
-RETURN_KINDS = (Document.Kind.RETURN_PDF, Document.Kind.RETURN_XLSX)
+RETURN_KINDS = (
+    Document.Kind.RETURN_PDF,
+    Document.Kind.RETURN_XLSX,
+    Document.Kind.YEAR_END_XLSX,
+    Document.Kind.YEAR_END_PDF,
+)
 
 
 @require_POST

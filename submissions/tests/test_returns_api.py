@@ -32,6 +32,7 @@ def test_starting_a_return_answers_202_with_the_job_and_reuses_the_draft(
             "id": ret.pk,
             "year": "2015/16",
             "quarter": 2,
+            "kind": "quarterly",
             "version": 1,
             "status": "draft",
             "approved_on": None,

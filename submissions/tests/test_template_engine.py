@@ -200,7 +200,13 @@ def test_a_2025_plan_takes_its_frameworks_templates(plan_2025):
         .exclude(spec={})
         .values_list("kind", flat=True)
     )
-    assert kinds == {"plan-xlsx", "plan-pdf", "quarterly-return-xlsx"}
+    assert kinds == {
+        "plan-xlsx",
+        "plan-pdf",
+        "quarterly-return-xlsx",
+        "year-end-return-xlsx",
+        "year-end-return-pdf",
+    }
 
 
 def test_the_2025_workbook_marks_inputs_offers_answers_and_checks_them(plan_2025):

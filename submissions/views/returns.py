@@ -61,9 +61,13 @@ class StartForm(NhsForm):
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, year_end=False, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
+        if year_end:  # the plan's framework declares a year-end template
+            self.fields["quarter"].choices = [
+                (n, "Q4 (the year-end return)" if n == 4 else f"Q{n}") for n in (1, 2, 3, 4)
+            ]
 
     def clean_year(self):
         try:
@@ -186,8 +190,12 @@ def dashboard_board_pack(request, pk):
 def return_list(request, pk):
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
     can_change = _can_change(request.user, plan)
+    year_end = selectors.year_end_declared(plan)
     form = StartForm(
-        request.POST or None, plan=plan, initial={"year": FinancialYear(plan.first_year).label}
+        request.POST or None,
+        plan=plan,
+        year_end=year_end,
+        initial={"year": FinancialYear(plan.first_year).label},
     )
     if request.method == "POST":
         permissions.check_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
@@ -209,8 +217,17 @@ def return_list(request, pk):
         "submissions/return_list.html",
         {
             "plan": plan,
-            "returns": selectors.returns_of(plan=plan),
-            "deadlines": selectors.return_deadlines(plan=plan),
+            "returns": [
+                (ret, selectors.return_kind_label(ret, _listed_year_end(ret, year_end)))
+                for ret in selectors.returns_of(plan=plan)
+            ],
+            "year_end": year_end,
+            "deadlines": [
+                {**row, "label": f"{row['period'].year.label} year-end return (Q4)"}
+                if year_end and isinstance(row["period"], Quarter) and row["period"].number == 4
+                else row
+                for row in selectors.return_deadlines(plan=plan)
+            ],
             "form": form,
             "can_change": can_change,
             "forms_with_errors": [form] if form.errors else [],
@@ -218,17 +235,28 @@ def return_list(request, pk):
     )
 
 
+def _listed_year_end(ret: QuarterlyReturn, declared: bool) -> bool:
+    """selectors.is_year_end, for a list that has asked once whether the plan's framework
+    declares a year-end template."""
+    if ret.quarter != 4:
+        return False
+    return ret.holds_year_end if ret.snapshot else declared
+
+
 @login_required
 def return_detail(request, pk):
     ret = selectors.return_for(user=request.user, pk=pk)
     can_change = _can_change(request.user, ret.plan)
     job = selectors.latest_job_for(ret)
+    year_end = selectors.is_year_end(ret)
     return render(
         request,
         "submissions/return_detail.html",
         {
             "plan": ret.plan,
             "ret": ret,
+            "year_end": year_end,
+            "return_label": selectors.return_kind_label(ret, year_end),
             "due_on": selectors.return_due_on(ret.period, ret.plan.framework),
             "data": selectors.with_metric_units(ret.snapshot),
             "job": job,

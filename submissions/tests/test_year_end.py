@@ -1,0 +1,457 @@
+"""Year-end returns: a plan's quarter 4 return, where its framework declares a year-end
+template, is prepared by the job from the quarter 4 dashboard's figures and the year's
+contributions by funding stream, exported as the framework's year-end workbook and PDF
+(the layout read from the framework's data), and approved and frozen like any return.
+
+Plans of three frameworks: Rutland's illustrative 2025/26 plan (the sample data), a 2023-25
+plan, and a 2016/17 plan (whose pack reads the quarter 4 return as the year's outturn)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from fixtures.packs import packs_load
+from frameworks.models import SubmissionTemplate
+from governance.models import Approval
+from plans import permissions
+from plans import services as plan_services
+from plans.models import (
+    Area,
+    ConditionStatus,
+    Contribution,
+    FundingStream,
+    NationalCondition,
+    Plan,
+)
+from plans.selectors import contributions_by_stream
+from schemes import services as scheme_services
+from schemes.models import SchemeBudget
+from submissions import selectors, services
+from submissions.documents.render import render_year_end_document
+from submissions.documents.requests import document_request
+from submissions.documents.returns import year_end_pdf, year_end_workbook
+from submissions.models import Document, Job, QuarterlyReturn
+from tests.cycle import approve_return
+from tests.pdf import pdf_text
+
+# The year-end return's page: the session, user and roles, the plan and its navigation, the
+# return, its job, documents, approvals and framework (measured; the same for more streams
+# and schemes, as test_the_year_end_pages_make_as_many_queries… shows).
+PAGE_QUERIES = 32
+
+
+class _Summary:
+    def __init__(self):
+        self.parts: list[str] = []
+
+
+def _user(area, username: str, role: str) -> User:
+    user = User.objects.create_user(username=username, password="x", first_name=username)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    plan_services.membership_add(user=user, area=area)
+    return user
+
+
+def _spend_every_quarter(plan: Plan, year: int) -> None:
+    """Forecast and actual spend of each scheme in each quarter (pounds): a tenth of its
+    budget a quarter as actual, the budget less 1% as forecast."""
+    budgets = {s.pk: s.budgets.get(year=year).amount for s in plan.schemes.all()}
+    for quarter in (1, 2, 3, 4):
+        rows = {
+            pk: ((amount * Decimal("0.99")).quantize(Decimal("1")), amount / 10)
+            for pk, amount in budgets.items()
+        }
+        scheme_services.quarter_spend_set(plan=plan, year=year, quarter=quarter, rows=rows)
+
+
+def _prepare(plan, year, user, capture) -> QuarterlyReturn:
+    with capture(execute=True):
+        ret, job = services.return_start(plan=plan, year=year, quarter=4, user=user)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCESS, job.error
+    ret.refresh_from_db()
+    return ret
+
+
+def _sheet_rows(sheet) -> list[tuple]:
+    return [tuple(c for c in row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _layout(plan: Plan, format: str = "xlsx") -> dict:
+    return SubmissionTemplate.objects.get(
+        framework=plan.framework, purpose=SubmissionTemplate.Purpose.YEAR_END_RETURN, format=format
+    ).spec
+
+
+@pytest.fixture
+def rutland(db):
+    """The sample data's Rutland 2025/26 plan (fixtures/data/rutland_2025.yaml), its ICB's
+    contribution moved under the NHS minimum stream, a year of spend, and one condition's
+    answer at quarter 4."""
+    from fixtures import today_data
+
+    packs_load()
+    area = plan_services.area_create(name="Rutland", code="E06000017", region="East Midlands")
+    today_data.load(_Summary())
+    plan = Plan.objects.get(area=area)
+    icb = plan.ccgs.get()
+    amount = Contribution.objects.get(plan=plan, organisation=icb).amount
+    plan_services.contributions_save(
+        plan=plan,
+        cells={
+            (icb.pk, "minimum", 2025): (amount, None),
+            (icb.pk, "nhs-minimum", 2025): (None, amount),
+        },
+    )
+    _spend_every_quarter(plan, 2025)
+    first = NationalCondition.objects.applying_to(2025).order_by("order", "code").first()
+    plan_services.condition_status_set(
+        plan=plan,
+        condition=first,
+        year=2025,
+        quarter=4,
+        status=ConditionStatus.ANSWERS[first.response_type][0],
+        narrative="Agreed by the board.",
+    )
+    return plan
+
+
+@pytest.fixture
+def rutland_officer(rutland):
+    return _user(rutland.area, "rutland.officer", permissions.OFFICER)
+
+
+def _plan(area, *, first: int, last: int, title: str) -> Plan:
+    plan = plan_services.plan_create(
+        area=area,
+        title=title,
+        first_year=first,
+        last_year=last,
+        version_kind="draft",
+        version_date=datetime.date(first, 3, 1),
+    )
+    theme = scheme_services.theme_create(plan=plan, name="Home first")
+    for n, amount in enumerate(("600000.00", "250000.00")):
+        scheme_services.scheme_create(
+            plan=plan,
+            theme=theme,
+            name=f"Scheme {n + 1}",
+            status="existing",
+            budgets={year: Decimal(amount) for year in range(first, last + 1)},
+        )
+    return plan
+
+
+# The 2025/26 plan -----------------------------------------------------------------------------
+
+
+def test_the_2025_26_quarter_4_return_is_its_year_end_return_from_the_dashboards_figures(
+    rutland, rutland_officer, django_capture_on_commit_callbacks
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    assert ret.holds_year_end and selectors.is_year_end(ret)
+    assert selectors.return_kind_label(ret) == "2025/26 year-end return (Q4)"
+    snapshot = dict(ret.snapshot)
+    year_end = snapshot.pop("year_end")
+    snapshot.pop("narrative"), snapshot.pop("version")
+    # The same figures as the dashboard of quarter 4 (one computation), and the year's
+    # contributions by stream as the plans app computes them.
+    assert snapshot == selectors.jsonable(selectors.dashboard(plan=rutland, year=2025, quarter=4))
+    assert year_end == selectors.jsonable(
+        {"funding": contributions_by_stream(plan=rutland, year=2025)}
+    )
+    streams = {s["code"]: s for s in year_end["funding"]["streams"]}
+    framework_streams = FundingStream.objects.filter(framework=rutland.framework).exclude(
+        kind=FundingStream.Kind.RING_FENCE
+    )
+    assert set(streams) >= set(framework_streams.values_list("code", flat=True))
+    icb_amount = Contribution.objects.get(plan=rutland, stream__code="nhs-minimum").amount
+    assert Decimal(streams["nhs-minimum"]["contributions"]) == icb_amount
+    assert streams["dfg"]["contributions"] is None  # nothing paid under it: not £0
+    assert Decimal(year_end["funding"]["total"]) == sum(
+        Contribution.objects.filter(plan=rutland).values_list("amount", flat=True)
+    )
+    # the year's actual spend at quarter 4 is four quarters' actuals
+    finance = ret.snapshot["finance"]
+    assert Decimal(finance["actual_to_date"]) == sum(
+        b.amount / 10 * 4 for b in SchemeBudget.objects.filter(scheme__plan=rutland)
+    )
+
+
+def test_the_2025_26_year_end_workbook_is_laid_out_as_its_framework_declares(
+    rutland, rutland_officer, django_capture_on_commit_callbacks
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    workbook = load_workbook(io.BytesIO(year_end_workbook(ret)))
+    layout = _layout(rutland)
+    assert workbook.sheetnames == [sheet["name"] for sheet in layout["sheets"]]
+    cover = {r[0]: r[1] for r in _sheet_rows(workbook["Cover"]) if r[0]}
+    assert cover["Return"] == "Year-end return (quarter 4)"
+    assert cover["Financial year"] == "2025/26"
+    assert cover["Plan"] == rutland.title
+    funding = _sheet_rows(workbook["Funding Streams"])
+    header = funding.index(("Funding stream", "Kind", "Contributions (£)"))
+    rows = {r[0]: r[2] for r in funding[header + 1 :]}
+    for stream in ret.snapshot["year_end"]["funding"]["streams"]:
+        expected = stream["contributions"]
+        assert rows[stream["name"]] == (None if expected is None else float(expected))
+    assert rows["Total"] == float(ret.snapshot["year_end"]["funding"]["total"])
+    spend = _sheet_rows(workbook["Expenditure"])
+    by_scheme = {r[1]: r for r in spend if r[1]}
+    for theme in ret.snapshot["finance"]["themes"]:
+        for scheme in theme["schemes"]:
+            row = by_scheme[scheme["name"]]
+            assert row[4] == float(Decimal(scheme["actual_to_date"]))
+            assert row[2] == float(Decimal(scheme["plan"]))
+    conditions = _sheet_rows(workbook["National Conditions"])
+    assert any(r[-1] == "Agreed by the board." for r in conditions)
+    metrics = _sheet_rows(workbook["Headline Metrics"])
+    names = {r[0] for r in metrics}
+    assert {m["name"] for m in ret.snapshot["metrics"]} <= names
+
+
+def test_the_2025_26_year_end_pdf_prints_each_tab_of_the_layout(
+    rutland, rutland_officer, django_capture_on_commit_callbacks
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    text = pdf_text(year_end_pdf(ret))
+    for sheet in _layout(rutland, "pdf")["sheets"]:
+        assert sheet["name"] in text
+    assert "Year-end return (quarter 4)" in text
+    total = Decimal(ret.snapshot["year_end"]["funding"]["total"])
+    assert f"£{total:,.0f}" in text
+    assert "illustrative" in text.lower()  # the sample plan says so on every document
+
+
+def test_the_year_end_documents_are_made_by_a_job_and_listed_by_the_api(
+    rutland, rutland_officer, django_capture_on_commit_callbacks, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    for kind in (Document.Kind.YEAR_END_XLSX, Document.Kind.YEAR_END_PDF):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = document_request(kind=kind, obj=ret, user=rutland_officer)
+        job.refresh_from_db()
+        assert job.state == Job.State.SUCCESS, job.error
+        # asked again with nothing changed: the stored document
+        again = document_request(kind=kind, obj=ret, user=rutland_officer)
+        assert isinstance(again, Document) and again.kind == kind
+    client.force_login(rutland_officer)
+    listing = client.get(reverse("api-plan-returns", kwargs={"pk": rutland.pk})).json()
+    assert [(r["quarter"], r["kind"]) for r in listing] == [(4, "year_end")]
+    kinds = {d["kind"] for d in listing[0]["documents"]}
+    assert kinds == {"year-end-xlsx", "year-end-pdf"}
+    detail = client.get(reverse("api-return-detail", kwargs={"pk": ret.pk})).json()
+    assert detail["kind"] == "year_end"
+    assert detail["snapshot"]["year_end"] == ret.snapshot["year_end"]
+    workbook_url = next(d["url"] for d in detail["documents"] if d["kind"] == "year-end-xlsx")
+    content = b"".join(client.get(workbook_url).streaming_content)
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Cover"
+
+
+# A 2023-25 plan --------------------------------------------------------------------------------
+
+
+def test_a_2023_25_plans_year_end_returns_take_the_2023_25_layout_for_each_year(
+    area, officer, django_capture_on_commit_callbacks
+):
+    packs_load()
+    plan = _plan(area, first=2023, last=2024, title="Testshire BCF plan 2023-25")
+    assert plan.framework.code == "bcf-2023-25"
+    for year in (2023, 2024):
+        _spend_every_quarter(plan, year)
+        ret = _prepare(plan, year, officer, django_capture_on_commit_callbacks)
+        assert ret.holds_year_end
+        workbook = load_workbook(io.BytesIO(year_end_workbook(ret)))
+        assert workbook.sheetnames == [s["name"] for s in _layout(plan)["sheets"]]
+        cover = {r[0]: r[1] for r in _sheet_rows(workbook["Cover"]) if r[0]}
+        assert cover["Financial year"] == f"{year}/{str(year + 1)[2:]}"
+        spend = {r[1]: r for r in _sheet_rows(workbook["Expenditure"]) if r[1]}
+        actual = ret.snapshot["finance"]["actual_to_date"]
+        assert spend["Pooled budget"][4] == float(Decimal(actual))
+    # a quarter 3 return of the same plan is a quarterly return: no year-end figures
+    with django_capture_on_commit_callbacks(execute=True):
+        q3, _ = services.return_start(plan=plan, year=2024, quarter=3, user=officer)
+    q3.refresh_from_db()
+    assert "year_end" not in q3.snapshot and not selectors.is_year_end(q3)
+    with pytest.raises(ValidationError, match="Only a year-end return"):
+        render_year_end_document(q3, "xlsx")
+    with pytest.raises(ValidationError, match="Only a year-end return"):
+        document_request(kind=Document.Kind.YEAR_END_XLSX, obj=q3, user=officer)
+
+
+# An older plan: 2016/17, whose quarter 4 return was read as the year's end ---------------------
+
+
+def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
+    area, officer, django_capture_on_commit_callbacks
+):
+    packs_load()
+    plan = _plan(area, first=2016, last=2016, title="Testshire BCF plan 2016/17")
+    words = "The BCF spending plan totals £39.4m in 2016/17."
+    plan_services.plan_year_set(
+        plan=plan,
+        year=2016,
+        minimum_required=Decimal("39100000"),
+        agreed_total=Decimal("39400000"),
+        not_broken_down=words,
+    )
+    ret = _prepare(plan, 2016, officer, django_capture_on_commit_callbacks)
+    assert ret.holds_year_end
+    assert ret.snapshot["year_end"]["funding"]["not_broken_down"] == words
+    workbook = load_workbook(io.BytesIO(year_end_workbook(ret)))
+    assert workbook.sheetnames == [s["name"] for s in _layout(plan)["sheets"]]
+    outturn = _sheet_rows(workbook["Financial Outturn"])
+    header = outturn.index(("Funding stream", "Kind", "Contributions (£)", None, None, None))
+    stream_rows = outturn[header + 1 : outturn.index((None,) * 6, header)]
+    names = [s["name"] for s in ret.snapshot["year_end"]["funding"]["streams"]]
+    assert [r[0] for r in stream_rows] == [*names, "Total"]
+    assert all(r[2] == "Not broken down in the source" for r in stream_rows)
+    text = pdf_text(year_end_pdf(ret))
+    assert "Financial Outturn" in text and "Not broken down in the source" in text
+
+
+def test_a_framework_without_a_year_end_template_keeps_its_quarter_4_return_quarterly(
+    area, officer, django_capture_on_commit_callbacks
+):
+    packs_load()
+    plan = _plan(area, first=2017, last=2018, title="Testshire BCF plan 2017-19")
+    assert not selectors.year_end_declared(plan)
+    ret = _prepare(plan, 2017, officer, django_capture_on_commit_callbacks)
+    assert not ret.holds_year_end and "year_end" not in ret.snapshot
+    assert selectors.return_kind_label(ret) == "2017/18 Q4 return"
+
+
+# Approved and frozen like a quarterly return ---------------------------------------------------
+
+
+def test_a_year_end_return_goes_stale_with_its_funding_and_once_approved_never_changes(
+    rutland, rutland_officer, django_capture_on_commit_callbacks
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    assert services.return_staleness(ret) is None
+    la = rutland.local_authority
+    shown = Contribution.objects.get(plan=rutland, organisation=la).amount
+    plan_services.contributions_save(
+        plan=rutland, cells={(la.pk, "minimum", 2025): (shown, shown + 1000)}
+    )
+    assert "changed since it was prepared" in services.return_staleness(ret)
+    with pytest.raises(ValidationError, match="changed since it was prepared"):
+        services.return_mark_ready(ret=ret)
+    ret = services.return_prepare(ret=ret)
+    assert Decimal(ret.snapshot["year_end"]["funding"]["total"]) == sum(
+        Contribution.objects.filter(plan=rutland).values_list("amount", flat=True)
+    )
+    # the Integration Executive approves it under its year-end power
+    ret = approve_return(ret, on=datetime.date(2026, 5, 20))
+    assert ret.status == QuarterlyReturn.Status.APPROVED and ret.is_frozen
+    approval = Approval.objects.get(object_id=ret.pk, content_type__model="quarterlyreturn")
+    assert approval.decision.item.meeting.board.name == "Integration Executive"
+    frozen = ret.snapshot
+    workbook_before = year_end_workbook(ret)
+    plan_services.contributions_save(
+        plan=rutland, cells={(la.pk, "minimum", 2025): (shown + 1000, shown + 5000)}
+    )
+    with pytest.raises(services.ReturnFrozen):
+        services.return_prepare(ret=ret)
+    ret.refresh_from_db()
+    assert ret.snapshot == frozen
+    funding = {
+        r[0]: r[2]
+        for r in _sheet_rows(load_workbook(io.BytesIO(workbook_before))["Funding Streams"])
+    }
+    after = {
+        r[0]: r[2]
+        for r in _sheet_rows(load_workbook(io.BytesIO(year_end_workbook(ret)))["Funding Streams"])
+    }
+    assert funding == after  # the approved figures, whatever changed since
+
+
+# Pages --------------------------------------------------------------------------------------------
+
+
+def test_the_year_end_return_page_shows_the_funding_and_offers_the_year_end_documents(
+    rutland, rutland_officer, django_capture_on_commit_callbacks, client, django_assert_num_queries
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    client.force_login(rutland_officer)
+    url = reverse("submissions:return_detail", args=[ret.pk])
+    client.get(url)  # the session and navigation warmed
+    with django_assert_num_queries(PAGE_QUERIES):
+        page = client.get(url)
+    text = page.content.decode()
+    assert "2025/26 year-end return (Q4), version 1" in text
+    assert 'value="year-end-xlsx"' in text and 'value="year-end-pdf"' in text
+    assert "data-year-end-funding" in text
+    for stream in ret.snapshot["year_end"]["funding"]["streams"]:
+        assert stream["name"] in text
+    listing = client.get(reverse("submissions:return_list", args=[rutland.pk])).content.decode()
+    assert "Quarterly and year-end returns" in listing
+    assert "2025/26 year-end return (Q4)" in listing
+    assert "Q4 (the year-end return)" in listing
+
+
+def test_the_year_end_pages_make_as_many_queries_whatever_the_streams_and_schemes(
+    rutland, rutland_officer, django_capture_on_commit_callbacks, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    client.force_login(rutland_officer)
+    urls = [
+        reverse("submissions:return_detail", args=[ret.pk]),
+        reverse("submissions:return_list", args=[rutland.pk]),
+        reverse("api-plan-returns", kwargs={"pk": rutland.pk}),
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    theme = rutland.themes.first()
+    for n in range(4):
+        scheme_services.scheme_create(
+            plan=rutland,
+            theme=theme,
+            name=f"Another scheme {n}",
+            status="existing",
+            budgets={2025: Decimal("1000")},
+        )
+    la = rutland.local_authority
+    plan_services.contributions_save(
+        plan=rutland, cells={(la.pk, "dfg", 2025): (None, Decimal("90000"))}
+    )
+    _spend_every_quarter(rutland, 2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_prepare_start(ret=ret, user=rutland_officer)
+    ret.refresh_from_db()
+    assert len(ret.snapshot["year_end"]["funding"]["streams"]) >= 1
+    assert counts() == before
+
+
+def test_a_year_end_return_of_a_plan_area_the_user_cannot_see_is_refused(
+    rutland, rutland_officer, django_capture_on_commit_callbacks, client, other_officer
+):
+    ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
+    client.force_login(other_officer)
+    assert client.get(reverse("submissions:return_detail", args=[ret.pk])).status_code == 403
+    answer = client.post(
+        reverse("submissions:return_document_render", args=[ret.pk]), {"kind": "year-end-xlsx"}
+    )
+    assert answer.status_code == 403
+    assert Area.objects.count() >= 2
