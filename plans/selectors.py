@@ -255,56 +255,7 @@ def funding_streams_of(plan: Plan):
     return FundingStream.objects.filter(framework_id=plan.framework_id)
 
 
-def contributions_by_stream(*, plan: Plan, year: int) -> dict:
-    """What the partners put into the pool in the financial year starting in `year`, by
-    funding stream of the plan's framework (pounds), as a year-end return states it.
-
-    `streams`: each stream money is paid under (a ring-fence is a share of a stream, not a
-    contribution, so it has no row), in the framework's order, with the total of the
-    contributions paid under it (None when none is); then contributions recorded under no
-    stream, by kind. `total`: every contribution of the year (None when there is none).
-    `not_broken_down`: where the source gives the pooled budget only as a total, its words
-    (and no stream's amount is shown as £0). Three queries.
-    """
-    from plans.models import Contribution, FundingStream
-
-    contributions = list(
-        Contribution.objects.filter(plan=plan, year=year)
-        .select_related("stream")
-        .order_by("stream__order", "kind", "pk")
-    )
-    by_stream: dict[int, Decimal] = {}
-    by_kind: dict[str, Decimal] = {}
-    for contribution in contributions:
-        if contribution.stream_id is not None:
-            by_stream[contribution.stream_id] = (
-                by_stream.get(contribution.stream_id, Decimal(0)) + contribution.amount
-            )
-        else:
-            by_kind[contribution.kind] = (
-                by_kind.get(contribution.kind, Decimal(0)) + contribution.amount
-            )
-    rows = [
-        {
-            "code": stream.code,
-            "name": stream.name,
-            "kind": stream.get_kind_display(),
-            "contributions": by_stream.get(stream.pk),
-        }
-        for stream in FundingStream.objects.filter(framework_id=plan.framework_id)
-        .exclude(kind=FundingStream.Kind.RING_FENCE)
-        .order_by("order", "pk")
-    ]
-    rows += [
-        {
-            "code": "",
-            "name": f"{Contribution.Kind(kind).label}, under no funding stream",
-            "kind": Contribution.Kind(kind).label,
-            "contributions": amount,
-        }
-        for kind, amount in by_kind.items()
-    ]
-    plan_year = plan.plan_years.filter(year=year).first()
-    not_broken_down = plan_year.not_broken_down if plan_year and not contributions else ""
-    total = sum((c.amount for c in contributions), Decimal(0)) if contributions else None
-    return {"streams": rows, "total": total, "not_broken_down": not_broken_down}
+def plan_year_not_broken_down(*, plan: Plan, year: int) -> str:
+    """Where the source gives the year's pooled budget only as a total, its words (else "");
+    shown in place of £0 wherever a breakdown would go (one query)."""
+    return plan.plan_years.filter(year=year).values_list("not_broken_down", flat=True).first() or ""

@@ -17,7 +17,7 @@ from metrics.selectors import metrics_of_quarter
 from plans import permissions
 from plans.models import Plan
 from plans.periods import FinancialYear, Quarter
-from plans.selectors import condition_statuses, contributions_by_stream
+from plans.selectors import condition_statuses, plan_year_not_broken_down
 from risks.selectors import fund_summaries, risks_to_watch
 from schemes.funding.selectors import funding_of_quarter
 from schemes.selectors import plan_spend_summary, scheme_impacts
@@ -279,7 +279,9 @@ def return_kind_label(ret: QuarterlyReturn, year_end: bool | None = None) -> str
 
 
 def year_end(*, plan: Plan, fy: FinancialYear) -> dict:
-    """The year-end figures a year-end return adds to its quarter 4 dashboard: the year's
-    contributions by funding stream (pounds). The spend by scheme, each metric's outturn
-    and the national conditions at the year's end are the quarter 4 dashboard's own."""
-    return {"funding": contributions_by_stream(plan=plan, year=fy.start_year)}
+    """What a year-end return adds to its quarter 4 dashboard, whose figures are the year's
+    outturn (spend by scheme and by funding stream with the ring-fences, each metric's year
+    to date, the national conditions at the year's end): where the source gives the year's
+    pooled budget only as a total, its words (shown beside the money it does not break
+    down). Its presence marks the snapshot as a year-end return's."""
+    return {"not_broken_down": plan_year_not_broken_down(plan=plan, year=fy.start_year)}

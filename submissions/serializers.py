@@ -45,8 +45,7 @@ class ReturnSerializer(serializers.ModelSerializer):
     year = serializers.SerializerMethodField()
     kind = serializers.SerializerMethodField(
         help_text="`year_end`: the year's quarter 4 return where the plan's framework declares "
-        "a year-end template (its snapshot then holds `year_end`: the year's contributions by "
-        "funding stream); `quarterly` otherwise."
+        "a year-end template (its snapshot then holds `year_end`); `quarterly` otherwise."
     )
     documents = DocumentSerializer(many=True, read_only=True)
 

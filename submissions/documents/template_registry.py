@@ -272,35 +272,6 @@ def _plan_conditions(ctx: Context) -> list[dict]:
     return [{"condition": c, "status": latest.get(c.pk)} for c in conditions]
 
 
-def _year_end(ctx: Context) -> dict:
-    """The year-end figures of a year-end return's snapshot (services.compute_snapshot)."""
-    figures = ctx.data.get("year_end")
-    if figures is None:
-        raise ValidationError(
-            "This return holds no year-end figures: only a quarter 4 return of a framework "
-            "with a year-end template does, once prepared."
-        )
-    return figures
-
-
-def _funding_streams(ctx: Context) -> list[dict]:
-    """The year's contributions by funding stream, then their total (bold); where the source
-    gives the pooled budget only as a total, each says so in place of £0."""
-    funding = _year_end(ctx)["funding"]
-    missing = NOT_BROKEN_DOWN if funding.get("not_broken_down") else None
-
-    def amount(value):
-        return missing if value is None else _decimal(value)
-
-    rows = [
-        {**stream, "contributions": amount(stream["contributions"])}
-        for stream in funding["streams"]
-    ]
-    total = Shown(amount(funding["total"]), bold=True)
-    rows.append({"name": Shown("Total", bold=True), "kind": "", "contributions": total})
-    return rows
-
-
 ROWS: dict[str, Callable[[Context], list]] = {
     "plan.conditions": _plan_conditions,
     "plan.budget_years": lambda ctx: list(_budget(ctx)),
@@ -314,7 +285,6 @@ ROWS: dict[str, Callable[[Context], list]] = {
     "return.conditions": lambda ctx: ctx.data["conditions"],
     "return.spend_lines": _return_spend_lines,
     "return.metrics": lambda ctx: ctx.data["metrics"],
-    "return.funding_streams": _funding_streams,
 }
 
 
@@ -468,13 +438,13 @@ VALUES: dict[str, Callable] = {
     "return.kind": lambda ctx, item, year: (
         "Year-end return (quarter 4)" if "year_end" in ctx.data else "Quarterly return"
     ),
+    # where the source gives the year's pooled budget only as a total, its words
+    "return.not_broken_down": lambda ctx, item, year: (
+        (ctx.data.get("year_end") or {}).get("not_broken_down") or "Broken down as below"
+    ),
     "return.document_title": lambda ctx, item, year: (
         f"{ctx.data['plan']['title']} – {return_version(ctx.ret)}"
     ),
-    # A funding stream's contributions in a year-end return (return.funding_streams)
-    "stream.name": lambda ctx, item, year: item["name"],
-    "stream.kind": lambda ctx, item, year: item["kind"],
-    "stream.contributions": lambda ctx, item, year: item["contributions"],
     # A fund held in the pool (return.funds)
     "fund.name": lambda ctx, item, year: item["name"],
     "fund.kind": lambda ctx, item, year: item["kind"],

@@ -1,7 +1,8 @@
 """Year-end returns: a plan's quarter 4 return, where its framework declares a year-end
-template, is prepared by the job from the quarter 4 dashboard's figures and the year's
-contributions by funding stream, exported as the framework's year-end workbook and PDF
-(the layout read from the framework's data), and approved and frozen like any return.
+template, is prepared by the job from the quarter 4 dashboard's figures (spend by scheme and
+by funding stream with the ring-fences, each metric's year to date, the national conditions
+at the year's end), exported as the framework's year-end workbook and PDF (the layout read
+from the framework's data), and approved and frozen like any return.
 
 Plans of three frameworks: Rutland's illustrative 2025/26 plan (the sample data), a 2023-25
 plan, and a 2016/17 plan (whose pack reads the quarter 4 return as the year's outturn)."""
@@ -27,13 +28,12 @@ from plans.models import (
     Area,
     ConditionStatus,
     Contribution,
-    FundingStream,
     NationalCondition,
     Plan,
 )
-from plans.selectors import contributions_by_stream
 from schemes import services as scheme_services
-from schemes.models import SchemeBudget
+from schemes.funding.selectors import plan_funding
+from schemes.models import SchemeQuarterSpend
 from submissions import selectors, services
 from submissions.documents.render import render_year_end_document
 from submissions.documents.requests import document_request
@@ -45,7 +45,17 @@ from tests.pdf import pdf_text
 # The year-end return's page: the session, user and roles, the plan and its navigation, the
 # return, its job, documents, approvals and framework (measured; the same for more streams
 # and schemes, as test_the_year_end_pages_make_as_many_queries… shows).
-PAGE_QUERIES = 32
+PAGE_QUERIES = 37
+FUNDING_HEADER = (
+    "Funding stream or ring-fence",
+    "What it is",
+    "Planned (£)",
+    "Allocated to schemes (£)",
+    "Actual in the year (£)",
+    "Minimum (£)",
+    "Against the minimum",
+    "Source of the minimum",
+)
 
 
 class _Summary:
@@ -93,24 +103,15 @@ def _layout(plan: Plan, format: str = "xlsx") -> dict:
 
 @pytest.fixture
 def rutland(db):
-    """The sample data's Rutland 2025/26 plan (fixtures/data/rutland_2025.yaml), its ICB's
-    contribution moved under the NHS minimum stream, a year of spend, and one condition's
-    answer at quarter 4."""
+    """The sample data's Rutland 2025/26 plan (fixtures/data/rutland_2025.yaml: its
+    contributions and schemes under funding streams, a ring-fence minimum), a year of spend,
+    and one condition's answer at quarter 4."""
     from fixtures import today_data
 
     packs_load()
     area = plan_services.area_create(name="Rutland", code="E06000017", region="East Midlands")
     today_data.load(_Summary())
     plan = Plan.objects.get(area=area)
-    icb = plan.ccgs.get()
-    amount = Contribution.objects.get(plan=plan, organisation=icb).amount
-    plan_services.contributions_save(
-        plan=plan,
-        cells={
-            (icb.pk, "minimum", 2025): (amount, None),
-            (icb.pk, "nhs-minimum", 2025): (None, amount),
-        },
-    )
     _spend_every_quarter(plan, 2025)
     first = NationalCondition.objects.applying_to(2025).order_by("order", "code").first()
     plan_services.condition_status_set(
@@ -129,7 +130,7 @@ def rutland_officer(rutland):
     return _user(rutland.area, "rutland.officer", permissions.OFFICER)
 
 
-def _plan(area, *, first: int, last: int, title: str) -> Plan:
+def _plan(area, *, first: int, last: int, title: str, schemes: bool = True) -> Plan:
     plan = plan_services.plan_create(
         area=area,
         title=title,
@@ -138,6 +139,8 @@ def _plan(area, *, first: int, last: int, title: str) -> Plan:
         version_kind="draft",
         version_date=datetime.date(first, 3, 1),
     )
+    if not schemes:
+        return plan
     theme = scheme_services.theme_create(plan=plan, name="Home first")
     for n, amount in enumerate(("600000.00", "250000.00")):
         scheme_services.scheme_create(
@@ -162,28 +165,31 @@ def test_the_2025_26_quarter_4_return_is_its_year_end_return_from_the_dashboards
     snapshot = dict(ret.snapshot)
     year_end = snapshot.pop("year_end")
     snapshot.pop("narrative"), snapshot.pop("version")
-    # The same figures as the dashboard of quarter 4 (one computation), and the year's
-    # contributions by stream as the plans app computes them.
+    # The same figures as the dashboard of quarter 4 (one computation), its money by funding
+    # stream as schemes.funding computes it for the plan's page, at the year's end.
     assert snapshot == selectors.jsonable(selectors.dashboard(plan=rutland, year=2025, quarter=4))
-    assert year_end == selectors.jsonable(
-        {"funding": contributions_by_stream(plan=rutland, year=2025)}
-    )
-    streams = {s["code"]: s for s in year_end["funding"]["streams"]}
-    framework_streams = FundingStream.objects.filter(framework=rutland.framework).exclude(
-        kind=FundingStream.Kind.RING_FENCE
-    )
-    assert set(streams) >= set(framework_streams.values_list("code", flat=True))
+    assert year_end == {"not_broken_down": ""}
+    (page,) = [f for f in plan_funding(plan=rutland) if f.year.start_year == 2025]
+    funding = snapshot["finance"]["funding"]
+    streams = {s["code"]: s for s in funding["streams"]}
+    for line in page.streams:
+        shown = streams[line.stream.code if line.stream else ""]
+        assert shown["name"] == line.name
+        assert Decimal(shown["allocated"]) == line.allocated
+        assert shown["actual_to_date"] == (
+            None if line.actual_total is None else str(line.actual_total)
+        )
     icb_amount = Contribution.objects.get(plan=rutland, stream__code="nhs-minimum").amount
-    assert Decimal(streams["nhs-minimum"]["contributions"]) == icb_amount
-    assert streams["dfg"]["contributions"] is None  # nothing paid under it: not £0
-    assert Decimal(year_end["funding"]["total"]) == sum(
-        Contribution.objects.filter(plan=rutland).values_list("amount", flat=True)
+    assert Decimal(streams["nhs-minimum"]["planned"]) == icb_amount
+    # the year's actual by stream is the schemes' four quarters of actual spend
+    spent = [Decimal(s["actual_to_date"]) for s in funding["streams"] if s["actual_to_date"]]
+    assert sum(spent) == sum(
+        SchemeQuarterSpend.objects.filter(scheme__plan=rutland, year=2025).values_list(
+            "actual", flat=True
+        )
     )
-    # the year's actual spend at quarter 4 is four quarters' actuals
-    finance = ret.snapshot["finance"]
-    assert Decimal(finance["actual_to_date"]) == sum(
-        b.amount / 10 * 4 for b in SchemeBudget.objects.filter(scheme__plan=rutland)
-    )
+    (fence,) = funding["ring_fences"]
+    assert fence["met"] == page.ring_fences[0].met is not None
 
 
 def test_the_2025_26_year_end_workbook_is_laid_out_as_its_framework_declares(
@@ -198,12 +204,22 @@ def test_the_2025_26_year_end_workbook_is_laid_out_as_its_framework_declares(
     assert cover["Financial year"] == "2025/26"
     assert cover["Plan"] == rutland.title
     funding = _sheet_rows(workbook["Funding Streams"])
-    header = funding.index(("Funding stream", "Kind", "Contributions (£)"))
-    rows = {r[0]: r[2] for r in funding[header + 1 :]}
-    for stream in ret.snapshot["year_end"]["funding"]["streams"]:
-        expected = stream["contributions"]
-        assert rows[stream["name"]] == (None if expected is None else float(expected))
-    assert rows["Total"] == float(ret.snapshot["year_end"]["funding"]["total"])
+    header = funding.index(FUNDING_HEADER + (None,) * (len(funding[0]) - len(FUNDING_HEADER)))
+    rows = {r[0]: r for r in funding[header + 1 :] if r[0]}
+
+    def cell(value):
+        return None if value is None else float(Decimal(value))
+
+    money = ret.snapshot["finance"]["funding"]
+    for stream in money["streams"]:
+        row = rows[stream["name"]]
+        assert row[2:5] == tuple(
+            cell(stream[k]) for k in ("planned", "allocated", "actual_to_date")
+        )
+    for fence in money["ring_fences"]:
+        row = rows[fence["name"]]
+        assert row[2] == cell(fence["planned"]) and row[5] == cell(fence["minimum"])
+        assert row[6] == ("Met" if fence["met"] else row[6]) and row[6]
     spend = _sheet_rows(workbook["Expenditure"])
     by_scheme = {r[1]: r for r in spend if r[1]}
     for theme in ret.snapshot["finance"]["themes"]:
@@ -226,8 +242,12 @@ def test_the_2025_26_year_end_pdf_prints_each_tab_of_the_layout(
     for sheet in _layout(rutland, "pdf")["sheets"]:
         assert sheet["name"] in text
     assert "Year-end return (quarter 4)" in text
-    total = Decimal(ret.snapshot["year_end"]["funding"]["total"])
-    assert f"£{total:,.0f}" in text
+    money = ret.snapshot["finance"]["funding"]
+    for stream in money["streams"]:
+        assert stream["name"] in text
+        if stream["planned"]:
+            assert f"£{Decimal(stream['planned']):,.0f}" in text
+    assert money["ring_fences"][0]["name"] in text
     assert "illustrative" in text.lower()  # the sample plan says so on every document
 
 
@@ -295,7 +315,8 @@ def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
     area, officer, django_capture_on_commit_callbacks
 ):
     packs_load()
-    plan = _plan(area, first=2016, last=2016, title="Testshire BCF plan 2016/17")
+    # As the June 2017 report gives it: no schemes, no partners' shares, one outturn.
+    plan = _plan(area, first=2016, last=2016, title="Testshire BCF plan 2016/17", schemes=False)
     words = "The BCF spending plan totals £39.4m in 2016/17."
     plan_services.plan_year_set(
         plan=plan,
@@ -304,19 +325,24 @@ def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
         agreed_total=Decimal("39400000"),
         not_broken_down=words,
     )
+    outturn = Decimal("38700000")
+    scheme_services.plan_quarter_spend_set(
+        plan=plan, year=2016, quarter=4, forecast=outturn, actual_to_date=outturn
+    )
     ret = _prepare(plan, 2016, officer, django_capture_on_commit_callbacks)
     assert ret.holds_year_end
-    assert ret.snapshot["year_end"]["funding"]["not_broken_down"] == words
+    assert ret.snapshot["year_end"] == {"not_broken_down": words}
     workbook = load_workbook(io.BytesIO(year_end_workbook(ret)))
     assert workbook.sheetnames == [s["name"] for s in _layout(plan)["sheets"]]
-    outturn = _sheet_rows(workbook["Financial Outturn"])
-    header = outturn.index(("Funding stream", "Kind", "Contributions (£)", None, None, None))
-    stream_rows = outturn[header + 1 : outturn.index((None,) * 6, header)]
-    names = [s["name"] for s in ret.snapshot["year_end"]["funding"]["streams"]]
-    assert [r[0] for r in stream_rows] == [*names, "Total"]
-    assert all(r[2] == "Not broken down in the source" for r in stream_rows)
+    sheet = _sheet_rows(workbook["Financial Outturn"])
+    streams = [r[0] for r in sheet if r[1] == "Funding stream"]
+    assert streams == [s["name"] for s in ret.snapshot["finance"]["funding"]["streams"]]
+    # the outturn the source gives for the whole plan only, as the return's spend holds it
+    (whole,) = [r for r in sheet if r[0] == "Not broken down by scheme"]
+    assert whole[4] == float(outturn)
     text = pdf_text(year_end_pdf(ret))
-    assert "Financial Outturn" in text and "Not broken down in the source" in text
+    assert "Financial Outturn" in text and words in text
+    assert f"£{outturn:,.0f}" in text
 
 
 def test_a_framework_without_a_year_end_template_keeps_its_quarter_4_return_quarterly(
@@ -339,15 +365,16 @@ def test_a_year_end_return_goes_stale_with_its_funding_and_once_approved_never_c
     ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
     assert services.return_staleness(ret) is None
     la = rutland.local_authority
-    shown = Contribution.objects.get(plan=rutland, organisation=la).amount
+    shown = Contribution.objects.get(plan=rutland, organisation=la, stream__code="dfg").amount
     plan_services.contributions_save(
-        plan=rutland, cells={(la.pk, "minimum", 2025): (shown, shown + 1000)}
+        plan=rutland, cells={(la.pk, "dfg", 2025): (shown, shown + 1000)}
     )
     assert "changed since it was prepared" in services.return_staleness(ret)
     with pytest.raises(ValidationError, match="changed since it was prepared"):
         services.return_mark_ready(ret=ret)
     ret = services.return_prepare(ret=ret)
-    assert Decimal(ret.snapshot["year_end"]["funding"]["total"]) == sum(
+    planned = [s["planned"] for s in ret.snapshot["finance"]["funding"]["streams"]]
+    assert sum(Decimal(p) for p in planned if p) == sum(
         Contribution.objects.filter(plan=rutland).values_list("amount", flat=True)
     )
     # the Integration Executive approves it under its year-end power
@@ -358,7 +385,7 @@ def test_a_year_end_return_goes_stale_with_its_funding_and_once_approved_never_c
     frozen = ret.snapshot
     workbook_before = year_end_workbook(ret)
     plan_services.contributions_save(
-        plan=rutland, cells={(la.pk, "minimum", 2025): (shown + 1000, shown + 5000)}
+        plan=rutland, cells={(la.pk, "dfg", 2025): (shown + 1000, shown + 5000)}
     )
     with pytest.raises(services.ReturnFrozen):
         services.return_prepare(ret=ret)
@@ -390,8 +417,8 @@ def test_the_year_end_return_page_shows_the_funding_and_offers_the_year_end_docu
     text = page.content.decode()
     assert "2025/26 year-end return (Q4), version 1" in text
     assert 'value="year-end-xlsx"' in text and 'value="year-end-pdf"' in text
-    assert "data-year-end-funding" in text
-    for stream in ret.snapshot["year_end"]["funding"]["streams"]:
+    assert "data-year-end-outturn" in text
+    for stream in ret.snapshot["finance"]["funding"]["streams"]:
         assert stream["name"] in text
     listing = client.get(reverse("submissions:return_list", args=[rutland.pk])).content.decode()
     assert "Quarterly and year-end returns" in listing
@@ -432,15 +459,15 @@ def test_the_year_end_pages_make_as_many_queries_whatever_the_streams_and_scheme
             status="existing",
             budgets={2025: Decimal("1000")},
         )
-    la = rutland.local_authority
+    icb = rutland.ccgs.get()
     plan_services.contributions_save(
-        plan=rutland, cells={(la.pk, "dfg", 2025): (None, Decimal("90000"))}
+        plan=rutland, cells={(icb.pk, "discharge-funding", 2025): (None, Decimal("90000"))}
     )
     _spend_every_quarter(rutland, 2025)
     with django_capture_on_commit_callbacks(execute=True):
         services.return_prepare_start(ret=ret, user=rutland_officer)
     ret.refresh_from_db()
-    assert len(ret.snapshot["year_end"]["funding"]["streams"]) >= 1
+    assert len(ret.snapshot["finance"]["funding"]["streams"]) >= 1
     assert counts() == before
 
 

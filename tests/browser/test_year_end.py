@@ -46,23 +46,14 @@ def shoot(page, directory, name: str) -> None:
 
 @pytest.fixture
 def rutland(transactional_db, live_server):
-    """Rutland's 2025/26 plan as the sample data loads it, its ICB paying under the NHS
-    minimum stream, a year of spend, the Integration Executive and the four people."""
+    """Rutland's 2025/26 plan as the sample data loads it (its money under funding streams),
+    a year of spend, the Integration Executive and the four people."""
     from fixtures import today_data
 
     packs_load()
     area = plan_services.area_create(name="Rutland", code="E06000017", region="East Midlands")
     today_data.load(_Summary())
     plan = Plan.objects.get(area=area)
-    icb = plan.ccgs.get()
-    amount = Contribution.objects.get(plan=plan, organisation=icb).amount
-    plan_services.contributions_save(
-        plan=plan,
-        cells={
-            (icb.pk, "minimum", 2025): (amount, None),
-            (icb.pk, "nhs-minimum", 2025): (None, amount),
-        },
-    )
     budgets = {s.pk: s.budgets.get(year=2025).amount for s in plan.schemes.all()}
     for quarter in (1, 2, 3, 4):
         scheme_services.quarter_spend_set(
@@ -100,9 +91,12 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
         "2025/26 year-end return (Q4), version 1"
     )
     officer.reload()
-    funding = officer.locator("[data-year-end-funding]")
-    expect(funding).to_contain_text("NHS minimum contribution")
-    expect(funding.locator("[data-stream=nhs-minimum]")).to_have_text(f"£{icb_amount:,.0f}")
+    expect(officer.locator("[data-year-end-outturn]")).to_contain_text("As at the end of 2025/26")
+    funding = officer.locator("[data-money-by-stream]")
+    expect(funding.locator("tr", has_text="NHS minimum contribution").first).to_contain_text(
+        f"£{icb_amount:,.0f}"
+    )
+    expect(officer.locator("[data-ring-fences]")).to_contain_text("met")
     officer.get_by_role("button", name="Mark ready for review").click()
     expect(officer.locator("[data-status]")).to_have_text("Ready for review")
     ret = QuarterlyReturn.objects.get(plan=plan, year=2025, quarter=4)
@@ -128,9 +122,8 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
     finance = new_page()
     login(finance, "rutland.finance")
     finance.goto(f"/submissions/returns/{ret.pk}/")
-    expect(finance.locator("[data-figure=contributions-total]")).to_contain_text(
-        f"£{sum(Contribution.objects.filter(plan=plan).values_list('amount', flat=True)):,.0f}"
-    )
+    dfg = Contribution.objects.get(plan=plan, stream__code="dfg").amount
+    expect(finance.locator("[data-money-by-stream]")).to_contain_text(f"£{dfg:,.0f}")
     expect(finance.get_by_role("button", name="Mark ready for review")).to_have_count(0)
     finance.get_by_role("button", name="Export the year-end workbook (.xlsx)").click()
     expect(finance.locator("#job-status [data-state]")).to_have_attribute("data-state", "success")
@@ -176,7 +169,7 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
     assurer.goto(f"/submissions/returns/{ret.pk}/")
     expect(assurer.locator("[data-status]")).to_have_text("Approved")
     expect(assurer.locator("[data-locked]")).to_be_visible()
-    expect(assurer.locator("[data-year-end-funding]")).to_contain_text(f"£{icb_amount:,.0f}")
+    expect(assurer.locator("[data-money-by-stream]")).to_contain_text(f"£{icb_amount:,.0f}")
     export = assurer.get_by_role("button", name="Export the year-end workbook (.xlsx)")
     expect(export).to_have_count(0)  # read-only: the stored documents are downloaded
     with assurer.expect_download() as download_info:
