@@ -88,13 +88,17 @@ class BudgetYearSerializer(serializers.Serializer):
     year = FinancialYearField()
     minimum_required = MoneyField(allow_null=True)
     agreed_total = MoneyField(allow_null=True)
-    schemes_total = MoneyField()
+    schemes_total = MoneyField(
+        allow_null=True, help_text="Null when the source does not break the budget down."
+    )
     unallocated = MoneyField(
         allow_null=True,
         help_text="Agreed total less the schemes' total; negative when over-allocated.",
     )
     protected_social_care = MoneyField(
-        help_text="Total of the schemes flagged as protecting adult social care."
+        allow_null=True,
+        help_text="Total of the schemes flagged as protecting adult social care; null when the "
+        "source does not break the budget down.",
     )
     protected_social_care_stated = MoneyField(
         allow_null=True, help_text="Protection of adult social care as the plan states it."
@@ -103,9 +107,15 @@ class BudgetYearSerializer(serializers.Serializer):
     not_broken_down = serializers.CharField(
         read_only=True,
         help_text="When not empty, the source gives the pooled budget only as a total (its "
-        "words): the schemes' total and protected social care are not broken down in the "
-        "source, and unallocated is null.",
+        "words): the schemes' total, unallocated and protected social care are not broken "
+        "down in the source, and are null (never £0).",
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("not_broken_down"):
+            data["schemes_total"] = data["protected_social_care"] = None
+        return data
 
 
 class PlanDetailSerializer(PlanSerializer):
