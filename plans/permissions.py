@@ -251,9 +251,11 @@ def check_reads_publications(user) -> None:
 def get_plan(user, pk, action: str = VIEW, queryset=None):
     """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed."""
     queryset = Plan.objects.all() if queryset is None else queryset
-    plan = queryset.filter(pk=pk).first()
-    if plan is None:
-        raise Http404("No such plan.")
+    try:
+        # get(), not first(): no ordering to build for a key that is unique.
+        plan = queryset.get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan.") from None
     check(user, action, plan)
     return plan
 

@@ -7,6 +7,10 @@ models.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import CharField, IntegerField, Value
+
 OFFICER = "Programme officer"
 FINANCE = "Finance lead"
 EXECUTIVE = "Integration Executive member"
@@ -27,14 +31,54 @@ def _per_request(user, name: str, compute) -> frozenset:
     return cached
 
 
+# The statement reading a user's roles and areas, as the ORM writes it, by database: built
+# once per process; each request runs it with the user's id (building and compiling the
+# query took a tenth of a page served from the cache).
+_ROLES_AND_AREAS_SQL: dict[str, str] = {}
+
+
+def _roles_and_areas_query(user):
+    return user.groups.values_list("name", Value(None, output_field=IntegerField())).union(
+        user.area_memberships.values_list(Value(None, output_field=CharField()), "area_id"),
+        all=True,
+    )
+
+
+def _roles_and_areas(user) -> tuple[frozenset[str], frozenset[int]]:
+    """The user's roles and the areas they are a member of, kept on the user object for the
+    request and read in one query: nearly every page asks for both (its permissions, the
+    menu), and a page reused from the cache makes few other queries."""
+    if not user.is_authenticated:
+        return frozenset(), frozenset()
+    cached = getattr(user, "_bcf_roles_and_areas", None)
+    if cached is not None:
+        return cached
+    alias = user._state.db or DEFAULT_DB_ALIAS
+    sql = _ROLES_AND_AREAS_SQL.get(alias)
+    if sql is None:
+        sql, params = _roles_and_areas_query(user).query.sql_with_params()
+        if list(params) != [user.pk, user.pk]:  # pragma: no cover - the ORM wrote it otherwise
+            raise ImproperlyConfigured(f"Unexpected parameters of the roles query: {params}")
+        _ROLES_AND_AREAS_SQL[alias] = sql
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    roles, areas = set(), set()
+    for role, area in rows:
+        if role is None:
+            areas.add(area)
+        else:
+            roles.add(role)
+    cached = user._bcf_roles_and_areas = (frozenset(roles), frozenset(areas))
+    return cached
+
+
 def roles_of(user) -> frozenset[str]:
-    return _per_request(user, "_bcf_roles", lambda: user.groups.values_list("name", flat=True))
+    return _roles_and_areas(user)[0]
 
 
 def area_ids_of(user) -> frozenset[int]:
-    return _per_request(
-        user, "_bcf_area_ids", lambda: user.area_memberships.values_list("area_id", flat=True)
-    )
+    return _roles_and_areas(user)[1]
 
 
 def board_ids_of(user) -> frozenset[int]:

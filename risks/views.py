@@ -83,7 +83,9 @@ def register(request, pk):
     and pages are computed once for the data as it is and reused until the plan, its area
     or reference data change (plans/freshness.py); a filtered table is computed for each
     request."""
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    plan = permissions.get_plan(
+        request.user, pk, permissions.VIEW, queryset=selectors.plans_with_register_head()
+    )
     can_edit = permissions.can(request.user, permissions.EDIT_RISKS, plan)
     risk_register = selectors.register_head(plan=plan)
     if risk_register is None:

@@ -35,9 +35,9 @@ def _queries(client, url) -> int:
     return len(context.captured_queries)
 
 
-# The session and user (2), the permission check's groups and areas (2), the meeting and its
+# The session and user (2), the permission check's roles and areas (1), the meeting and its
 # ten prefetches (11), and the templates' can-edit checks reuse the cached roles.
-MEETING_PAGE_QUERIES = 15
+MEETING_PAGE_QUERIES = 14
 
 
 def test_the_meeting_selector_takes_eleven_queries_whatever_the_number_of_items(
@@ -160,13 +160,13 @@ def test_the_board_meetings_api_gives_each_meetings_title_and_minutes_as_the_pag
     url = reverse("api-board-meetings", kwargs={"pk": hwb.pk})
     client.get(url)
 
-    with django_assert_num_queries(9):  # the same however many meetings and minutes
+    with django_assert_num_queries(8):  # the same however many meetings and minutes
         meetings = client.get(url).json()
     later = services.meeting_schedule(board=hwb, date=datetime.date(2014, 6, 3))
     services.minute_add(
         item=services.item_add(meeting=later, title="Any other business"), text="None."
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert len(client.get(url).json()) == 3
 
     assert [m["title"] for m in meetings] == ["", "Extraordinary meeting"]

@@ -76,12 +76,12 @@ def test_the_page_takes_the_same_queries_however_many_figures(
 ):
     client = client_for(officer)
     client.get(_url(plan))  # warm the session
-    # session, user, roles, areas, plan; baselines, targets, actuals, SPC rebases (each with
-    # its metric)
-    with django_assert_num_queries(9):
+    # session, user, roles and areas, plan; baselines, targets, actuals, SPC rebases (each
+    # with its metric)
+    with django_assert_num_queries(8):
         client.get(_url(plan))
     add_months(plan, admissions, 12)
     _quarter_actual(plan, admissions, editor)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(_url(plan))
     assert len(response.context["entries"]) == 2 + 12 + 2

@@ -40,9 +40,9 @@ def test_the_overview_page_takes_the_same_queries_whatever_the_number_of_points(
     add_months(plan, admissions, points)
     client = client_for(officer)
     client.get(_overview_url(plan))  # session and user caches warm
-    # session, user, groups, areas, plan; definitions (with their frameworks), baselines,
+    # session, user, roles and areas, plan; definitions (with their frameworks), baselines,
     # targets, actuals, SPC rebases; schemes and their metrics.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(_overview_url(plan))
 
 
@@ -53,9 +53,9 @@ def test_the_api_takes_the_same_queries_whatever_the_number_of_points(
     add_months(plan, admissions, points)
     client = client_for(officer)
     client.get(_api_url(plan))
-    # session, user, groups, areas, plan; definitions (with their frameworks), baselines,
+    # session, user, roles and areas, plan; definitions (with their frameworks), baselines,
     # targets, actuals, SPC rebases.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(_api_url(plan))
     metric = next(m for m in response.json() if m["code"] == "non-elective-admissions")
     assert len(metric["actuals"]) == points

@@ -4,6 +4,7 @@ the plan in four groups, the part the page belongs to marked."""
 from functools import lru_cache
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from plans import permissions
@@ -264,17 +265,24 @@ def _links(plan_pk: int, allowed: frozenset, prefix: str, urlconf) -> tuple:
     return tuple(groups)
 
 
-@register.inclusion_tag("plans/_plan_tabs.html", takes_context=True)
+@lru_cache(maxsize=4096)
+def _tabs(plan_pk: int, allowed: frozenset, current: str | None, prefix: str, urlconf) -> str:
+    """The navigation as `plans/_plan_tabs.html` writes it for these links and the view the
+    page belongs to: written once per process, not on every page."""
+    groups = [
+        (title, [(label, url, current in covers) for label, url, covers in links])
+        for title, links in _links(plan_pk, allowed, prefix, urlconf)
+    ]
+    return render_to_string("plans/_plan_tabs.html", {"groups": groups})
+
+
+@register.simple_tag(takes_context=True)
 def plan_tabs(context, plan):
-    """The groups of links the user may follow, each link (label, url, is the current part)."""
+    """The groups of links the user may follow, the part the page belongs to marked."""
     request = context.get("request")
     user = getattr(request, "user", None)
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     allowed = frozenset(
         check for check in _CHECKS if user is not None and _allowed(user, *check, plan)
     )
-    groups = [
-        (title, [(label, url, current in covers) for label, url, covers in links])
-        for title, links in _links(plan.pk, allowed, get_script_prefix(), get_urlconf())
-    ]
-    return {"groups": groups, "plan": plan}
+    return _tabs(plan.pk, allowed, current, get_script_prefix(), get_urlconf())

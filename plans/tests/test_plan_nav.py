@@ -1,5 +1,6 @@
-"""The plan's navigation: its links reversed once per plan and each permission asked once
-per page, the rendered navigation the same as reversing and checking link by link."""
+"""The plan's navigation: its links reversed once per plan, written once per plan, the
+permissions it passes and the part of the plan shown, and each permission asked once per
+page; the rendered navigation the same as reversing and checking link by link."""
 
 from __future__ import annotations
 
@@ -76,10 +77,17 @@ def test_each_permission_is_asked_once_and_links_reversed_once_per_plan(
         plan_nav, "_allowed", lambda *args: asked.append(args[1:3]) or allowed(*args)
     )
     plan_nav._links.cache_clear()
+    plan_nav._tabs.cache_clear()
     request = _request(officer, plan, "schemes:scheme_list")
     _rendered(request, plan)
     assert len(asked) == len(set(asked)) == len(plan_nav._CHECKS) == 4
     with django_assert_num_queries(0):
         _rendered(request, plan)
+    # Written once: the second page is given the navigation the first wrote.
+    assert plan_nav._tabs.cache_info().misses == 1
+    assert plan_nav._tabs.cache_info().hits == 1
+    # Another part of the same plan: its links are not reversed again, only written.
+    _rendered(_request(officer, plan, "risks:register"), plan)
+    assert plan_nav._tabs.cache_info().misses == 2
     assert plan_nav._links.cache_info().misses == 1
     assert plan_nav._links.cache_info().hits == 1

@@ -114,13 +114,13 @@ def test_the_risk_history_takes_the_same_queries_however_many_risks(
     client = client_for(officer)
     url = _risk_url(register.plan)
     client.get(url)  # warm the session
-    # session, user, roles, areas, plan; register ids, risk names; registers, risks,
+    # session, user, roles and areas, plan; register ids, risk names; registers, risks,
     # reviews, scenarios
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url)
     add_risks(register, 12)
     _review(register, editor)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["entries"]) == 1 + 3 + 12 + 2
 
@@ -131,8 +131,8 @@ def test_the_fund_history_takes_the_same_queries_however_many_releases(
     client = client_for(officer)
     url = _fund_url(plan)
     client.get(url)  # warm the session
-    # session, user, roles, areas, plan; fund names; funds, releases
-    with django_assert_num_queries(8):
+    # session, user, roles and areas, plan; fund names; funds, releases
+    with django_assert_num_queries(7):
         client.get(url)
     for number in range(5):
         services.fund_release(
@@ -142,6 +142,6 @@ def test_the_fund_history_takes_the_same_queries_however_many_releases(
             decision_reference=f"Integration Executive, minute {number}",
             user=editor,
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["entries"]) == 1 + 5

@@ -78,10 +78,10 @@ def test_the_register_page_takes_the_same_queries_however_many_risks(
     assert response.content.decode().count('<tr class="nhsuk-table__row">\n    <td') == 15
 
 
-# Session, user, groups, plan, roles, the register; computing the table: the register
-# with its categories (two), the risks (counted, and a page of them).
-REUSED = 6
-COMPUTED = 11
+# Session, user, roles and areas (one query), the plan with its register; computing the
+# table: the register with its categories (two), the risks (counted, and a page of them).
+REUSED = 4
+COMPUTED = 9
 
 
 def test_the_risks_api_takes_the_same_queries_however_many_risks(
@@ -90,10 +90,10 @@ def test_the_risks_api_takes_the_same_queries_however_many_risks(
     client = client_for(officer)
     url = reverse("api-plan-risks", kwargs={"pk": register.plan.pk})
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
     add_risks(register, 12)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.json()) == 15
 
@@ -158,7 +158,7 @@ def test_the_funds_api_gives_pounds_as_decimal_strings(
         },
     )
     url = reverse("api-plan-funds", kwargs={"pk": plan.pk})
-    with django_assert_num_queries(7):  # session, user, roles, areas, plan, funds, releases
+    with django_assert_num_queries(6):  # session, user, roles and areas, plan, funds, releases
         response = client.get(url)
     release = contingency.releases.get()
     assert response.json() == [

@@ -338,9 +338,9 @@ def test_plan_schemes_query_count_does_not_grow_with_the_number_of_schemes(
     add_schemes(6)
     with_many = count_queries(client, url_for("api-plan-schemes", plan))
 
-    # session, user, plan, the user's areas, the user's groups, then schemes with their
+    # session, user, plan, the user's roles and areas (one query), then schemes with their
     # themes, their metrics, their budgets
-    assert with_few == with_many == 8
+    assert with_few == with_many == 7
     assert len(client.get(url_for("api-plan-schemes", plan)).json()) == 9
 
 

@@ -305,16 +305,17 @@ def _add_schemes(plan, count):
         )
 
 
-# session, user, groups, areas, plan, then the page's own reads (see the selectors); the
-# plan page also looks for the version's prepared snapshot (its "where it stands" panel),
-# its section 75 agreement (the reminder), its framework's deadlines (the Deadlines table),
-# the sums it states in its text and the earlier versions its approval trail names
-EXPECTED_QUERIES = {"schemes:scheme_list": 11, "plans:plan_detail": 16}
+# session, user, roles and areas (one query), plan, then the page's own reads (see the
+# selectors); the plan page also looks for the version's prepared snapshot (its "where it
+# stands" panel), its section 75 agreement (the reminder), its framework's deadlines (the
+# Deadlines table), the sums it states in its text and the earlier versions its approval
+# trail names
+EXPECTED_QUERIES = {"schemes:scheme_list": 10, "plans:plan_detail": 15}
 
 
-# The schemes table kept for reuse (plans/freshness.py): session, user, groups, areas,
+# The schemes table kept for reuse (plans/freshness.py): session, user, roles and areas,
 # plan; the table itself read from the cache.
-REUSED_QUERIES = {"schemes:scheme_list": 5}
+REUSED_QUERIES = {"schemes:scheme_list": 4}
 
 
 @pytest.mark.parametrize("url_name", sorted(EXPECTED_QUERIES))
