@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
 
 # The largest value PostgreSQL's integer column holds; a bigger number names no record.
 LARGEST = 2_147_483_647
@@ -37,18 +38,33 @@ def text(value, *, longest: int = 150) -> str | None:
     return value.strip()
 
 
-def configure_table(request, table, *, per_page: int):
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (counted already, with other figures of the
+    same rows), rather than asking the database again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        self._counted = count
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted
+
+
+def configure_table(request, table, *, per_page: int, count: int | None = None):
     """django-tables2's RequestConfig with checked input: the sort as asked (the table
     ignores columns it does not have), a page and page size that are whole numbers in
-    range (else the first page, of `per_page` rows); a page past the last shows the last."""
+    range (else the first page, of `per_page` rows); a page past the last shows the last.
+    `count`: how many rows the table has, when the caller has counted them already."""
     table.request = request
     order_by = request.GET.getlist(table.prefixed_order_by_field)
     if order_by:
         table.order_by = order_by
     size = whole_number(request.GET.get(table.prefixed_per_page_field), low=1, high=MOST_PER_PAGE)
     page = whole_number(request.GET.get(table.prefixed_page_field), low=1)
+    counted = {} if count is None else {"paginator_class": CountedPaginator, "count": count}
     try:
-        table.paginate(page=page or 1, per_page=size or per_page)
+        table.paginate(page=page or 1, per_page=size or per_page, **counted)
     except (EmptyPage, PageNotAnInteger):
         table.page = table.paginator.page(table.paginator.num_pages)
     return table

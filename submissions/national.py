@@ -354,14 +354,15 @@ def summaries_after_change(sender, *, plans, areas, everything, **kwargs) -> Non
 
 def _up_to_date(*, year: int, region: str = "") -> tuple[list[int], int]:
     """The plans shown for the year and region, with their summaries brought up to date;
-    how many had to be computed again."""
-    plans = dict(plans_for(year=year, region=region).values_list("pk", "area_id"))
+    how many had to be computed again. One query (the plans with the version of their kept
+    summary) when none is out of date."""
+    kept = PlanSummary.objects.filter(plan=OuterRef("pk"), year=year).values("version")[:1]
+    shown = plans_for(year=year, region=region).annotate(kept_version=Subquery(kept))
+    plans: dict[int, int] = {}
+    held: dict[int, str | None] = {}
+    for plan, area, version in shown.values_list("pk", "area_id", "kept_version"):
+        plans[plan], held[plan] = area, version
     current = freshness.versions(plans=plans)
-    held = dict(
-        PlanSummary.objects.filter(year=year, plan__in=list(plans)).values_list(
-            "plan_id", "version"
-        )
-    )
     stale = {plan: version for plan, version in current.items() if held.get(plan) != version}
     if stale:
         summaries_refresh(year=year, plans=stale)
@@ -371,7 +372,7 @@ def _up_to_date(*, year: int, region: str = "") -> tuple[list[int], int]:
 def summaries(*, year: int, region: str = "") -> QuerySet[PlanSummary]:
     """One row per area: its latest plan for the year, summarised (see the module note).
     Rows of plans changed since they were computed are computed again first; when none
-    has, two queries and one round trip to the cache before the rows are read."""
+    has, one query and one round trip to the cache before the rows are read."""
     plans, _ = _up_to_date(year=year, region=region)
     return PlanSummary.objects.filter(year=year, plan__in=plans).order_by("area_name")
 

@@ -55,6 +55,11 @@ ILLUSTRATIVE = "Illustrative: not from a source, not in the totals"
 class AreaTable(tables.Table):
     """Rows are plans' summaries (submissions.national.summaries)."""
 
+    # Each row shows its summary's own values only: a row written before for the same values
+    # is used again (plans/templatetags/bcf_tables.py), so the page computed after a change
+    # in one area writes that area's row.
+    keeps_rows = True
+
     area_name = tables.Column(
         verbose_name="Area",
         footer=lambda table: (
@@ -156,6 +161,8 @@ class StatusColumn(tables.Column):
 
 class MetricStatusTable(tables.Table):
     """Rows are dicts: area, region, plan (its pk) and a status per metric code."""
+
+    keeps_rows = True  # as AreaTable's: each row shows its dict's values only
 
     area = tables.Column(verbose_name="Area")
     region = tables.Column(verbose_name="Region")

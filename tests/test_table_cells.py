@@ -137,3 +137,43 @@ def test_the_cells_are_computed_by_the_fast_path(generated, reader, monkeypatch)
     cache.clear()  # computed, not reused
     reader.get(reverse("schemes:scheme_list", args=[plan.pk]))
     assert calls
+
+
+def test_the_national_view_writes_again_only_the_rows_whose_summary_changed(
+    generated, reader, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its rows are kept by what they show: after a change in one area the page, computed
+    again, writes that area's two rows (in the areas and the statuses) and takes the others
+    as written before; and it is the page django-tables2's own cells give."""
+    from django.core.cache import cache
+
+    from plans.services import area_update
+
+    url = reverse("submissions:national")
+    cache.clear()
+    bcf_tables._KEPT_ROWS.clear()
+    first = _main(reader.get(url))
+    assert len(bcf_tables._KEPT_ROWS) == 4  # two areas, in each table
+    written = []
+    keep = bcf_tables._keep_row
+    monkeypatch.setattr(
+        bcf_tables, "_keep_row", lambda key, html: written.append(html) or keep(key, html)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        area_update(area=Area.objects.order_by("code").first(), name="Renamed Area")
+    ours = _main(reader.get(url))
+    assert "Renamed Area" in ours and "Renamed Area" not in first
+    assert len(written) == 2 and all("Renamed Area" in row for row in written)
+    cache.clear()
+    monkeypatch.setattr(bcf_tables, "FAST_CELLS", False)
+    theirs = _main(reader.get(url))
+    assert _tables(ours) == _tables(theirs)
+
+
+def test_kept_rows_are_bounded(monkeypatch):
+    monkeypatch.setattr(bcf_tables, "_KEPT_ROWS", {})
+    monkeypatch.setattr(bcf_tables, "MOST_KEPT_ROWS", 3)
+    for n in range(7):
+        bcf_tables._keep_row((n,), f"<tr>{n}</tr>")
+        assert len(bcf_tables._KEPT_ROWS) <= 3
+    assert bcf_tables._KEPT_ROWS[(6,)] == "<tr>6</tr>"

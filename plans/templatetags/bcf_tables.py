@@ -5,6 +5,8 @@ import html
 from django import template
 from django.db import models
 from django.template.base import render_value_in_context
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import utils
@@ -76,6 +78,11 @@ def _renderer(table, bound_column, render, names):
     render method given the arguments it takes, as BoundRow._call_render does."""
     column = bound_column.column
     default, empty = bound_column.default, column.empty_values
+    # The arguments most render methods take, passed without building them by name per cell.
+    if tuple(names) == ("value",):
+        return lambda value, record, row: default if value in empty else render(value=value)
+    if tuple(names) == ("record",):
+        return lambda value, record, row: default if value in empty else render(record=record)
 
     def rendered(value, record, row):
         if value in empty:
@@ -130,6 +137,54 @@ def _text_in(context):
     return text
 
 
+# Rows written before, by what they show (`_kept_rows`): a table whose rows are summaries,
+# most unchanged from one computation of its page to the next, writes only those that
+# changed. Bounded: emptied when full.
+_KEPT_ROWS: dict[tuple, str] = {}
+MOST_KEPT_ROWS = 5000
+
+
+def _keep_row(key: tuple, html: str) -> None:
+    if len(_KEPT_ROWS) >= MOST_KEPT_ROWS:
+        _KEPT_ROWS.clear()
+    _KEPT_ROWS[key] = html
+
+
+def _kept_rows(context, table, columns):
+    """For a table that keeps its rows (`keeps_rows = True`: each cell shows only its
+    record's own values, no related record's), a function giving a row's key: the table,
+    its columns, where its links point and everything the record holds. A row with the same
+    key is the same HTML. None for any other table, and when comparing with django-tables2's
+    own cells."""
+    if not (FAST_CELLS and getattr(table, "keeps_rows", False) and context.autoescape):
+        return None
+    shared = (
+        type(table),
+        tuple(c.name for c in columns),
+        tuple(fixed_class(c) for c in columns),
+        get_script_prefix(),
+        get_urlconf(),
+    )
+
+    def key(record) -> tuple:
+        if isinstance(record, dict):
+            values = record
+        elif isinstance(record, models.Model):
+            values = {k: v for k, v in vars(record).items() if k != "_state"}
+        else:
+            return ()  # nothing to tell it by: written every time
+        return (shared, make_hashable(values))
+
+    return key
+
+
+def fixed_class(bound_column) -> str | None:
+    """A column's cell class, when it does not depend on the record."""
+    if _computed(bound_column.column.attrs):
+        return None
+    return bound_column.attrs["td"].get("class") or ""
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """The table's rows on this page, as the template loop over every cell wrote them.
@@ -146,6 +201,7 @@ def table_rows(context, table):
     rows = []
     functions = None
     columns = list(table.columns)
+    kept = _kept_rows(context, table, columns)
     # A column's class, and whether its cells' attributes are computed, once per column.
     fixed = {
         c.name: None
@@ -155,6 +211,12 @@ def table_rows(context, table):
     }
     text = _text_in(context)
     for row in table.paginated_rows:
+        key = kept and kept(row.record)
+        if key:
+            found = _KEPT_ROWS.get(key)
+            if found is not None:
+                rows.append(found)
+                continue
         if functions is None and FAST_CELLS and not per_cell:
             functions = [_cell_function(table, c, row.record) for c in columns]
             if None in functions or any(fixed[c.name] is None for c in columns):
@@ -170,6 +232,8 @@ def table_rows(context, table):
                 css = conditional_escape(column.attrs["td"].get("class") or "")
             cells.append(f'<td class="nhsuk-table__cell {css}">{text(cell)}</td>')
         rows.append(f'\n    <tr class="nhsuk-table__row">\n    {"".join(cells)}\n    </tr>\n  ')
+        if key:
+            _keep_row(key, rows[-1])
     if not rows:
         return format_html(
             '\n    <tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="{}">{}</td>'

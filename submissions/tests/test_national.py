@@ -224,6 +224,9 @@ def test_the_tables_show_fifty_areas_a_page(areas, assurer_client, monkeypatch):
     assert len(first.context["areas"].page.object_list) == 3
     assert len(second.context["areas"].page.object_list) == 1
     assert len(second.context["statuses"].page.object_list) == 1
+    # Counted with the totals, not asked again: the pages are those of the four areas.
+    assert second.context["areas"].paginator.num_pages == 2
+    assert "Page 2 of 2" in second.content.decode()
     names = {r.record.area_name for t in (first, second) for r in t.context["areas"].page}
     assert names == {a.name for a in areas}
     assert second.context["totals"]["areas"] == 4  # the totals are of every area shown
@@ -316,10 +319,10 @@ def _main(response) -> str:
     return html[html.index("<main") : html.index("</main>")]
 
 
-# Session, user, roles; years and regions; the plans shown and their summaries' versions;
-# summaries computed again (below); the summaries (counted, a page of them, all of them for
-# the statuses) with their totals; metric definitions.
-QUERIES = 17
+# Session, user, roles; years and regions; the plans shown with their summaries' versions
+# (one query); summaries computed again (below); the summaries' totals (which count them for
+# the pages), a page of them, all of them for the statuses; metric definitions.
+QUERIES = 15
 # Summaries of plans changed since: the kept ones locked, latest actuals ranked and judged,
 # the plans' figures, saved.
 SUMMARIES_COMPUTED = 5

@@ -76,8 +76,11 @@ def _filters(request) -> tuple[NationalFilterForm, list, int | None, str]:
 
 def _area_table(request, year: int, region: str) -> AreaTable:
     rows = national.summaries(year=year, region=region)
-    table = AreaTable(rows, totals=national.totals(rows), prefix="areas-")
-    configure_table(request, table, per_page=PER_PAGE)
+    totals = national.totals(rows)
+    table = AreaTable(rows, totals=totals, prefix="areas-")
+    # The rows are counted with the totals (those left out of them too): no query to count.
+    count = totals["areas"] + totals["illustrative_areas"]
+    configure_table(request, table, per_page=PER_PAGE, count=count)
     return table
 
 
