@@ -51,15 +51,21 @@ class CountedPaginator(Paginator):
         return self._counted
 
 
-def configure_table(request, table, *, per_page: int, count: int | None = None):
+def configure_table(
+    request, table, *, per_page: int, count: int | None = None, read_all: bool = False
+):
     """django-tables2's RequestConfig with checked input: the sort as asked (the table
     ignores columns it does not have), a page and page size that are whole numbers in
     range (else the first page, of `per_page` rows); a page past the last shows the last.
-    `count`: how many rows the table has, when the caller has counted them already."""
+    `count`: how many rows the table has, when the caller has counted them already;
+    `read_all`: every row read at once, in the table's order, for a caller that uses them
+    all (the page is then a slice of them, not another query)."""
     table.request = request
     order_by = request.GET.getlist(table.prefixed_order_by_field)
     if order_by:
         table.order_by = order_by
+    if read_all:
+        list(table.data.data)
     size = whole_number(request.GET.get(table.prefixed_per_page_field), low=1, high=MOST_PER_PAGE)
     page = whole_number(request.GET.get(table.prefixed_page_field), low=1)
     counted = {} if count is None else {"paginator_class": CountedPaginator, "count": count}

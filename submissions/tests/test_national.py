@@ -321,8 +321,9 @@ def _main(response) -> str:
 
 # Session, user, roles; years and regions; the plans shown with their summaries' versions
 # (one query); summaries computed again (below); the summaries' totals (which count them for
-# the pages), a page of them, all of them for the statuses; metric definitions.
-QUERIES = 15
+# the pages), all of them in the table's order (its page, and the statuses); metric
+# definitions.
+QUERIES = 14
 # Summaries of plans changed since: the kept ones locked, latest actuals ranked and judged,
 # the plans' figures, saved.
 SUMMARIES_COMPUTED = 5

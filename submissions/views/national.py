@@ -42,20 +42,19 @@ class NationalFilterForm(NhsForm):
         self.fields["region"].choices = [("", "All regions"), *((r, r) for r in regions)]
 
 
-def _status_rows(rows) -> list[dict]:
-    """The areas with each metric's status: one dict per area, from their summaries; an
-    illustrative plan's area marked, its statuses not counted."""
+def _status_rows(summaries) -> list[dict]:
+    """The areas with each metric's status: one dict per area, from their summaries (those
+    the areas table has read, in its order); an illustrative plan's area marked, its
+    statuses not counted."""
     return [
         {
-            "area": f"{area} ({ILLUSTRATIVE})" if illustrative else area,
-            "region": region,
-            "plan": plan,
-            "illustrative": illustrative,
-            **{f"metric_{k}": v for k, v in of.items()},
+            "area": f"{s.area_name} ({ILLUSTRATIVE})" if s.illustrative else s.area_name,
+            "region": s.region,
+            "plan": s.plan_id,
+            "illustrative": s.illustrative,
+            **{f"metric_{k}": v for k, v in s.statuses.items()},
         }
-        for plan, area, region, of, illustrative in rows.values_list(
-            "plan_id", "area_name", "region", "statuses", "illustrative"
-        )
+        for s in summaries
     ]
 
 
@@ -78,9 +77,10 @@ def _area_table(request, year: int, region: str) -> AreaTable:
     rows = national.summaries(year=year, region=region)
     totals = national.totals(rows)
     table = AreaTable(rows, totals=totals, prefix="areas-")
-    # The rows are counted with the totals (those left out of them too): no query to count.
+    # The rows are counted with the totals (those left out of them too): no query to count;
+    # and all read at once, as the statuses and the export use them all.
     count = totals["areas"] + totals["illustrative_areas"]
-    configure_table(request, table, per_page=PER_PAGE, count=count)
+    configure_table(request, table, per_page=PER_PAGE, count=count, read_all=True)
     return table
 
 
