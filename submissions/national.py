@@ -28,6 +28,7 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -37,7 +38,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from metrics import calculations as calc
 from metrics.models import Actual, MetricDefinition, TrajectoryPoint
@@ -61,8 +62,28 @@ def regions() -> list[str]:
 def years() -> list[FinancialYear]:
     """Every financial year some plan covers, latest first."""
     spans = Plan.objects.values_list("first_year", "last_year").distinct().order_by()
+    return _covered(spans)
+
+
+def _covered(spans) -> list[FinancialYear]:
     covered = {year for first, last in spans for year in range(first, last + 1)}
     return [FinancialYear(year) for year in sorted(covered, reverse=True)]
+
+
+def years_and_regions() -> tuple[list[FinancialYear], list[str]]:
+    """`years()` and `regions()` in one query: what the view's filters offer, read on every
+    request, the page reused or not."""
+    # Typed: PostgreSQL reads a bare NULL under DISTINCT as text.
+    named = Area.objects.exclude(region="").values_list(
+        "region", Cast(Value(None), IntegerField()), Cast(Value(None), IntegerField())
+    )
+    spans = Plan.objects.values_list(Cast(Value(None), CharField()), "first_year", "last_year")
+    rows = named.distinct().order_by().union(spans.distinct().order_by(), all=True)
+    found = list(rows.order_by("region"))  # the regions in the database's order, as regions()
+    return (
+        _covered((first, last) for region, first, last in found if region is None),
+        [region for region, *_ in found if region is not None],
+    )
 
 
 def plans_for(*, year: int, region: str = "") -> QuerySet[Plan]:

@@ -319,16 +319,16 @@ def _main(response) -> str:
     return html[html.index("<main") : html.index("</main>")]
 
 
-# Session, user, roles; years and regions; the plans shown with their summaries' versions
-# (one query); summaries computed again (below); the summaries' totals (which count them for
-# the pages), all of them in the table's order (its page, and the statuses); metric
+# Session, user, roles; years and regions (one query); the plans shown with their summaries'
+# versions (one query); summaries computed again (below); the summaries' totals (which count
+# them for the pages), all of them in the table's order (its page, and the statuses); metric
 # definitions.
-QUERIES = 14
+QUERIES = 13
 # Summaries of plans changed since: the kept ones locked, latest actuals ranked and judged,
 # the plans' figures, saved.
 SUMMARIES_COMPUTED = 5
 # Reused: session, user, roles; years and regions (the filters make the page's key).
-REUSED = 5
+REUSED = 4
 
 
 def test_an_area_with_no_return_this_year_says_so_and_exports_blank(areas, assurer_client):
@@ -537,3 +537,13 @@ def test_a_new_area_or_a_deleted_plan_shows_in_the_national_view_at_once(
     assert [r.plan_id for r in page.context["areas"].data.data if r.area_name == areas[0].name] == [
         shown.pk
     ]
+
+
+def test_the_filters_years_and_regions_are_read_in_one_query(areas, django_assert_num_queries):
+    from plans.services import area_create
+
+    area_create(name="An area with no region", code="E99999999", region="")
+    with django_assert_num_queries(1):
+        years, regions = national.years_and_regions()
+    assert years == national.years() and [y.start_year for y in years] == [YEAR]
+    assert regions == national.regions() == sorted({a.region for a in areas})

@@ -61,7 +61,7 @@ def _status_rows(summaries) -> list[dict]:
 def _filters(request) -> tuple[NationalFilterForm, list, int | None, str]:
     """The filter form, the years there are, and the year and region asked for (the latest
     year, all regions, when not asked or asked wrongly)."""
-    years, regions = national.years(), national.regions()
+    years, regions = national.years_and_regions()
     form = NationalFilterForm(request.GET or None, years=years, regions=regions)
     latest = years[0].start_year if years else None
     year, region = latest, ""
