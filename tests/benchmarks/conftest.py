@@ -191,7 +191,8 @@ TARGET_TEXT = {
 # The figures a line shows, in this order, when the benchmark has them.
 HEADLINE = (
     "median_ms", "p50_ms", "p95_ms", "cpu_median_ms", "ratio_to_bare", "queries", "per_s",
-    "share_of_bare", "errors", "ratio_to_dataset_size", "ratio_to_weasyprint_alone",
+    "share_of_bare", "cpu_ms_per_request", "cpu_share_of_bare", "errors", "ratio_to_dataset_size",
+    "ratio_to_weasyprint_alone",
     "weasyprint_alone_median_ms", "weasyprint_alone_cpu_median_ms", "html_median_ms",
     "peak_rss_mb", "render_rss_increase_mb",
     "python_peak_per_render_mb", "bound_mb", "seconds", "per_return_s", "return_alone_s",

@@ -55,6 +55,30 @@ def _free_port() -> int:
     raise RuntimeError(f"No free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
+# The master process of the gunicorn listening on each port (for its workers' CPU time).
+MASTERS: dict[int, int] = {}
+
+
+def workers_cpu_seconds(port: int) -> float | None:
+    """The CPU time (user and system) the gunicorn workers on `port` have used so far, read
+    from /proc; None where there is no /proc. On a machine shared with others' work, the
+    steadier figure of what the pages cost than the requests they answer per second."""
+    master = MASTERS.get(port)
+    proc = Path("/proc")
+    if master is None or not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:  # its parent: a worker of this gunicorn
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 @pytest.fixture
 def gunicorn(django_db_setup):
     """gunicorn on the benchmark database, migrated and holding the national dataset
@@ -91,9 +115,11 @@ def gunicorn(django_db_setup):
         thread.start()
     for thread in warm:
         thread.join()
+    MASTERS[port] = process.pid
     try:
         yield port
     finally:
+        MASTERS.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
 
