@@ -42,10 +42,10 @@ from submissions.models import Document, Job, QuarterlyReturn
 from tests.cycle import approve_return
 from tests.pdf import pdf_text
 
-# The year-end return's page: the session, user and roles, the plan and its navigation, the
-# return, its job, documents, approvals and framework (measured; the same for more streams
-# and schemes, as test_the_year_end_pages_make_as_many_queries… shows).
-PAGE_QUERIES = 37
+# The year-end return's page: the session, user and roles (with areas, one query), the plan
+# and its navigation, the return, its job, documents, approvals and framework (measured; the
+# same for more streams and schemes, as test_the_year_end_pages_make_as_many_queries… shows).
+PAGE_QUERIES = 36
 FUNDING_HEADER = (
     "Funding stream or ring-fence",
     "What it is",
