@@ -254,7 +254,15 @@ def _return_funding_lines(ctx: Context) -> list[dict]:
     made before it held them)."""
     funding = ctx.data["finance"].get("funding") or {}
     label = ctx.data["period"]["year"]
-    return [_funding_line(label, line) for line in funding.get("streams", [])] + [
+    streams = [_funding_line(label, line) for line in funding.get("streams", [])]
+    if (ctx.data.get("year_end") or {}).get("not_broken_down"):
+        # The source gives the year's pooled budget only as a total: a stream's amount it
+        # does not give (none, or £0 for want of schemes) says so rather than £0.
+        for line in streams:
+            for key in ("planned", "allocated", "unallocated", "actual_to_date"):
+                if not line[key]:
+                    line[key] = NOT_BROKEN_DOWN
+    return streams + [
         _fence_line(label, fence, fence.get("has_minimum", True))
         for fence in funding.get("ring_fences", [])
     ]

@@ -335,8 +335,12 @@ def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
     workbook = load_workbook(io.BytesIO(year_end_workbook(ret)))
     assert workbook.sheetnames == [s["name"] for s in _layout(plan)["sheets"]]
     sheet = _sheet_rows(workbook["Financial Outturn"])
-    streams = [r[0] for r in sheet if r[1] == "Funding stream"]
-    assert streams == [s["name"] for s in ret.snapshot["finance"]["funding"]["streams"]]
+    streams = [r for r in sheet if r[1] == "Funding stream"]
+    assert [r[0] for r in streams] == [
+        s["name"] for s in ret.snapshot["finance"]["funding"]["streams"]
+    ]
+    # nothing given by stream: each amount says so, never £0
+    assert {cell for r in streams for cell in r[2:5]} == {"Not broken down in the source"}
     # the outturn the source gives for the whole plan only, as the return's spend holds it
     (whole,) = [r for r in sheet if r[0] == "Not broken down by scheme"]
     assert whole[4] == float(outturn)
