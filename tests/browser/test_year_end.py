@@ -133,7 +133,7 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
     (screenshot_dir / "year-end-2025-26.xlsx").write_bytes(content)
     workbook = load_workbook(io.BytesIO(content))
     assert workbook.sheetnames[0] == "Cover"
-    streams = {r[0]: r[2] for r in workbook["Funding Streams"].iter_rows(values_only=True)}
+    streams = {r[0]: r[1] for r in workbook["Funding Streams"].iter_rows(values_only=True)}
     assert Decimal(str(streams["NHS minimum contribution (integrated care boards)"])) == icb_amount
     finance.goto(f"/submissions/returns/{ret.pk}/")
     finance.get_by_role("button", name="Export the year-end return (PDF)").click()
