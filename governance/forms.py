@@ -3,22 +3,15 @@ from django import forms
 from governance.approvables import APPROVABLES, is_approvable, object_for, token_of
 from governance.models import Attendance, Board, BoardMember, Decision, Meeting, Power
 from governance.reports import ALLOWED, ALLOWED_LABEL, MAX_REPORT_BYTES, report_check
-from plans.forms import NhsForm
+from plans.forms import NhsForm, date_field
 
 _INPUT = {"class": "nhsuk-input"}
 _SELECT = {"class": "nhsuk-select"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": 5}
-_DATE_HINT = "For example, 2014-04-01"
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=_DATE_HINT,
-        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
-        error_messages={"invalid": "Enter a real date, like 2014-04-01."},
-        **kwargs,
-    )
+    return date_field(label, example="1 April 2014", **kwargs)
 
 
 class MeetingForm(NhsForm):
@@ -339,11 +332,10 @@ class TermsForm(NhsForm):
         max_length=40, widget=forms.TextInput(attrs=_INPUT), help_text="For example, May 2016"
     )
     text = forms.CharField(label="Terms of reference", widget=forms.Textarea(attrs=_TEXTAREA))
-    approved_on = forms.DateField(
-        label="Approved on",
-        help_text="They are in force from this day until a later version. For example, 2014-02-13",
-        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
-        error_messages={"invalid": "Enter a real date, like 2014-02-13."},
+    approved_on = date_field(
+        "Approved on",
+        example="13 February 2014",
+        hint="They are in force from this day until a later version.",
     )
     approved_by = forms.ModelChoiceField(
         label="Approved by (optional)",

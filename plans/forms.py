@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -14,6 +15,36 @@ _ERROR_MODIFIERS = {
     "nhsuk-select": "nhsuk-select--error",
     "nhsuk-textarea": "nhsuk-textarea--error",
 }
+
+
+# How a date is typed, one rule for every form: as people in England write it (3 April 2014,
+# 3 Apr 2014, 03/04/2014, 3/4/14) or as a computer does (2014-04-03); shown back as written
+# on the pages (3 April 2014).
+DATE_INPUT_FORMATS = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d")
+DATE_EXAMPLE = "3 April 2014"
+
+
+def date_field(
+    label: str, *, required: bool = True, example: str = DATE_EXAMPLE, hint: str = "", **kwargs
+) -> forms.DateField:
+    """A date typed as people in England write it. `example`: a date of the field's own
+    kind for the hint; `hint`: what else the hint says (after the example)."""
+    help_text = f"For example, {example} or {_numeric(example)}."
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=f"{help_text} {hint}".strip(),
+        widget=forms.DateInput(
+            format="%-d %B %Y", attrs={"class": "nhsuk-input nhsuk-input--width-10"}
+        ),
+        error_messages={"invalid": f"Enter a real date, like {example}."},
+        **kwargs,
+    )
+
+
+def _numeric(example: str) -> str:
+    return datetime.datetime.strptime(example, "%d %B %Y").strftime("%d/%m/%Y")
 
 
 def refusal_on_form(

@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import MoneyField, NhsForm
+from plans.forms import MoneyField, NhsForm, date_field
 from plans.periods import FinancialYear
 from risks import calculations
 from risks.models import Fund, Risk, RiskRegister, Scale
@@ -8,7 +8,6 @@ from risks.models import Fund, Risk, RiskRegister, Scale
 _INPUT = {"class": "nhsuk-input"}
 _SHORT = {"class": "nhsuk-input nhsuk-input--width-10"}
 _SELECT = {"class": "nhsuk-select"}
-_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 
 
 def _text(label, *, rows=3, required=False, help_text=""):
@@ -30,18 +29,8 @@ def _short(label, *, max_length=100, help_text="", required=False):
     )
 
 
-def _date(label, *, required=False, help_text="For example, 2017-03-31 or 31/03/2017"):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=_DATE_FORMATS,
-        widget=forms.DateInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"},
-            format="%Y-%m-%d",
-        ),
-        error_messages={"invalid": "Enter a real date, like 31/03/2017."},
-    )
+def _date(label, *, required=False):
+    return date_field(label, required=required, example="31 March 2017")
 
 
 def scale_hint(scale: str) -> str:

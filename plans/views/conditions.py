@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.models import ConditionStatus, NationalCondition
 from plans.periods import FinancialYear, Quarter
 
@@ -29,11 +29,11 @@ class ConditionStatusForm(NhsForm):
         required=False,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
-    expected_date = forms.DateField(
-        label="Expected to be met by",
+    expected_date = date_field(
+        "Expected to be met by",
         required=False,
-        help_text="For a condition in progress, for example 2017-09-30.",
-        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
+        example="30 September 2017",
+        hint="For a condition in progress.",
     )
     narrative = forms.CharField(
         label="Narrative",

@@ -13,11 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.selectors import funding_streams_of, partners_of, section_75_status
-from plans.views.sign_offs import DATE_FORMATS
-
-_DATE = forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input nhsuk-input--width-10"})
 
 
 class AgreementForm(NhsForm):
@@ -41,12 +38,11 @@ class AgreementForm(NhsForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    signed_on = forms.DateField(
-        label="Signed on",
+    signed_on = date_field(
+        "Signed on",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 30/09/2025. Leave empty until it is signed.",
-        widget=_DATE,
+        example="30 September 2025",
+        hint="Leave empty until it is signed.",
     )
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3})
@@ -59,12 +55,7 @@ class AgreementForm(NhsForm):
 
 
 class VariationForm(NhsForm):
-    agreed_on = forms.DateField(
-        label="Agreed on",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 01/01/2026.",
-        widget=_DATE,
-    )
+    agreed_on = date_field("Agreed on", example="1 January 2026")
     summary = forms.CharField(
         label="What it changes",
         widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),

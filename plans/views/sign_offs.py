@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions, services
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.inputs import whole_number
 from plans.models import Organisation, SignOff, SignOffRole
 from plans.selectors import partners_of, required_sign_offs, sign_off_roles_of
 
 _INPUT = {"class": "nhsuk-input"}
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
 class SignOffForm(NhsForm):
@@ -30,15 +29,7 @@ class SignOffForm(NhsForm):
     )
     name = forms.CharField(label="Signed by", max_length=120, widget=forms.TextInput(attrs=_INPUT))
     position = forms.CharField(max_length=200, widget=forms.TextInput(attrs=_INPUT))
-    signed_on = forms.DateField(
-        label="Date",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 03/04/2014.",
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"class": "nhsuk-input nhsuk-input--width-10"}
-        ),
-    )
+    signed_on = date_field("Date", required=False, example="3 April 2014")
     role = forms.ModelChoiceField(
         label="Role",
         queryset=SignOffRole.objects.none(),

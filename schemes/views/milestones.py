@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from plans import permissions
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.inputs import whole_number
 from plans.services import EditConflict
 from schemes import services
@@ -36,14 +36,11 @@ class MilestoneForm(NhsForm):
         help_text="For example, June 2014 or By February 2015.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
     )
-    due_on = forms.DateField(
-        label="Due on",
+    due_on = date_field(
+        "Due on",
         required=False,
-        help_text="The date it is held to, if there is one; for example 30/06/2014.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"class": "nhsuk-input nhsuk-input--width-10"}
-        ),
+        example="30 June 2014",
+        hint="The date it is held to, if there is one.",
     )
     implementation = forms.CharField(
         required=False, max_length=200, widget=forms.TextInput(attrs=_INPUT)

@@ -1,6 +1,6 @@
 from django import forms
 
-from plans.forms import NhsForm
+from plans.forms import NhsForm, date_field
 from plans.models import Plan
 
 
@@ -10,11 +10,7 @@ class RollForwardForm(NhsForm):
         choices=Plan.VersionKind.choices,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
-    version_date = forms.DateField(
-        label="Version date",
-        help_text="For example, 4/4/2014 or 2014-04-04.",
-        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
-    )
+    version_date = date_field("Version date", example="4 April 2014")
     years_ahead = forms.TypedChoiceField(
         label="Years",
         coerce=int,

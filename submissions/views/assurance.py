@@ -16,23 +16,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import permissions
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from submissions import assurance as services
 from submissions.models import Assurance, AssuranceComment, AssuranceCondition, Document
 
 CONDITION_ROWS = 5
-_DATE = {"class": "nhsuk-input nhsuk-input--width-10"}
-_DATE_ERRORS = {"invalid": "Enter a real date, like 2014-07-31."}
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text="For example, 2014-07-31",
-        widget=forms.DateInput(attrs=_DATE),
-        error_messages=_DATE_ERRORS,
-        **kwargs,
-    )
+    return date_field(label, example="31 July 2014", **kwargs)
 
 
 class ReviewForm(NhsForm):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from metrics import publications, selectors
 from metrics.models import Layout
 from plans import permissions
-from plans.forms import NhsForm, refusal_on_form
+from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.spreadsheets import SpreadsheetError, upload_content
 from submissions.jobs import job_start
 from submissions.publications import KIND
@@ -36,12 +36,7 @@ class PublicationForm(NhsForm):
         "February 2026 update”",
         widget=forms.TextInput(attrs=_TEXT),
     )
-    published_on = forms.DateField(
-        label="Date published",
-        help_text="For example, 2026-02-03",
-        widget=forms.DateInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
-        error_messages={"invalid": "Enter a real date, like 2026-02-03."},
-    )
+    published_on = date_field("Date published", example="3 February 2026")
     url = forms.URLField(
         label="Address of the publication (optional)",
         required=False,
