@@ -35,6 +35,16 @@ def _number(label: str, help_text: str = "") -> forms.DecimalField:
     )
 
 
+# The labels of the counts' fields, by the names metrics.calculations.count_names gives.
+COUNT_LABELS = {
+    "numerator": "Numerator (count)",
+    "population": "Population (denominator)",
+    "denominator": "Denominator (count)",
+    "count": "Count",
+    "total days": "Total days (numerator)",
+    "number of cases": "Number of cases (denominator)",
+}
+
 DENOMINATOR_HELP = {
     calculations.PER_100K_YEAR: "The population the rate is per.",
     calculations.PER_100K_MONTH: "The population the rate is per.",
@@ -80,14 +90,14 @@ class FigureForm(NhsForm):
             del self.fields["numerator"]
             self.fields["value"].help_text = "In the metric's unit, as published."
         else:
-            self.fields["numerator"].label = f"{numerator.capitalize()} (numerator)"
+            self.fields["numerator"].label = COUNT_LABELS[numerator]
             self.fields[
                 "value"
             ].help_text = f"In the metric's unit. Leave empty to compute it from {self.counts}."
         if denominator is None:
             del self.fields["denominator"]
         else:
-            self.fields["denominator"].label = f"{denominator.capitalize()} (denominator)"
+            self.fields["denominator"].label = COUNT_LABELS[denominator]
             self.fields["denominator"].help_text = DENOMINATOR_HELP.get(
                 metric.unit, "What the value is per."
             )

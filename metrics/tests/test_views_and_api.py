@@ -216,10 +216,10 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(
 @pytest.mark.parametrize(
     "unit, asked, not_asked",
     [
-        ("per_100k_month", ["Numerator (numerator)", "Population (denominator)"], []),
-        ("percentage", ["Numerator (numerator)", "Denominator (denominator)"], ["Population"]),
+        ("per_100k_month", ["Numerator (count)", "Population (denominator)"], []),
+        ("percentage", ["Numerator (count)", "Denominator (count)"], ["Population"]),
         ("days", ["Total days (numerator)", "Number of cases (denominator)"], ["Population"]),
-        ("count", ["Count (numerator)"], ["Population", "(denominator)"]),
+        ("count", [">Count<"], ["Population", "(denominator)", "Numerator"]),
         ("age_std_100k_year", [], ["Population", "(numerator)", "(denominator)"]),
     ],
 )
