@@ -319,7 +319,10 @@ def _printed_table(table: dict, ctx: Context) -> dict:
         cells = []
         for (column, year), number in zip(columns, numeric, strict=True):
             value = registry.value(column["value"], ctx, item=item, year=year)
-            cells.append((registry.printed(value, column.get("format")), number))
+            # Words in a column of figures ("Not broken down in the source") wrap as text
+            # rather than holding the table wider than the page, as a figure is held.
+            figure = number and not isinstance(value, str)
+            cells.append((registry.printed(value, column.get("format")), figure))
         rows.append(cells)
     headers = [c["header"] for c, _ in columns]
     return {

@@ -342,9 +342,33 @@ def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
     # the outturn the source gives for the whole plan only, as the return's spend holds it
     (whole,) = [r for r in sheet if r[0] == "Not broken down by scheme"]
     assert whole[4] == float(outturn)
-    text = pdf_text(year_end_pdf(ret))
+    pdf = year_end_pdf(ret)
+    text = pdf_text(pdf)
     assert "Financial Outturn" in text and words in text
     assert f"£{outturn:,.0f}" in text
+    # Words in a column of figures wrap like text: no table runs off the page's right edge
+    # (text is placed in points scaled from CSS pixels: cm is that scale).
+    assert _text_beyond_right_edge(pdf) == []
+
+
+# Less than the page's printed margin (print.css): text starting here is off the page.
+MARGIN = 30
+
+
+def _text_beyond_right_edge(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    beyond = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        width = float(page.mediabox.width)
+
+        def visit(text, cm, tm, font, size, width=width):
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            if text.strip() and x > width - MARGIN:
+                beyond.append(text)
+
+        page.extract_text(visitor_text=visit)
+    return beyond
 
 
 def test_a_framework_without_a_year_end_template_keeps_its_quarter_4_return_quarterly(
