@@ -318,3 +318,24 @@ def sample(transactional_db, live_server) -> SamplePlan:
         other_plan=other_plan,
         users=users,
     )
+
+
+def schedule_held_meeting(page: Page, board, day: datetime.date) -> None:
+    """On `board`'s page, schedule a meeting on `day`, recorded as held."""
+    page.goto(f"/governance/boards/{board.pk}/")
+    page.get_by_role("link", name="Schedule a meeting").click()
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Status").select_option("held")
+    page.get_by_role("button", name="Schedule").click()
+
+
+def put_on_agenda(page: Page, board, day: datetime.date, title: str, obj: str) -> None:
+    """Schedule `board`'s held meeting on `day` and add an item titled `title` putting
+    `obj` ("app.model:pk") to it for decision."""
+    schedule_held_meeting(page, board, day)
+    page.get_by_role("link", name=f"{day:%-d %B %Y}").first.click()
+    page.get_by_role("link", name="Add an agenda item").click()
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("What it puts to the meeting for decision (optional)").select_option(obj)
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_text("Item 1 added to the agenda.")).to_be_visible()

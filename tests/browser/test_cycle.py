@@ -23,7 +23,7 @@ from governance.models import Approval
 from plans import permissions
 from plans.models import Plan
 from submissions.models import Assurance, QuarterlyReturn
-from tests.browser.conftest import _user
+from tests.browser.conftest import _user, put_on_agenda, schedule_held_meeting
 from tests.cycle import hwb_board, ie_board, make_checklist_pass
 
 pytestmark = pytest.mark.browser
@@ -62,19 +62,9 @@ def test_a_plan_and_a_return_go_from_draft_to_assured_and_submitted_by_each_role
         "Next: the Health and Wellbeing Board decides"
     )
 
-    officer.goto(f"/governance/boards/{hwb.pk}/")
-    officer.get_by_role("link", name="Schedule a meeting").click()
-    officer.get_by_label("Date").fill(today.isoformat())
-    officer.get_by_label("Status").select_option("held")
-    officer.get_by_role("button", name="Schedule").click()
-    officer.get_by_role("link", name=f"{today:%-d %B %Y}").first.click()
-    officer.get_by_role("link", name="Add an agenda item").click()
-    officer.get_by_label("Title", exact=True).fill("Better Care Fund plan for agreement")
-    officer.get_by_label("What it puts to the meeting for decision (optional)").select_option(
-        f"plans.plan:{plan.pk}"
+    put_on_agenda(
+        officer, hwb, today, "Better Care Fund plan for agreement", f"plans.plan:{plan.pk}"
     )
-    officer.get_by_role("button", name="Add item").click()
-    expect(officer.get_by_text("Item 1 added to the agenda.")).to_be_visible()
 
     # --- The HWB Board member records the Board's decision from their home page -----------
     board = new_page()
@@ -166,11 +156,7 @@ def test_a_plan_and_a_return_go_from_draft_to_assured_and_submitted_by_each_role
     officer.goto(f"/submissions/returns/{ret.pk}/")
     officer.get_by_role("button", name="Record as submitted to NHS England").click()
     expect(officer.locator("[data-status]")).to_have_text("Submitted")
-    officer.goto(f"/governance/boards/{ie.pk}/")
-    officer.get_by_role("link", name="Schedule a meeting").click()
-    officer.get_by_label("Date").fill(today.isoformat())
-    officer.get_by_label("Status").select_option("held")
-    officer.get_by_role("button", name="Schedule").click()
+    schedule_held_meeting(officer, ie, today)
 
     # --- An Executive member ratifies it at the Executive's meeting --------------------------
     exec_page = new_page()

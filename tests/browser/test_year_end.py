@@ -23,7 +23,7 @@ from plans import services as plan_services
 from plans.models import Contribution, Plan
 from schemes import services as scheme_services
 from submissions.models import QuarterlyReturn
-from tests.browser.conftest import _user
+from tests.browser.conftest import _user, put_on_agenda
 from tests.cycle import ie_board
 from tests.pdf import pdf_text
 
@@ -104,19 +104,13 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
 
     # ...and puts it on the agenda of the Integration Executive's meeting today.
     board = plan.area.boards.get(name="Integration Executive")
-    officer.goto(f"/governance/boards/{board.pk}/")
-    officer.get_by_role("link", name="Schedule a meeting").click()
-    officer.get_by_label("Date").fill(today.isoformat())
-    officer.get_by_label("Status").select_option("held")
-    officer.get_by_role("button", name="Schedule").click()
-    officer.get_by_role("link", name=f"{today:%-d %B %Y}").first.click()
-    officer.get_by_role("link", name="Add an agenda item").click()
-    officer.get_by_label("Title", exact=True).fill("BCF year-end return 2025/26")
-    officer.get_by_label("What it puts to the meeting for decision (optional)").select_option(
-        f"submissions.quarterlyreturn:{ret.pk}"
+    put_on_agenda(
+        officer,
+        board,
+        today,
+        "BCF year-end return 2025/26",
+        f"submissions.quarterlyreturn:{ret.pk}",
     )
-    officer.get_by_role("button", name="Add item").click()
-    expect(officer.get_by_text("Item 1 added to the agenda.")).to_be_visible()
 
     # --- The finance lead reads it and exports the year-end workbook and PDF ---------------
     finance = new_page()
