@@ -16,7 +16,14 @@ pytestmark = pytest.mark.browser
 def scripts_ready(page) -> None:
     """Wait until the page has loaded and htmx is listening: a heading can show before the
     deferred scripts have run, and typing then would send no totals request."""
-    page.wait_for_function("document.readyState === 'complete' && window.htmx !== undefined")
+    # Polled from here rather than with wait_for_function, whose predicate the page's
+    # Content-Security-Policy (script-src 'self', no eval) refuses to run.
+    page.wait_for_load_state("load")
+    for _ in range(100):
+        if page.evaluate("() => window.htmx !== undefined"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("htmx never loaded on the page")
 
 
 # What Excel puts on the clipboard for a block of two rows by two columns.
