@@ -154,9 +154,7 @@ class QuarterlyReturn(models.Model):
         ]
 
     def __str__(self):
-        if self.holds_year_end:
-            return f"{self.plan.area} {self.period.year.label} year-end return (Q4) v{self.version}"
-        return f"{self.plan.area} {self.period_label} return v{self.version}"
+        return f"{self.plan.area} {self.label()}, version {self.version}"
 
     @property
     def area_id(self):
@@ -173,6 +171,27 @@ class QuarterlyReturn(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+    # What the return is called, written here only: pages, documents' names and headings,
+    # and the jobs' messages all say it this way. `year_end` is whether it is a year-end
+    # return (submissions.selectors.is_year_end, which also knows an unprepared one); by
+    # default, as prepared.
+
+    def label(self, year_end: bool | None = None) -> str:
+        """ "Year-end return 2016/17", "2016/17 Q3 return"."""
+        if self._year_end(year_end):
+            return f"Year-end return {self.period.year.label}"
+        return f"{self.period_label} return"
+
+    def version_label(self, year_end: bool | None = None) -> str:
+        """A version of the return, as its documents name it: "2016/17 year-end v1",
+        "2016/17 Q3 v1"."""
+        if self._year_end(year_end):
+            return f"{self.period.year.label} year-end v{self.version}"
+        return f"{self.period_label} v{self.version}"
+
+    def _year_end(self, year_end: bool | None) -> bool:
+        return self.quarter == 4 and (self.holds_year_end if year_end is None else year_end)
 
     @property
     def holds_year_end(self) -> bool:

@@ -167,7 +167,7 @@ def return_deadlines(*, plan: Plan) -> list[dict]:
     ]
     if framework is not None:
         rows += [
-            {"period": y, "label": f"{y.label} year-end return", "due_on": due}
+            {"period": y, "label": f"Year-end return {y.label}", "due_on": due}
             for y in plan.years
             if (due := framework.year_end_due_on(y)) is not None
         ]
@@ -270,12 +270,9 @@ def is_year_end(ret: QuarterlyReturn) -> bool:
 
 
 def return_kind_label(ret: QuarterlyReturn, year_end: bool | None = None) -> str:
-    """What the return is called: "2024/25 year-end return (Q4)", "2016/17 Q3 return"."""
-    if year_end is None:
-        year_end = is_year_end(ret)
-    if year_end:
-        return f"{ret.period.year.label} year-end return (Q4)"
-    return f"{ret.period_label} return"
+    """What the return is called: "Year-end return 2024/25", "2016/17 Q3 return"
+    (QuarterlyReturn.label, told whether it is a year-end return)."""
+    return ret.label(is_year_end(ret) if year_end is None else year_end)
 
 
 def year_end(*, plan: Plan, fy: FinancialYear) -> dict:

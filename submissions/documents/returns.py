@@ -27,7 +27,8 @@ JOB_KINDS = {
 
 
 def return_source_version(ret: QuarterlyReturn) -> str:
-    """The return version a document comes from, as people say it: "2016/17 Q4 v1"."""
+    """The return version a document comes from, as people say it: "2016/17 Q3 v1",
+    "2016/17 year-end v1"."""
     return return_version(ret)
 
 
@@ -49,7 +50,7 @@ def _decimal(value) -> Decimal | None:
 def return_context(ret: QuarterlyReturn) -> dict:
     """What the report prints: the snapshot, and the version label. Nothing else is read."""
     data = with_metric_units(_snapshot(ret))
-    return {"data": data, "version": return_source_version(ret)}
+    return {"data": data, "version": return_source_version(ret), "label": ret.label()}
 
 
 def return_html(ret: QuarterlyReturn) -> str:

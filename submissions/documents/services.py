@@ -61,7 +61,8 @@ def document_store(
     """Keep a rendered file with its SHA-256 checksum, size and the version it came from.
 
     `quarterly_return` is set for a return's documents (their `source_version` is the
-    return version, "2016/17 Q4 v1"), `meeting` for a meeting's minutes (no plan);
+    return version, "2016/17 Q3 v1" or "2016/17 year-end v1"), `meeting` for a meeting's
+    minutes (no plan);
     `fingerprint` says what it was made from (submissions/documents/requests.py).
     Idempotent per job: a job that runs again replaces nothing and returns its document.
     """

@@ -92,6 +92,7 @@ class Context:
             "years_label": VALUES["plan.years"](self, None, None),
             "ret": self.ret,
             "return_version": return_version(self.ret),
+            "return_label": self.ret.label() if self.ret else "",
         }
 
     def once(self, name: str, make: Callable):
@@ -443,9 +444,7 @@ VALUES: dict[str, Callable] = {
     "return.challenges": lambda ctx, item, year: (ctx.data.get("narrative") or {}).get(
         "challenges", ""
     ),
-    "return.kind": lambda ctx, item, year: (
-        "Year-end return (quarter 4)" if "year_end" in ctx.data else "Quarterly return"
-    ),
+    "return.kind": lambda ctx, item, year: ctx.ret.label() if ctx.ret else "",
     # where the source gives the year's pooled budget only as a total, its words
     "return.not_broken_down": lambda ctx, item, year: (
         (ctx.data.get("year_end") or {}).get("not_broken_down") or "Broken down as below"
@@ -493,12 +492,11 @@ VALUES: dict[str, Callable] = {
 
 
 def return_version(ret: QuarterlyReturn | None) -> str:
-    """The return version a document comes from, as people say it: "2016/17 Q4 v1"."""
+    """The return version a document comes from, as people say it: "2016/17 Q3 v1", a
+    year-end return's "2016/17 year-end v1" (QuarterlyReturn.version_label)."""
     if ret is None:
         return ""
-    snapshot = ret.snapshot or {}
-    label = (snapshot.get("period") or {}).get("label") or ret.period_label
-    return f"{label} v{snapshot.get('version', ret.version)}"
+    return ret.version_label()
 
 
 # Lists (drop-downs): name -> (title, values) ---------------------------------------------------

@@ -159,7 +159,7 @@ def test_the_2025_26_quarter_4_return_is_its_year_end_return_from_the_dashboards
 ):
     ret = _prepare(rutland, 2025, rutland_officer, django_capture_on_commit_callbacks)
     assert ret.holds_year_end and selectors.is_year_end(ret)
-    assert selectors.return_kind_label(ret) == "2025/26 year-end return (Q4)"
+    assert selectors.return_kind_label(ret) == "Year-end return 2025/26"
     snapshot = dict(ret.snapshot)
     year_end = snapshot.pop("year_end")
     snapshot.pop("narrative"), snapshot.pop("version")
@@ -198,7 +198,7 @@ def test_the_2025_26_year_end_workbook_is_laid_out_as_its_framework_declares(
     layout = _layout(rutland)
     assert workbook.sheetnames == [sheet["name"] for sheet in layout["sheets"]]
     cover = {r[0]: r[1] for r in _sheet_rows(workbook["Cover"]) if r[0]}
-    assert cover["Return"] == "Year-end return (quarter 4)"
+    assert cover["Return"] == "Year-end return 2025/26"
     assert cover["Financial year"] == "2025/26"
     assert cover["Plan"] == rutland.title
     funding = _sheet_rows(workbook["Funding Streams"])
@@ -239,7 +239,7 @@ def test_the_2025_26_year_end_pdf_prints_each_tab_of_the_layout(
     text = pdf_text(year_end_pdf(ret))
     for sheet in _layout(rutland, "pdf")["sheets"]:
         assert sheet["name"] in text
-    assert "Year-end return (quarter 4)" in text
+    assert "Year-end return 2025/26" in text
     money = ret.snapshot["finance"]["funding"]
     for stream in money["streams"]:
         assert stream["name"] in text
@@ -351,6 +351,48 @@ def test_a_2016_17_year_end_return_says_what_its_source_does_not_break_down(
     assert _text_beyond_right_edge(pdf) == []
 
 
+def test_a_year_end_returns_documents_are_named_as_year_end_documents_wherever_labelled(
+    area, officer, django_capture_on_commit_callbacks, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    packs_load()
+    plan = _plan(area, first=2016, last=2016, title="Testshire BCF plan 2016/17")
+    _spend_every_quarter(plan, 2016)
+    ret = _prepare(plan, 2016, officer, django_capture_on_commit_callbacks)
+    documents = []
+    for kind in Document.Kind.YEAR_END_PDF, Document.Kind.RETURN_PDF, Document.Kind.YEAR_END_XLSX:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = document_request(kind=kind, obj=ret, user=officer)
+        job.refresh_from_db()
+        assert job.state == Job.State.SUCCESS, job.error
+        documents.append(Document.objects.get(pk=job.result["document"]))
+    for document in documents:
+        assert document.source_version == "2016/17 year-end v1"
+        assert "-201617-year-end-v1-" in document.file.name and "q4" not in document.file.name
+    year_end, report, workbook = (d.file.open("rb").read() for d in documents)
+    for text in pdf_text(year_end), pdf_text(report):
+        assert "Year-end return 2016/17" in text and "2016/17 year-end v1" in text
+        assert "Q4 v1" not in text
+    from pypdf import PdfReader
+
+    titles = [PdfReader(io.BytesIO(pdf)).metadata.title for pdf in (year_end, report)]
+    assert all("Year-end return 2016/17" in title and "Q4" not in title for title in titles)
+    book = load_workbook(io.BytesIO(workbook))
+    cover = {r[0]: r[1] for r in _sheet_rows(book["Cover"]) if r[0]}
+    assert (cover["Return"], cover["Return version"]) == (
+        "Year-end return 2016/17",
+        "2016/17 year-end v1",
+    )
+    assert "Q4 v1" not in book.properties.title
+    client.force_login(officer)
+    page = client.get(reverse("submissions:return_detail", args=[ret.pk])).content.decode()
+    assert "<title>Year-end return 2016/17 v1" in " ".join(page.split())
+    # the return's documents, listed on its page
+    assert "Year-end return (PDF), 2016/17 year-end v1" in page and "Q4 v1" not in page
+    assert (ret.label(), ret.version_label()) == ("Year-end return 2016/17", "2016/17 year-end v1")
+    assert str(ret) == f"{area} Year-end return 2016/17, version 1"
+
+
 # Less than the page's printed margin (print.css): text starting here is off the page.
 MARGIN = 30
 
@@ -441,14 +483,14 @@ def test_the_year_end_return_page_shows_the_funding_and_offers_the_year_end_docu
     with django_assert_num_queries(PAGE_QUERIES):
         page = client.get(url)
     text = page.content.decode()
-    assert "2025/26 year-end return (Q4), version 1" in text
+    assert "Year-end return 2025/26, version 1" in text
     assert 'value="year-end-xlsx"' in text and 'value="year-end-pdf"' in text
     assert "data-year-end-outturn" in text
     for stream in ret.snapshot["finance"]["funding"]["streams"]:
         assert stream["name"] in text
     listing = client.get(reverse("submissions:return_list", args=[rutland.pk])).content.decode()
     assert "Quarterly and year-end returns" in listing
-    assert "2025/26 year-end return (Q4)" in listing
+    assert "Year-end return 2025/26" in listing
     assert "Q4 (the year-end return)" in listing
 
 

@@ -223,7 +223,7 @@ def return_list(request, pk):
             ],
             "year_end": year_end,
             "deadlines": [
-                {**row, "label": f"{row['period'].year.label} year-end return (Q4)"}
+                {**row, "label": f"Year-end return {row['period'].year.label} (quarter 4)"}
                 if year_end and isinstance(row["period"], Quarter) and row["period"].number == 4
                 else row
                 for row in selectors.return_deadlines(plan=plan)

@@ -88,7 +88,7 @@ def test_a_year_end_return_is_prepared_read_exported_and_approved(
     officer.get_by_label("Quarter").select_option(label="Q4 (the year-end return)")
     officer.get_by_role("button", name="Prepare return").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text(
-        "2025/26 year-end return (Q4), version 1"
+        "Year-end return 2025/26, version 1"
     )
     officer.reload()
     expect(officer.locator("[data-year-end-outturn]")).to_contain_text("As at the end of 2025/26")
