@@ -133,7 +133,14 @@ class QuarterlyReturn(models.Model):
     challenges = models.TextField(blank=True)
     snapshot = models.JSONField(null=True, blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the snapshot.")
+    # When the job prepared it (services.return_prepare). A return recorded from a source
+    # (an earlier year's, as a report gives it) has the source's day instead, or none where
+    # the source gives none, with the source's words: never the day it was recorded here.
     prepared_at = models.DateTimeField(null=True, blank=True)
+    prepared_source = models.TextField(
+        blank=True,
+        help_text="A return recorded from a source: what the source says of its preparation.",
+    )
     ready_on = models.DateField(
         null=True, blank=True, help_text="When it was put forward for review (marked ready)."
     )

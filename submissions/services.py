@@ -117,26 +117,60 @@ def return_prepare_start(*, ret: QuarterlyReturn, user=None) -> Job:
 
 @transaction.atomic
 def return_prepare(*, ret: QuarterlyReturn, user=None, today=None) -> QuarterlyReturn:
-    """Compute the snapshot from live data into this return (the job's work).
+    """Compute the snapshot from live data into this return (the job's work), prepared now.
 
     Idempotent: the same figures leave the return as it was (no new history record); the
     return is updated in place, never duplicated. Refused once approved.
     """
+    return _prepare(ret, user=user, today=today, prepared_at=timezone.now(), source="")
+
+
+@transaction.atomic
+def return_record_prepared(
+    *, ret: QuarterlyReturn, source: str, prepared_on: datetime.date | None = None, user=None
+) -> QuarterlyReturn:
+    """A return recorded from a source (an earlier year's, as a report gives it) rather than
+    prepared here: its snapshot computed as the job computes it, but its preparation the
+    source's: the day the source gives (on or before the day it was approved), or none
+    where it gives none (shown as not stated), with the source's words. Never the day it
+    was recorded, which would read as prepared after its approval."""
+    if not source.strip():
+        raise ValidationError(
+            {"prepared_source": "Say what the source says of when the return was prepared."}
+        )
+    if prepared_on is not None and ret.approved_on and prepared_on > ret.approved_on:
+        raise ValidationError(
+            {"prepared_at": "A return is prepared on or before the day it is approved."}
+        )
+    prepared_at = (
+        timezone.make_aware(datetime.datetime.combine(prepared_on, datetime.time()))
+        if prepared_on is not None
+        else None
+    )
+    return _prepare(
+        ret, user=user, today=None, prepared_at=prepared_at, source=source.strip(), always=True
+    )
+
+
+def _prepare(
+    ret: QuarterlyReturn, *, user, today, prepared_at, source: str, always: bool = False
+) -> QuarterlyReturn:
     current = locked(QuarterlyReturn, ret.pk)
     if current.is_frozen:
         raise ReturnFrozen()
     snapshot = compute_snapshot(current, today=today)
     checksum = checksum_of(snapshot)
-    if checksum == current.checksum and current.snapshot == snapshot:
+    if not always and checksum == current.checksum and current.snapshot == snapshot:
         return current
-    reason = "Snapshot computed"
+    reason = "Snapshot computed" if not source else "Recorded as its source gives it"
     if current.status == QuarterlyReturn.Status.READY:
         # What was put forward changed: it goes back to draft, to be marked ready again.
         current.status, current.ready_on = QuarterlyReturn.Status.DRAFT, None
         reason = "Changed after it was marked ready: prepared again"
     current.snapshot = snapshot
     current.checksum = checksum
-    current.prepared_at = timezone.now()
+    current.prepared_at = prepared_at
+    current.prepared_source = source
     current.lock_version += 1
     save_with_history(current, user=user, reason=reason)
     return current
