@@ -119,6 +119,30 @@ def bench_plan(bench_area):
     return bench_area.plans.order_by("-first_year").first()
 
 
+def renderable(plan) -> bool:
+    """Has the plan's policy year a plan document to render? (The generated years run past
+    the frameworks the product holds: a plan of such a year has no template.)"""
+    from django.core.exceptions import ValidationError
+
+    from frameworks.models import SubmissionTemplate
+    from submissions.documents.render import framework_template
+
+    try:
+        framework_template(plan, purpose=SubmissionTemplate.Purpose.PLAN, format="pdf")
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.fixture
+def render_plan(bench_area):
+    """The area's latest plan with a plan document to render."""
+    plan = next((p for p in bench_area.plans.order_by("-first_year") if renderable(p)), None)
+    if plan is None:
+        raise AssertionError(f"No plan of {bench_area} has a year with a plan PDF template")
+    return plan
+
+
 @pytest.fixture
 def officer_client(db, bench_area):
     from django.contrib.auth import get_user_model

@@ -289,7 +289,7 @@ def test_prepare_one_return(bench_plan, record):
     print(f"\nprepare_one_return: {figures}")
 
 
-def test_render_part1_pdf(bench_plan, record):
+def test_render_part1_pdf(render_plan, record):
     """The Part 1 PDF as the app makes it (HTML rendered, then WeasyPrint), against
     WeasyPrint alone writing the same HTML, each the median of three."""
     from weasyprint import HTML
@@ -300,11 +300,11 @@ def test_render_part1_pdf(bench_plan, record):
     samples, alone, html_only, cpu, cpu_alone = [], [], [], [], []
     for _ in range(3):
         started, cpu_started = time.perf_counter(), time.process_time()
-        pdf = part1_pdf(bench_plan)
+        pdf = part1_pdf(render_plan)
         samples.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
         started = time.perf_counter()
-        html = part1_html(bench_plan)
+        html = part1_html(render_plan)
         html_only.append(time.perf_counter() - started)
         started, cpu_started = time.perf_counter(), time.process_time()
         HTML(string=html, url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_tags=True)
@@ -337,7 +337,7 @@ def test_render_part1_pdf(bench_plan, record):
 RENDER_MEMORY_BOUND_MB = 600
 
 
-def test_render_part1_memory(bench_plan, record):
+def test_render_part1_memory(render_plan, record):
     """The memory of a Part 1 render in a process of its own, as a documents worker: peak
     resident memory against the worker's bound, and Python's peak for one render."""
     import json
@@ -349,7 +349,7 @@ def test_render_part1_memory(bench_plan, record):
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings"}
     done = subprocess.run(  # nosec B603
-        [sys.executable, "-m", "tests.benchmarks.render_memory", str(bench_plan.pk)],
+        [sys.executable, "-m", "tests.benchmarks.render_memory", str(render_plan.pk)],
         cwd=root, env=env, capture_output=True, text=True, timeout=900, check=True,
     )  # fmt: skip
     figures = json.loads(done.stdout.strip().splitlines()[-1])
