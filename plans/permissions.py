@@ -211,6 +211,13 @@ def check_decide(user, board) -> None:
         )
 
 
+def can_start_version(user, plan) -> bool:
+    """May `user` start a new draft version of `plan` (rolling it forward)? Those who write
+    the plan, whatever state this version is in: an agreed one is frozen, and a new version
+    is how it changes."""
+    return can_in_area(user, EDIT_PLAN, plan.area_id)
+
+
 def can_retry_job(user, job) -> bool:
     """Only the person who started a background job (or a superuser) tries it again, and
     only in an area they may see."""

@@ -195,6 +195,20 @@ def test_the_plan_page_says_the_version_is_agreed_and_offers_no_edit(agreed, off
     assert agreed.version_label in schemes.content.decode()  # every page of the plan says so
 
 
+def test_only_those_who_write_the_plan_are_offered_a_new_version(
+    agreed, officer, finance, executive, assurer, client_for
+):
+    """An agreed version's notices offer "start a new draft version" to whom may start one
+    (permissions.can_start_version); the others read that it no longer changes, no link."""
+    versions = reverse("submissions:version_list", args=[agreed.pk])
+    for user, offered in ((officer, True), (finance, False), (executive, False), (assurer, False)):
+        assert permissions.can_start_version(user, agreed) is offered
+        for name in ("plans:plan_detail", "schemes:scheme_list"):
+            page = client_for(user).get(reverse(name, args=[agreed.pk])).content.decode()
+            assert "no longer changes" in page, (user, name)
+            assert (f'href="{versions}">start a new draft version' in page) is offered, (user, name)
+
+
 # The services (what imports, tasks and the admin call) -----------------------------------
 
 

@@ -22,3 +22,13 @@ def may(context, action: str, plan) -> bool:
     if request is None or plan is None:
         return False
     return permissions.can(request.user, action, plan)
+
+
+@register.simple_tag(takes_context=True)
+def may_start_version(context, plan) -> bool:
+    """Whether the signed-in user may start a new draft version of `plan`
+    (permissions.can_start_version): a frozen version's notice offers it only to them."""
+    request = context.get("request")
+    if request is None or plan is None:
+        return False
+    return permissions.can_start_version(request.user, plan)

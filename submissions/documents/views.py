@@ -180,8 +180,7 @@ def checklist(request, pk):
 def version_list(request, pk):
     """The area's other versions to compare with, and rolling this one forward."""
     plan = permissions.get_plan(request.user, pk, permissions.VIEW)
-    # A submitted plan is frozen, but rolling it forward into a new version is the point.
-    may_roll = permissions.can_in_area(request.user, permissions.EDIT_PLAN, plan.area_id)
+    may_roll = permissions.can_start_version(request.user, plan)
     form = RollForwardForm(request.POST or None, initial={"version_kind": "final"})
     if request.method == "POST":
         if not may_roll:
