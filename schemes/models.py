@@ -126,6 +126,7 @@ class Scheme(models.Model):
 
     @property
     def protects_social_care(self) -> bool:
+        """Marked as protecting adult social care (whatever its money's stream)."""
         return self.protection == self.Protection.SOCIAL_CARE
 
     @property
@@ -154,10 +155,58 @@ class Scheme(models.Model):
                 raise ValidationError({"name": "This plan already has a scheme with this name."})
 
 
+# Protected adult social care: the share of the NHS minimum contribution the BCF ring-fences
+# for adult social care (a national condition of every framework; the 2017-19 to 2025-26
+# packs hold it as the ring-fence "NHS contribution to adult social care"). A scheme counts
+# towards it when it is marked as protecting adult social care and its money comes from the
+# NHS minimum contribution. A plan that names no funding stream for any scheme (the 2014
+# plans, whose sources give none: their whole fund was pooled from CCG allocations) counts
+# every scheme so marked. A scheme paid for from another stream (a local authority grant, the
+# Disabled Facilities Grant, additional contributions), or with no stream where the plan's
+# other schemes name theirs, is not the NHS's protection, however it is marked. The Budgets
+# page, the budget grid, the national view and the funding streams' ring-fence count by this
+# rule: `counts_as_protected` for one scheme's fields, `protected_social_care_q` for a query
+# (a test keeps them agreeing).
+
+PROTECTED_SOCIAL_CARE_WORDS = (
+    "the schemes marked as protecting adult social care whose money comes from the NHS "
+    "minimum contribution (the BCF's ring-fence for adult social care); where no scheme of "
+    "the plan names its funding stream, every scheme so marked. A scheme funded from another "
+    "stream does not count."
+)
+
+
+def counts_as_protected(
+    protection: str, stream_kind: str | None, *, plan_names_streams: bool
+) -> bool:
+    """Whether a scheme of this protection, funded from a stream of this kind (None: none
+    named), counts as protected adult social care; `plan_names_streams`: whether any scheme
+    of its plan with a budget names its funding stream."""
+    if protection != Scheme.Protection.SOCIAL_CARE:
+        return False
+    if stream_kind is None:
+        return not plan_names_streams
+    return stream_kind == FundingStream.Kind.NHS_MINIMUM
+
+
+def protected_social_care_q(prefix: str = "") -> models.Q:
+    """`counts_as_protected` as a filter on schemes (`prefix`: the path to the scheme)."""
+    names_streams = models.Exists(
+        SchemeBudget.objects.filter(
+            scheme__plan_id=models.OuterRef(f"{prefix}plan_id"),
+            scheme__funding_stream__isnull=False,
+        )
+    )
+    return models.Q(**{f"{prefix}protection": Scheme.Protection.SOCIAL_CARE}) & (
+        models.Q(**{f"{prefix}funding_stream__kind": FundingStream.Kind.NHS_MINIMUM})
+        | (models.Q(**{f"{prefix}funding_stream__isnull": True}) & models.Q(~names_streams))
+    )
+
+
 class SchemeBudgetQuerySet(models.QuerySet):
     def protecting_social_care(self):
-        """The budgets of schemes flagged as protecting adult social care."""
-        return self.filter(scheme__protection=Scheme.Protection.SOCIAL_CARE)
+        """The budgets that count as protected adult social care (counts_as_protected)."""
+        return self.filter(protected_social_care_q("scheme__"))
 
     def totals_per_year(self, *by: str):
         """The budgets summed per financial year (pounds), and per each of `by`

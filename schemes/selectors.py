@@ -23,6 +23,7 @@ from schemes.models import (
     SchemeSubType,
     SchemeType,
     Theme,
+    counts_as_protected,
 )
 
 
@@ -36,11 +37,18 @@ def plan_budget_summary(*, plan: Plan) -> list[YearReconciliation]:
         Theme.objects.filter(plan=plan).order_by("order", "name").values_list("id", "name")
     )
     rows = SchemeBudget.objects.filter(scheme__plan=plan).totals_per_year(
-        "scheme__theme_id", "scheme__protection"
+        "scheme__theme_id", "scheme__protection", "scheme__funding_stream__kind"
     )
     totals: dict[int, dict[tuple[int, bool], Decimal]] = defaultdict(dict)
+    rows = list(rows)
+    names_streams = any(row["scheme__funding_stream__kind"] for row in rows)
     for row in rows:
-        key = (row["scheme__theme_id"], row["scheme__protection"] == Scheme.Protection.SOCIAL_CARE)
+        protected = counts_as_protected(
+            row["scheme__protection"],
+            row["scheme__funding_stream__kind"],
+            plan_names_streams=names_streams,
+        )
+        key = (row["scheme__theme_id"], protected)
         bucket = totals[row["year"]]
         bucket[key] = bucket.get(key, Decimal(0)) + row["total"]
     return _reconcile(plan, plan_years, themes, totals)
@@ -90,7 +98,19 @@ class BudgetGridData:
     def reconcile(self, amounts: dict[tuple[int, int], Decimal | None]):
         """The reconciliation of each year with these amounts in the cells (typed or stored):
         the same arithmetic as plan_budget_summary, so the grid's totals are the plan's."""
-        protects = {s.pk: (s.theme_id, s.protects_social_care) for s in self.schemes}
+        budgeted = {scheme_id for scheme_id, _ in self.budgets}
+        names_streams = any(s.funding_stream_id for s in self.schemes if s.pk in budgeted)
+        protects = {
+            s.pk: (
+                s.theme_id,
+                counts_as_protected(
+                    s.protection,
+                    s.funding_stream.kind if s.funding_stream else None,
+                    plan_names_streams=names_streams,
+                ),
+            )
+            for s in self.schemes
+        }
         totals: dict[int, dict[tuple[int, bool], Decimal]] = defaultdict(dict)
         for (scheme_id, year), amount in amounts.items():
             if amount is not None:
@@ -104,7 +124,11 @@ class BudgetGridData:
 def budget_grid_data(*, plan: Plan) -> BudgetGridData:
     """Four queries whatever the number of schemes: plan years, themes, schemes, budgets."""
     themes = list(Theme.objects.filter(plan=plan).order_by("order", "name"))
-    schemes = list(Scheme.objects.filter(plan=plan).order_by("theme__order", "order", "name"))
+    schemes = list(
+        Scheme.objects.filter(plan=plan)
+        .select_related("funding_stream")
+        .order_by("theme__order", "order", "name")
+    )
     budgets = {
         (scheme_id, year): amount
         for scheme_id, year, amount in SchemeBudget.objects.filter(scheme__plan=plan).values_list(

@@ -27,6 +27,7 @@ from schemes.models import (
     Scheme,
     SchemeBudget,
     SchemeQuarterSpend,
+    counts_as_protected,
 )
 
 ZERO = Decimal(0)
@@ -35,6 +36,7 @@ QUARTERS = (1, 2, 3, 4)
 # What a scheme is read by when a ring-fence counts it: the fields grouped on below.
 _SCHEME_FIELDS = (
     "scheme__funding_stream",
+    "scheme__funding_stream__kind",
     "scheme__protection",
     "scheme__paid_to_housing_authority",
 )
@@ -43,8 +45,14 @@ _SCHEME_FIELDS = (
 # counts towards it, from the fields above.
 COUNTS: dict[str, Callable[[dict], bool]] = {
     FundingStream.Counts.ALL: lambda row: True,
+    # protected adult social care, by its one rule (schemes.models.counts_as_protected)
     FundingStream.Counts.SOCIAL_CARE: (
-        lambda row: row["scheme__protection"] == Scheme.Protection.SOCIAL_CARE
+        # (counts_towards takes only schemes funded from the ring-fence's stream)
+        lambda row: counts_as_protected(
+            row["scheme__protection"],
+            row["scheme__funding_stream__kind"],
+            plan_names_streams=True,
+        )
     ),
     FundingStream.Counts.OUT_OF_HOSPITAL: (
         lambda row: row["scheme__protection"] == Scheme.Protection.NHS

@@ -585,3 +585,97 @@ def test_the_dashboard_shows_spend_by_stream_and_the_ring_fences(today_plan, exe
     }
     assert rows["Disabled Facilities Grant"] == ["£200,000", "£200,000", "£15,000"]
     assert "short by £50,000" in html
+
+
+# Protected adult social care: one rule (schemes.models.counts_as_protected) -----------------
+
+
+def _protected_everywhere(plan) -> dict[str, Decimal]:
+    """The protected adult social care of the plan's year as each place that shows it
+    works it out (pounds)."""
+    from schemes.selectors import budget_grid_data, plan_budget_summary
+    from submissions.national import area_rows
+
+    (year,) = plan_funding(plan=plan)
+    (summary,) = plan_budget_summary(plan=plan)
+    grid = budget_grid_data(plan=plan)
+    (typed,) = grid.reconcile(dict(grid.budgets))
+    return {
+        "ring-fence": _fence(year, "social-care-contribution").planned,
+        "budgets page": summary.protected_social_care,
+        "budget grid": typed.protected_social_care,
+        "national view": area_rows(year=YEAR, plans=[plan.pk]).get().protected_total,
+    }
+
+
+def test_protected_social_care_counts_what_the_ring_fence_counts_on_every_page(
+    today_plan, officer, client_for
+):
+    # marked as protecting social care, but paid for from the council's grant: not the NHS
+    # minimum contribution's protection of adult social care
+    scheme_services.scheme_create(
+        plan=today_plan,
+        theme=today_plan.themes.get(),
+        name="Home care from the grant",
+        status=Scheme.Status.EXISTING,
+        protection=Scheme.Protection.SOCIAL_CARE,
+        budgets={YEAR: Decimal("100000")},
+        funding_stream=_streams(today_plan)["la-better-care-grant"],
+    )
+    # Reablement and care packages; not the grant's scheme, nor the one naming no stream
+    assert set(_protected_everywhere(today_plan).values()) == {Decimal("650000")}
+    html = client_for(officer).get(reverse("schemes:budget_grid", args=[today_plan.pk]))
+    soup = BeautifulSoup(html.content, "html.parser")
+    assert soup.select_one('[data-figure="protected"]').get_text(strip=True) == "£650,000"
+    counts = soup.select_one("[data-protected-counts]").get_text(" ", strip=True)
+    assert "NHS minimum contribution" in counts and "another stream does not count" in counts
+    plan_page = client_for(officer).get(reverse("plans:plan_detail", args=[today_plan.pk]))
+    soup = BeautifulSoup(plan_page.content, "html.parser")
+    assert soup.select_one('[data-figure="protected"]').get_text(strip=True) == "£650,000"
+    assert "NHS minimum contribution" in soup.select_one("[data-protected-counts]").get_text()
+
+
+def test_a_plan_naming_no_funding_stream_counts_every_scheme_marked_protected(today_plan):
+    # as the 2014 plans, whose sources name no stream for any scheme
+    for scheme in today_plan.schemes.all():
+        scheme_services.scheme_update(scheme=scheme, expected_version=None, funding_stream=None)
+    found = _protected_everywhere(today_plan)
+    assert found.pop("ring-fence") == 0  # the funding page says no scheme names its stream
+    assert set(found.values()) == {Decimal("700000")}
+
+
+@pytest.mark.parametrize("names_streams", [True, False])
+def test_the_protected_rule_for_a_scheme_and_for_a_query_agree(today_plan, names_streams):
+    from schemes.models import SchemeBudget, counts_as_protected, protected_social_care_q
+
+    if not names_streams:
+        for scheme in today_plan.schemes.all():
+            scheme_services.scheme_update(scheme=scheme, expected_version=None, funding_stream=None)
+    streams = _streams(today_plan)
+    for code in (None, "nhs-minimum", "la-better-care-grant", "dfg"):
+        for protection in Scheme.Protection.values:
+            if code and not names_streams:
+                continue
+            scheme_services.scheme_create(
+                plan=today_plan,
+                theme=today_plan.themes.get(),
+                name=f"{protection or 'none'} from {code}",
+                status=Scheme.Status.EXISTING,
+                protection=protection,
+                budgets={YEAR: Decimal("1")},
+                funding_stream=streams[code] if code else None,
+            )
+    budgets = SchemeBudget.objects.filter(scheme__plan=today_plan).select_related(
+        "scheme__funding_stream"
+    )
+    by_query = set(budgets.filter(protected_social_care_q("scheme__")).values_list("pk", flat=True))
+    one_by_one = {
+        b.pk
+        for b in budgets
+        if counts_as_protected(
+            b.scheme.protection,
+            b.scheme.funding_stream.kind if b.scheme.funding_stream else None,
+            plan_names_streams=names_streams,
+        )
+    }
+    assert by_query == one_by_one and by_query
