@@ -14,7 +14,13 @@ from rest_framework.views import APIView
 
 from metrics import selectors, services
 from metrics.models import MetricDefinition
-from metrics.serializers import ActualInSerializer, ActualOutSerializer, MetricSummarySerializer
+from metrics.serializers import (
+    ActualInSerializer,
+    ActualOutSerializer,
+    MetricSummarySerializer,
+    PublicationSerializer,
+    PublishedFigureSerializer,
+)
 from plans import permissions
 from plans.models import Plan
 from plans.openapi import REFUSALS
@@ -92,7 +98,60 @@ class PlanMetricActualsApi(APIView):
         return Response(ActualOutSerializer(out).data, status=status.HTTP_201_CREATED)
 
 
+# National publications (read only) ----------------------------------------------------------
+
+
+def _publication(request, pk):
+    """A publication the user may read (metrics.selectors.publications_visible_to): 404 for
+    one they may not, as for one that does not exist."""
+    publication = selectors.publications_visible_to(request.user).filter(pk=pk).first()
+    if publication is None:
+        raise Http404("No such publication.")
+    return publication
+
+
+class PublicationsApi(APIView):
+    @extend_schema(
+        operation_id="publications_list",
+        summary="National publications imported: every one for assurers and administrators; "
+        "for others, those that gave a figure to a plan of their areas",
+        responses={200: PublicationSerializer(many=True)},
+    )
+    def get(self, request):
+        publications = selectors.publications_visible_to(request.user)
+        return Response(PublicationSerializer(publications, many=True).data)
+
+
+class PublicationApi(APIView):
+    @extend_schema(
+        operation_id="publications_retrieve",
+        summary="One national publication",
+        responses={200: PublicationSerializer, **REFUSALS},
+    )
+    def get(self, request, pk):
+        return Response(PublicationSerializer(_publication(request, pk)).data)
+
+
+class PublicationFiguresApi(APIView):
+    @extend_schema(
+        operation_id="publications_figures_list",
+        summary="The figures a national publication gave the plans of your areas (every "
+        "area's for assurers and administrators), with the values each revised",
+        responses={200: PublishedFigureSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request, pk):
+        figures = selectors.publication_figures_visible_to(_publication(request, pk), request.user)
+        return Response(PublishedFigureSerializer(figures, many=True).data)
+
+
 urlpatterns = [
+    path("publications/", PublicationsApi.as_view(), name="api-publications"),
+    path("publications/<int:pk>/", PublicationApi.as_view(), name="api-publication-detail"),
+    path(
+        "publications/<int:pk>/figures/",
+        PublicationFiguresApi.as_view(),
+        name="api-publication-figures",
+    ),
     path("plans/<int:pk>/metrics/", PlanMetricsApi.as_view(), name="api-plan-metrics"),
     path(
         "plans/<int:pk>/metrics/<slug:code>/actuals/",

@@ -489,6 +489,55 @@ def publication_figures(publication, *, limit: int = PUBLICATION_FIGURES_SHOWN):
     return list(figures[:limit]), figures.count()
 
 
+def publications_visible_to(user):
+    """The national publications `user` may read through the API: every one for assurers
+    and administrators (sees_all_areas); for anyone else, those that gave a figure to a
+    plan of their areas (Plan.objects.visible_to)."""
+    from django.db.models import Exists, OuterRef
+
+    from metrics.models import Actual
+    from plans.roles import sees_all_areas
+
+    found = publications_list()
+    if not user.is_authenticated:
+        return found.none()
+    if sees_all_areas(user):
+        return found
+    return found.filter(
+        Exists(
+            Actual.objects.filter(
+                publication=OuterRef("pk"), plan__in=Plan.objects.visible_to(user).values("pk")
+            )
+        )
+    )
+
+
+def publication_figures_visible_to(publication, user):
+    """The figures `publication` gave the plans `user` sees (every area's for assurers and
+    administrators), by area, metric and period, each with the earlier values it revised.
+    Two queries, however many figures."""
+    from django.db.models import Prefetch
+
+    from metrics.models import Actual, ActualRevision
+
+    return (
+        Actual.objects.filter(
+            publication=publication, plan__in=Plan.objects.visible_to(user).values("pk")
+        )
+        .select_related("plan__area", "metric")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ActualRevision.objects.filter(revised_by=publication).select_related(
+                    "publication"
+                ),
+                to_attr="revised_here",
+            )
+        )
+        .order_by("plan__area__name", "metric__number", "metric__code", "end", "pk")
+    )
+
+
 def publication_revised_since(publication):
     """How many figures of this publication a later one has revised (their earlier values
     are kept as revisions naming this publication)."""

@@ -7,7 +7,7 @@ labels written by metrics.periods ("2016/17", "2016/17 Q1", "by 31 December 2014
 from rest_framework import serializers
 
 from metrics import periods
-from metrics.models import Actual, MetricDefinition
+from metrics.models import Actual, Layout, MetricDefinition
 
 FIGURE = {"max_digits": 14, "decimal_places": 4, "coerce_to_string": True}
 
@@ -129,3 +129,66 @@ class ActualInSerializer(serializers.Serializer):
                 {"value": ["Give the value, or the numerator and denominator."]}
             )
         return attrs
+
+
+# National publications ----------------------------------------------------------------------
+
+
+class PublicationSerializer(serializers.Serializer):
+    """A national publication whose figures were imported for every area at once."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    published_on = serializers.DateField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text="Where it is published; may be empty.")
+    layout = serializers.ChoiceField(choices=Layout.choices, read_only=True)
+    file_name = serializers.CharField(read_only=True)
+    sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the file imported.")
+    imported_at = serializers.DateTimeField(read_only=True)
+    added = serializers.IntegerField(read_only=True, help_text="Figures it added, over every area.")
+    revised = serializers.IntegerField(
+        read_only=True, help_text="Figures it revised, over every area."
+    )
+    unchanged = serializers.IntegerField(
+        read_only=True, help_text="Figures it gave as they stood, over every area."
+    )
+
+
+class RevisionSerializer(serializers.Serializer):
+    """An earlier value of a figure, as it stood before the publication revised it."""
+
+    value = Figure()
+    stage = serializers.ChoiceField(choices=Actual.Stage.choices, read_only=True)
+    publication = serializers.IntegerField(
+        source="publication_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The publication the earlier value came from; null: entered by hand.",
+    )
+    source = serializers.CharField(read_only=True)
+    revised_at = serializers.DateTimeField(read_only=True)
+
+
+class PublishedFigureSerializer(serializers.Serializer):
+    """A figure a national publication gave one plan."""
+
+    id = serializers.IntegerField(read_only=True)
+    area = serializers.CharField(source="plan.area.name", read_only=True)
+    plan = serializers.IntegerField(source="plan_id", read_only=True)
+    metric = serializers.CharField(source="metric.code", read_only=True)
+    metric_name = serializers.CharField(source="metric.name", read_only=True)
+    granularity = serializers.ChoiceField(choices=periods.Granularity.choices, read_only=True)
+    period = serializers.CharField(source="period_label", read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True)
+    value = Figure()
+    numerator = Figure(allow_null=True)
+    denominator = Figure(allow_null=True)
+    stage = serializers.ChoiceField(choices=Actual.Stage.choices, read_only=True)
+    revisions = RevisionSerializer(
+        source="revised_here",
+        many=True,
+        read_only=True,
+        help_text="The values this publication replaced (oldest first); empty where it added "
+        "the figure or gave it as it stood.",
+    )
