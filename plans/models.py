@@ -539,7 +539,9 @@ class NationalCondition(models.Model):
 
 
 class ConditionStatus(models.Model):
-    """A plan's status against one national condition in one quarter, with its narrative."""
+    """A plan's answer to one national condition, with its narrative: the plan's own answer,
+    given when the plan is made (on its framework's planning template: `quarter` empty), or
+    its status reported for one quarter (where its framework asks for quarterly reports)."""
 
     class Status(models.TextChoices):
         MET = "met", "Met"
@@ -562,7 +564,11 @@ class ConditionStatus(models.Model):
         NationalCondition, on_delete=models.PROTECT, related_name="statuses"
     )
     year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The quarter it is reported for; empty: the plan's own answer (its first year).",
+    )
     status = models.CharField(max_length=12, choices=Status.choices)
     expected_date = models.DateField(
         null=True, blank=True, help_text="When a condition in progress is expected to be met."
@@ -575,16 +581,31 @@ class ConditionStatus(models.Model):
     class Meta:
         ordering = ["plan", "year", "quarter", "condition__order"]
         constraints = [
+            # one plan answer (no quarter) per condition too: NULLs are not distinct
             models.UniqueConstraint(
-                fields=["plan", "condition", "year", "quarter"], name="unique_condition_status"
+                fields=["plan", "condition", "year", "quarter"],
+                name="unique_condition_status",
+                nulls_distinct=False,
             )
         ]
 
     def __str__(self):
-        return f"{self.condition} {FinancialYear(self.year).quarter(self.quarter)}: {self.status}"
+        return f"{self.condition} {self.period_label}: {self.status}"
+
+    @property
+    def is_plan_answer(self) -> bool:
+        """The plan's own answer (given when it is made), not a quarter's report."""
+        return self.quarter is None
+
+    @property
+    def period_label(self) -> str:
+        """ "in the plan", or the quarter reported ("2025/26 Q1")."""
+        if self.quarter is None:
+            return "in the plan"
+        return FinancialYear(self.year).quarter(self.quarter).label
 
     def clean(self):
-        if not Quarter.valid_number(self.quarter):
+        if self.quarter is not None and not Quarter.valid_number(self.quarter):
             raise ValidationError({"quarter": "A quarter is numbered 1 to 4."})
         if self.plan_id and not self.plan.covers(self.year):
             raise ValidationError({"year": "This year is outside the plan."})

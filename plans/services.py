@@ -508,7 +508,7 @@ def condition_status_set(
     plan: Plan,
     condition,
     year: int,
-    quarter: int,
+    quarter: int | None,
     status: str,
     expected_date: datetime.date | None = None,
     narrative: str = "",
@@ -516,7 +516,9 @@ def condition_status_set(
     user=None,
     expected_date_precision: str | None = None,
 ):
-    """A plan's status against one national condition in one quarter, with its narrative.
+    """A plan's answer to one national condition, with its narrative: its status reported
+    for one quarter, or (`quarter` None, `year` the plan's first) the plan's own answer,
+    given when it is made on its framework's planning template.
 
     A condition in progress needs the date it is expected to be met ("month" precision when
     only the month is known: held as the 1st, shown as the month; None keeps the precision
@@ -527,6 +529,8 @@ def condition_status_set(
 
     if not condition.applies_to(year):
         raise ValidationError({"condition": "This condition does not apply to that year."})
+    if quarter is None and year != plan.first_year:
+        raise ValidationError({"year": "The plan's own answer is held for its first year."})
     if status == ConditionStatus.Status.IN_PROGRESS and expected_date is None:
         raise ValidationError(
             {"expected_date": "Enter the date the condition is expected to be met."}

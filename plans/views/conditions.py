@@ -1,4 +1,5 @@
-"""The national conditions' status and narrative for one quarter of a plan.
+"""The national conditions' status and narrative for one quarter of a plan, and the plan's
+own answers (given on its planning template) beside them.
 
 Needs EDIT_PLAN in the plan's area: the status is reported each quarter after the plan
 has been submitted, so it is checked in the area rather than against the frozen plan.
@@ -157,9 +158,12 @@ def condition_list(request, pk):
     statuses = {
         (s.condition_id, s.year, s.quarter): s for s in ConditionStatus.objects.filter(plan=plan)
     }
+    # the plan's own answers (given on its planning template), beside the quarters' reports
+    answers = {key[0]: s for key, s in statuses.items() if s.is_plan_answer}
     rows = [
         (
             condition,
+            answers.get(condition.pk),
             [
                 (q, statuses.get((condition.pk, q.year.start_year, q.number)))
                 if condition.applies_to(q.year.start_year)
@@ -176,6 +180,7 @@ def condition_list(request, pk):
             "plan": plan,
             "quarters": quarters,
             "rows": rows,
+            "plan_answers": bool(answers),
             "can_edit": permissions.can(request.user, permissions.RECORD_CONDITIONS, plan),
         },
     )

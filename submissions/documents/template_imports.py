@@ -2,9 +2,9 @@
 column is found by the selector it holds, so the layout names the headers.
 
 - `plan.condition_answers`: each national condition's answer and narrative (a sheet of
-  `plan.conditions` rows). A plan's answer is held as its status for the plan's first
-  year's first quarter until a later quarter's status exists, which is then the one
-  changed: the answer the plan shows is always its latest.
+  `plan.conditions` rows), held as the plan's own answers (ConditionStatus with no
+  quarter), never as a quarter's report: the quarters' statuses are reported on the
+  conditions pages and in the returns, where the framework asks for them.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def read_condition_answers(ctx: Context, spec: dict, content: bytes, preview: Pr
         if row is None:
             sheet.bad(number, title, "This is not one of the national conditions of the plan.")
             continue
-        condition, status = row["condition"], row["status"]
+        condition, status = row["condition"], row["plan_answer"]
         answers = {
             str(ConditionStatus.Status(a).label).lower(): a
             for a in ConditionStatus.ANSWERS[condition.response_type]
@@ -79,14 +79,11 @@ def read_condition_answers(ctx: Context, spec: dict, content: bytes, preview: Pr
         compare(changes, answer, before_label, after_label)
         if narrative:
             compare(changes, narrative, status.narrative if status else "", after_text)
-        year, quarter = (status.year, status.quarter) if status else (plan.first_year, 1)
 
         def apply(
             user,
             condition=condition,
             status=status,
-            year=year,
-            quarter=quarter,
             after_status=after_status,
             after_text=after_text,
             expected=expected,
@@ -94,8 +91,8 @@ def read_condition_answers(ctx: Context, spec: dict, content: bytes, preview: Pr
             return plan_services.condition_status_set(
                 plan=plan,
                 condition=condition,
-                year=year,
-                quarter=quarter,
+                year=plan.first_year,
+                quarter=None,  # the plan's own answer
                 status=after_status,
                 expected_date=expected,
                 narrative=after_text,

@@ -270,15 +270,27 @@ def _return_funding_lines(ctx: Context) -> list[dict]:
 
 
 def _plan_conditions(ctx: Context) -> list[dict]:
-    """The national conditions of the plan's years, each with its latest answer (status or
-    assurance) and narrative."""
+    """The national conditions of the plan's years, each with the plan's answer (status or
+    assurance) and narrative: its own answer, given on the planning template (`plan_answer`),
+    or, where it has none, its latest quarter's report."""
     latest: dict[int, ConditionStatus] = {}
+    answers: dict[int, ConditionStatus] = {}
     for status in ConditionStatus.objects.filter(plan=ctx.plan).order_by("year", "quarter"):
-        latest[status.condition_id] = status
+        if status.is_plan_answer:
+            answers[status.condition_id] = status
+        else:
+            latest[status.condition_id] = status
     conditions = NationalCondition.objects.applying_to(ctx.plan.first_year).order_by(
         "order", "number", "pk"
     )
-    return [{"condition": c, "status": latest.get(c.pk)} for c in conditions]
+    return [
+        {
+            "condition": c,
+            "status": answers.get(c.pk) or latest.get(c.pk),
+            "plan_answer": answers.get(c.pk),
+        }
+        for c in conditions
+    ]
 
 
 ROWS: dict[str, Callable[[Context], list]] = {

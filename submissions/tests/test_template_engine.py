@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from fixtures.packs import PACK_DIR, PackError, pack_read, packs_load
@@ -287,13 +289,55 @@ def test_conditions_answered_in_the_workbook_come_back(plan_2025, officer):
         s.condition.number: (s.status, s.narrative, s.year, s.quarter)
         for s in ConditionStatus.objects.filter(plan=plan_2025).select_related("condition")
     }
+    # the plan's own answers (no quarter), not a quarter's report
     assert statuses == {
-        1: ("yes", "Agreed by the board on 20 March 2025.", 2025, 1),
-        2: ("no", "Not yet: see risks.", 2025, 1),
+        1: ("yes", "Agreed by the board on 20 March 2025.", 2025, None),
+        2: ("no", "Not yet: see risks.", 2025, None),
     }
     # the same workbook again changes nothing
     again = part2_import(plan=plan_2025, content=content, user=officer)
     assert again.errors == [] and not [r for r in again.rows if r.action != "unchanged"]
+
+
+def test_the_plans_answers_stay_apart_from_the_quarters_reports_and_show_as_the_plans(
+    plan_2025, officer, client
+):
+    first = NationalCondition.objects.get(code="bcf-2025-jointly-agreed")
+    # the framework asks for quarterly reports on the conditions too: quarter 1's is its own
+    plan_services.condition_status_set(
+        plan=plan_2025,
+        condition=first,
+        year=2025,
+        quarter=1,
+        status="no",
+        narrative="Not yet agreed in quarter 1.",
+    )
+    content = _answer(
+        render_plan_document(plan_2025, "plan-xlsx"), {4: ("Yes", "Agreed on 20 March 2025.")}
+    )
+    assert part2_import(plan=plan_2025, content=content, user=officer).errors == []
+    held = {
+        s.quarter: (s.status, s.narrative)
+        for s in ConditionStatus.objects.filter(plan=plan_2025, condition=first)
+    }
+    assert held == {
+        1: ("no", "Not yet agreed in quarter 1."),
+        None: ("yes", "Agreed on 20 March 2025."),
+    }
+    # the plan's workbook gives the plan's answer back
+    sheet = _workbook(render_plan_document(plan_2025, "plan-xlsx"))["National Conditions"]
+    assert (sheet.cell(row=4, column=4).value, sheet.cell(row=4, column=5).value) == (
+        "Yes",
+        "Agreed on 20 March 2025.",
+    )
+    plan_services.membership_add(user=officer, area=plan_2025.area)
+    client.force_login(officer)
+    page = client.get(reverse("plans:condition_list", args=[plan_2025.pk])).content.decode()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("[data-plan-answers]").get_text(strip=True) == "In the plan"
+    row = next(tr for tr in soup.select("tbody tr") if first.title in tr.get_text())
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert cells[0] == "Yes Agreed on 20 March 2025." and cells[1] == "No"
 
 
 def test_a_bad_answer_is_named_and_nothing_is_written(plan_2025, officer):
