@@ -104,7 +104,7 @@ class ServiceAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         refusal = getattr(request, "service_refusal", None)
         if refusal is not None:
             form = type(form.__name__, (form,), {"service_refusal": refusal})

@@ -847,6 +847,41 @@ def user_create(
 
 
 @transaction.atomic
+def user_update(
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    email: str,
+    is_active: bool,
+    is_staff: bool,
+    is_superuser: bool,
+    roles: list[str],
+) -> None:
+    """A user's name and address, whether they may sign in (active), use the administration
+    site (staff) and administer every area (superuser), and exactly these roles; their
+    areas stay as they are (each area's users page gives and takes them)."""
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.is_active, user.is_staff, user.is_superuser = is_active, is_staff, is_superuser
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_roles_set(user=user, roles=roles, areas=list(Area.objects.filter(memberships__user=user)))
+
+
+@transaction.atomic
+def user_password_set(*, user, password: str) -> None:
+    """A new password for the user, checked against the project's password validators."""
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from error
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
 def user_roles_set(*, user, roles: list[str], areas: list[Area]) -> None:
     """Exactly these roles and these areas for the user."""
     from django.contrib.auth.models import Group

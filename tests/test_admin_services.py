@@ -32,6 +32,7 @@ def _post(client, name: str, args: list, data: dict, *, follow: bool = False):
 
 
 OUR_APPS = {
+    "auth",  # Django's users and groups, whose admins accounts/admin.py replaces
     "frameworks",
     "plans",
     "accounts",
@@ -359,3 +360,88 @@ def test_a_framework_plans_take_is_not_deleted(admin_user, client_for, plan):
     assert plan.framework is not None
     with pytest.raises(ValidationError, match="Plans take the framework"):
         framework_services.framework_delete(framework=plan.framework, user=admin_user)
+
+
+# Users and roles (accounts/admin.py) --------------------------------------------------------
+
+
+def _user_form(user, **changes) -> dict:
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "groups": [g.pk for g in user.groups.all()],
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_a_user_is_changed_through_the_users_services_with_their_checks(
+    officer, admin_user, client_for
+):
+    from django.contrib.auth.models import Group
+
+    client = client_for(admin_user)
+    change = ["auth_user_change", [officer.pk]]
+    areas = set(officer.area_memberships.values_list("area", flat=True))
+    # a group that is no role of plans.permissions is refused, on the form
+    stray = Group.objects.create(name="Not a role")
+    refused = _post(client, *change, _user_form(officer, groups=[stray.pk]))
+    assert refused.status_code == 200
+    assert "Unknown role: Not a role." in refused.content.decode()
+    assert not officer.groups.filter(name="Not a role").exists()
+    finance = Group.objects.get_or_create(name="Finance lead")[0]
+    saved = _post(
+        client, *change, _user_form(officer, first_name="Olive", is_active="", groups=[finance.pk])
+    )
+    assert saved.status_code == 302
+    officer.refresh_from_db()
+    assert (officer.first_name, officer.is_active) == ("Olive", False)
+    assert [g.name for g in officer.groups.all()] == ["Finance lead"]
+    assert set(officer.area_memberships.values_list("area", flat=True)) == areas  # kept
+
+
+def test_a_user_is_added_with_a_checked_password_and_never_deleted(officer, admin_user, client_for):
+    from django.contrib.auth.models import User
+
+    client = client_for(admin_user)
+    password = "a long enough pass phrase 2014"
+    added = _post(
+        client,
+        "auth_user_add",
+        [],
+        {
+            "username": " newcomer ",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert added.status_code == 302
+    newcomer = User.objects.get(username="newcomer")  # user_create strips the name
+    assert newcomer.check_password(password)
+    assert client.get(reverse("admin:auth_user_delete", args=[officer.pk])).status_code == 403
+    weak = _post(
+        client,
+        "auth_user_password_change",
+        [officer.pk],
+        {"usable_password": "true", "password1": "short", "password2": "short"},
+    )
+    assert weak.status_code == 200
+    strong = "another long pass phrase 2015"
+    changed = _post(
+        client,
+        "auth_user_password_change",
+        [officer.pk],
+        {"usable_password": "true", "password1": strong, "password2": strong},
+    )
+    assert changed.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(strong)
+
+
+def test_the_roles_are_shown_never_written_in_the_administration_site(admin_user, client_for):
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
