@@ -43,7 +43,7 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from metrics import calculations as calc
 from metrics.models import Actual, MetricDefinition, TrajectoryPoint
 from metrics.periods import Granularity
-from plans import freshness
+from plans import freshness, statements
 from plans.models import Area, Plan
 from plans.periods import FinancialYear
 from schemes.selectors import scheme_total_subquery
@@ -70,16 +70,20 @@ def _covered(spans) -> list[FinancialYear]:
     return [FinancialYear(year) for year in sorted(covered, reverse=True)]
 
 
-def years_and_regions() -> tuple[list[FinancialYear], list[str]]:
-    """`years()` and `regions()` in one query: what the view's filters offer, read on every
-    request, the page reused or not."""
+def _years_and_regions():
     # Typed: PostgreSQL reads a bare NULL under DISTINCT as text.
     named = Area.objects.exclude(region="").values_list(
         "region", Cast(Value(None), IntegerField()), Cast(Value(None), IntegerField())
     )
     spans = Plan.objects.values_list(Cast(Value(None), CharField()), "first_year", "last_year")
     rows = named.distinct().order_by().union(spans.distinct().order_by(), all=True)
-    found = list(rows.order_by("region"))  # the regions in the database's order, as regions()
+    return rows.order_by("region")  # the regions in the database's order, as regions()
+
+
+def years_and_regions() -> tuple[list[FinancialYear], list[str]]:
+    """`years()` and `regions()` in one query: what the view's filters offer, read on every
+    request, the page reused or not (its statement written once per process)."""
+    found = statements.value_rows("years_and_regions", Area, _years_and_regions)
     return (
         _covered((first, last) for region, first, last in found if region is None),
         [region for region, *_ in found if region is not None],
@@ -155,9 +159,14 @@ def totals(rows: QuerySet[Plan]) -> dict:
     )
 
 
+def _metrics_for(year: int):
+    return MetricDefinition.objects.applying_to(year).order_by("number", "code")
+
+
 def metrics_for(year: int) -> list[MetricDefinition]:
-    """The metrics whose policy years include the year."""
-    return list(MetricDefinition.objects.applying_to(year).order_by("number", "code"))
+    """The metrics whose policy years include the year (the statement written once per
+    process)."""
+    return statements.model_rows("metrics_for", MetricDefinition, _metrics_for, year)
 
 
 def _target(year: int):
@@ -373,15 +382,27 @@ def summaries_after_change(sender, *, plans, areas, everything, **kwargs) -> Non
         summaries_maintain(plans=plans, areas=areas)
 
 
+def _plans_shown(year: int, region: str = ""):
+    """The plans shown for the year and region: id, area and the version of their kept
+    summary."""
+    kept = PlanSummary.objects.filter(plan=OuterRef("pk"), year=year).values("version")[:1]
+    shown = plans_for(year=year, region=region).annotate(kept_version=Subquery(kept))
+    return shown.values_list("pk", "area_id", "kept_version")
+
+
 def _up_to_date(*, year: int, region: str = "") -> tuple[list[int], int]:
     """The plans shown for the year and region, with their summaries brought up to date;
     how many had to be computed again. One query (the plans with the version of their kept
     summary) when none is out of date."""
-    kept = PlanSummary.objects.filter(plan=OuterRef("pk"), year=year).values("version")[:1]
-    shown = plans_for(year=year, region=region).annotate(kept_version=Subquery(kept))
+    # The statement written once per process, for all regions and for one.
+    shown = (
+        statements.value_rows(("plans_shown", "region"), Plan, _plans_shown, year, region)
+        if region
+        else statements.value_rows(("plans_shown", ""), Plan, _plans_shown, year)
+    )
     plans: dict[int, int] = {}
     held: dict[int, str | None] = {}
-    for plan, area, version in shown.values_list("pk", "area_id", "kept_version"):
+    for plan, area, version in shown:
         plans[plan], held[plan] = area, version
     current = freshness.versions(plans=plans)
     stale = {plan: version for plan, version in current.items() if held.get(plan) != version}
