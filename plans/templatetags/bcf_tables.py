@@ -151,6 +151,35 @@ def _keep_row(key: tuple, html: str) -> None:
     _KEPT_ROWS[key] = html
 
 
+def _hashable(value):
+    """`value` as a key: a dictionary or list as a tuple of its items, in their order (the
+    same values in another order are only another key), anything else as it is."""
+    kind = type(value)
+    if kind is dict:
+        return _hashable_items(value.items())
+    if kind is list or kind is tuple:
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _hashable_items(items) -> tuple:
+    """A record's values by name as a key (its model state left out), in one pass; any
+    value of a kind not met here made hashable by Django's make_hashable."""
+    found = tuple(
+        (name, _hashable(value) if type(value) in _NESTED else value)
+        for name, value in items
+        if name != "_state"
+    )
+    try:
+        hash(found)
+    except TypeError:
+        return make_hashable(dict(found))
+    return found
+
+
+_NESTED = (dict, list, tuple)
+
+
 def _kept_rows(context, table, columns):
     """For a table that keeps its rows (`keeps_rows = True`: each cell shows only its
     record's own values, no related record's), a function giving a row's key: the table,
@@ -169,12 +198,12 @@ def _kept_rows(context, table, columns):
 
     def key(record) -> tuple:
         if isinstance(record, dict):
-            values = record
+            values = record.items()
         elif isinstance(record, models.Model):
-            values = {k: v for k, v in vars(record).items() if k != "_state"}
+            values = vars(record).items()
         else:
             return ()  # nothing to tell it by: written every time
-        return (shared, make_hashable(values))
+        return (shared, _hashable_items(values))
 
     return key
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from metrics.charts import status_counts_chart
 from plans import permissions
 from plans.exports import SafeTableExport
-from plans.forms import NhsForm
+from plans.forms import NhsForm, Select
 from plans.freshness import Reused, reused
 from plans.inputs import configure_table
 from plans.periods import FinancialYear
@@ -30,10 +30,10 @@ class NationalFilterForm(NhsForm):
         coerce=int,
         required=False,
         empty_value=None,
-        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+        widget=Select(attrs={"class": "nhsuk-select"}),
     )
     region = forms.ChoiceField(
-        label="Region", required=False, widget=forms.Select(attrs={"class": "nhsuk-select"})
+        label="Region", required=False, widget=Select(attrs={"class": "nhsuk-select"})
     )
 
     def __init__(self, *args, years, regions, **kwargs):
