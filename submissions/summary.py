@@ -8,6 +8,7 @@ figures below the band do not show.
 from __future__ import annotations
 
 import copy
+import functools
 from decimal import Decimal
 
 import pygal
@@ -106,8 +107,16 @@ def _ticks(most: Decimal) -> list[dict]:
 
 def money_chart(data: dict) -> str:
     """Plan, forecast outturn and actual spend to date of each theme, as bars (pounds): an
-    SVG string safe to embed, the table "By theme and scheme" its text alternative."""
+    SVG string safe to embed, the table "By theme and scheme" its text alternative. The
+    same figures draw the same chart: kept per process (`_kept_chart`)."""
     themes = data.get("finance", {}).get("themes", [])
+    return _kept_chart(
+        _money_chart,
+        tuple((theme["name"], *(theme.get(k) for k in _MONEY_KEYS)) for theme in themes),
+    )
+
+
+def _money_chart(themes: tuple) -> str:
     chart = pygal.HorizontalBar(
         style=STYLE,
         width=800,
@@ -122,17 +131,31 @@ def money_chart(data: dict) -> str:
         no_data_text="No themes",
         value_formatter=lambda value: presentation.money_text(Decimal(str(value))),
     )
-    chart.x_labels = [theme["name"] for theme in themes]
-    amounts = [_amount(theme.get(key)) for theme in themes for key in _MONEY_KEYS]
+    chart.x_labels = [name for name, *_ in themes]
+    amounts = [_amount(value) for _, *values in themes for value in values]
     chart.y_labels = _ticks(max((a for a in amounts if a is not None), default=Decimal(0)))
-    for label, key in (
-        ("Plan", "plan"),
-        ("Forecast", "forecast"),
-        ("Actual to date", "actual_to_date"),
-    ):
-        values = [_amount(theme.get(key)) for theme in themes]
+    for index, label in enumerate(("Plan", "Forecast", "Actual to date"), start=1):
+        values = [_amount(theme[index]) for theme in themes]
         chart.add(label, [None if v is None else float(v) for v in values])
     return svg_markup(chart, "money")
+
+
+# Charts drawn before, by what they draw: a dashboard computed again after a change draws
+# the same charts for the figures that did not change, and drawing them was half of its
+# time. Bounded per process (the latest drawn kept).
+_KEPT_CHARTS = 512
+
+
+def _kept_chart(draw, *key) -> str:
+    try:
+        return _kept(draw, *key)
+    except TypeError:  # a figure of a kind that is no key: drawn every time
+        return draw(*key)
+
+
+@functools.lru_cache(maxsize=_KEPT_CHARTS)
+def _kept(draw, *key) -> str:
+    return draw(*key)
 
 
 def signal_legend(metric: dict) -> list[dict]:
@@ -155,21 +178,26 @@ def metric_chart(metric: dict) -> str:
     """A small chart of a metric's actuals against its trajectory (the quarter's figures'
     `series`), its special-cause points marked in Making Data Count's colours (the metric
     page's SPC): an SVG string safe to embed; the table of the same series, each point's
-    signal named, is its text alternative. Empty when there is nothing to draw."""
+    signal named, is its text alternative. Empty when there is nothing to draw. The same
+    points draw the same chart: kept per process (`_kept_chart`)."""
     series = metric.get("series") or []
     if not series:
         return ""
-    unit = metric.get("unit")
+    points = tuple(
+        (point["period"], point.get("target"), point.get("actual"), point.get("signal"))
+        for point in series
+    )
+    return _kept_chart(_metric_chart, metric.get("unit"), metric.get("code") or "", points)
+
+
+def _metric_chart(unit, code: str, series: tuple) -> str:
     lines = [
-        (label, [_amount(point.get(key)) for point in series], {})
-        for label, key in (("Target", "target"), ("Actual", "actual"))
+        (label, [_amount(point[index]) for point in series], {})
+        for label, index in (("Target", 1), ("Actual", 2))
     ]
     colours = list(_LINES)
     for reading, name, colour in SPECIAL_CAUSES:
-        values = [
-            _amount(point.get("actual")) if point.get("signal") == reading else None
-            for point in series
-        ]
+        values = [_amount(point[2]) if point[3] == reading else None for point in series]
         if any(v is not None for v in values):
             lines.append((name, values, {"stroke": False, "dots_size": 5}))
             colours.append(colour)
@@ -193,7 +221,7 @@ def metric_chart(metric: dict) -> str:
         print_values=False,
         value_formatter=lambda value: presentation.metric_text(value, unit),
     )
-    chart.x_labels = [point["period"] for point in series]
+    chart.x_labels = [point[0] for point in series]
     for label, values, options in lines:
         chart.add(label, [None if v is None else float(v) for v in values], **options)
-    return svg_markup(chart, metric.get("code") or "")
+    return svg_markup(chart, code)

@@ -65,3 +65,49 @@ def test_a_metric_chart_draws_its_series_with_values_at_the_units_precision():
     assert svg.find("script") is None
     assert "87.0%" in svg.get_text(" ") and "87.0000" not in svg.get_text(" ")
     assert summary.metric_chart({"series": []}) == ""
+
+
+def test_charts_kept_by_what_they_draw_show_every_figure_changed():
+    """A chart is kept per process by the figures it draws: the same figures give the same
+    markup; any figure, period, signal, unit or theme changed gives the chart of the new
+    figures, as drawing it afresh does."""
+    metric = {
+        "unit": "count",
+        "code": "admissions",
+        "series": [
+            {"period": "2016/17 Q1", "target": "120", "actual": "118", "signal": None},
+            {"period": "2016/17 Q2", "target": "120", "actual": "131", "signal": None},
+        ],
+    }
+    assert summary.metric_chart(metric) is summary.metric_chart(dict(metric))
+    changes = (
+        {"unit": "percentage"},
+        {"code": "delays"},
+        {"series": [metric["series"][0], metric["series"][1] | {"actual": "137"}]},
+        {"series": [metric["series"][0], metric["series"][1] | {"target": "125"}]},
+        {"series": [metric["series"][0], metric["series"][1] | {"period": "2016/17 Q3"}]},
+        {
+            "series": [
+                metric["series"][0],
+                metric["series"][1] | {"signal": "special_cause_improving"},
+            ]
+        },
+    )
+    for change in changes:
+        changed = metric | change
+        kept = summary.metric_chart(changed)
+        assert kept != summary.metric_chart(metric)
+        assert kept == summary._metric_chart(  # drawn afresh
+            changed.get("unit"),
+            changed.get("code") or "",
+            tuple(
+                (p["period"], p.get("target"), p.get("actual"), p.get("signal"))
+                for p in changed["series"]
+            ),
+        )
+    money = summary.money_chart(FIGURES)
+    themes = [FIGURES["finance"]["themes"][0] | {"actual_to_date": "5"}]
+    assert summary.money_chart({"finance": {"themes": themes}}) != money
+    assert "£5" in BeautifulSoup(
+        str(summary.money_chart({"finance": {"themes": themes}})), "html.parser"
+    ).get_text(" ")
