@@ -32,3 +32,4 @@ urlpatterns = [
 ]
 
 handler403 = "bcf.views.permission_denied"
+handler404 = "bcf.views.page_not_found"

@@ -20,6 +20,8 @@ from plans.roles import sees_all_areas
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 # How a plan taken from no source is named wherever its version is.
 ILLUSTRATIVE_NOTE = "illustrative sample data, not from a source"
+# How a version whose content the sources do not give is named wherever it is.
+CONTENT_NOT_IN_SOURCES_NOTE = "its content is not among the sources"
 
 
 class Area(models.Model):
@@ -118,6 +120,11 @@ class PlanQuerySet(models.QuerySet):
             return self
         return self.filter(area__memberships__user=user)
 
+    def with_content(self):
+        """Versions whose content is held: not those the sources name without giving it
+        (`Plan.content_held`, which must say the same)."""
+        return self.filter(content_not_in_sources="")
+
     def latest_covering(self, year: int):
         """Each area's latest plan version covering the financial year starting in `year`
         (by version date, then the later made): the plan a year's figures belong to."""
@@ -184,6 +191,14 @@ class Plan(models.Model):
         help_text="Sample data taken from no source: shown as illustrative wherever it appears "
         "and left out of real totals.",
     )
+    content_not_in_sources = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="When the sources say this version was made (agreed, submitted) but do not "
+        "give its content: what they say of it, in their words, each with its line. Such a "
+        "version holds its dates and the decisions on it, and no content (no schemes, "
+        "budgets, metrics or narrative); it is never shown as one whose tables are empty.",
+    )
     local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -234,11 +249,24 @@ class Plan(models.Model):
         return self.status in self.FROZEN_STATUSES
 
     @property
+    def content_held(self) -> bool:
+        """Whether the version's content is held: False for one the sources name without
+        giving its content (`content_not_in_sources`)."""
+        return not self.content_not_in_sources
+
+    @property
+    def content_said(self) -> list[str]:
+        """What the sources say of a version whose content they do not give, line by line."""
+        return [line for line in self.content_not_in_sources.splitlines() if line.strip()]
+
+    @property
     def version_label(self) -> str:
         """Which version this is and its state, as every page and document of it says:
         "Draft 2, not yet agreed", "Final 3, agreed by the HWB Board on 1 April 2014"."""
         label = f"{self.get_version_kind_display()} {self.number}, {self.state_label}"
         # Said wherever the version is named (pages, documents, workbooks, the API).
+        if not self.content_held:
+            label = f"{label} ({CONTENT_NOT_IN_SOURCES_NOTE})"
         return f"{label} ({ILLUSTRATIVE_NOTE})" if self.illustrative else label
 
     @property
@@ -885,29 +913,3 @@ class StatedFigure(models.Model):
             raise ValidationError({"parent": "A part belongs to a figure of the same plan."})
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "A part cannot itself be broken down."})
-
-
-class EarlierSubmission(models.Model):
-    """A version of the plan that the sources say was approved or submitted before this one
-    but whose content they do not give (the draft of 14 February 2014): held as a fact of
-    this version's history, in the sources' words, never as a plan of its own."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="earlier_submissions")
-    version_kind = models.CharField(
-        max_length=10, choices=Plan.VersionKind.choices, default=Plan.VersionKind.DRAFT
-    )
-    agreed_on = models.DateField(null=True, blank=True)
-    submitted_on = models.DateField(null=True, blank=True)
-    said = models.TextField(help_text="What the sources say of it, in their words, with lines.")
-    order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "order", "pk"]
-
-    def __str__(self):
-        return f"{self.get_version_kind_display()} submitted {self.submitted_on}"
-
-    def clean(self):
-        if self.agreed_on and self.submitted_on and self.submitted_on < self.agreed_on:
-            raise ValidationError({"submitted_on": "It cannot be submitted before it was agreed."})

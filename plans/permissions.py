@@ -8,7 +8,7 @@ their area.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 
 from plans.models import Plan
@@ -72,7 +72,10 @@ def can_in_area(user, action: str, area_id: int) -> bool:
 
 
 def can(user, action: str, plan) -> bool:
-    """May `user` do `action` on `plan` (and what belongs to it)?"""
+    """May `user` do `action` on `plan` (and what belongs to it)? Nothing changes in, or is
+    rendered from, a version whose content is not among the sources."""
+    if action in CHANGES and not plan.content_held:
+        return False
     if action in CHANGES and action not in ALLOWED_ON_FROZEN and plan.is_frozen:
         return False
     return can_in_area(user, action, plan.area_id)
@@ -80,12 +83,44 @@ def can(user, action: str, plan) -> bool:
 
 def check(user, action: str, plan) -> None:
     """Refuse (403) what `can` refuses; when only the plan's state stands in the way, the
-    refusal is `Frozen`, which says so and how to change the plan instead."""
+    refusal is `Frozen`, which says so and how to change the plan instead; when the version's
+    content is not among the sources, `ContentNotHeld`."""
     if can(user, action, plan):
         return
     if can_in_area(user, action, plan.area_id):
+        if not plan.content_held:
+            raise ContentNotHeld(plan)
         raise Frozen(plan)
     raise PermissionDenied
+
+
+# Versions whose content is not among the sources -------------------------------------------
+#
+# The one home of the rule "a version the sources name without giving its content shows,
+# and takes, no content": its own page, its versions page and its history show it with what
+# the sources say of it (they ask `get_plan(..., content=False)`); every other page of a
+# plan, every change and every document of it is refused with `ContentNotHeld`.
+
+
+class ContentNotHeld(Http404):
+    """A page, change or document of a version's content asked of a version whose content
+    the sources do not give. A 404 (there is no such content here) whose page says why and
+    quotes the sources; the API answers with the message."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.message = (
+            f"“{plan.title}” {plan.get_version_kind_display().lower()} {plan.number} is held "
+            "only by its dates and the decisions on it: its content is not among the sources, "
+            "so it has no schemes, budgets, metrics, narrative or documents to show."
+        )
+        super().__init__(self.message)
+
+
+def check_content_held(plan) -> None:
+    """Refuse (`ContentNotHeld`) anything about the content of a version that holds none."""
+    if not plan.content_held:
+        raise ContentNotHeld(plan)
 
 
 # Frozen plans and returns ------------------------------------------------------------------
@@ -176,11 +211,27 @@ def frozen_owner(obj):
 
 def check_changeable(obj) -> None:
     """Refuse (`Frozen`) a change to `obj`, to a record being added to it or moved into it
-    (pass the unsaved record), when it is or belongs to an agreed plan or approved return.
+    (pass the unsaved record), when it is or belongs to an agreed plan or approved return;
+    refuse (`ContentNotHeld`) a record of a version whose content is not among the sources.
     Every service that writes a plan's content calls it, and so does the admin."""
+    plan = _plan_in_hand(obj)
+    if plan is not None and not plan.content_held:
+        raise ContentNotHeld(plan)
     owner = frozen_owner(obj)
     if owner is not None:
         raise Frozen(owner)
+
+
+def _plan_in_hand(obj) -> Plan | None:
+    """The plan a record is given with (a record being added to it), without a query."""
+    try:
+        field = obj._meta.get_field("plan")
+    except FieldDoesNotExist:
+        return None
+    if field.is_relation and not field.many_to_many and field.is_cached(obj):
+        plan = field.get_cached_value(obj)
+        return plan if isinstance(plan, Plan) else None
+    return None
 
 
 def check_in_area(user, action: str, area_id: int) -> None:
@@ -214,8 +265,9 @@ def check_decide(user, board) -> None:
 def can_start_version(user, plan) -> bool:
     """May `user` start a new draft version of `plan` (rolling it forward)? Those who write
     the plan, whatever state this version is in: an agreed one is frozen, and a new version
-    is how it changes."""
-    return can_in_area(user, EDIT_PLAN, plan.area_id)
+    is how it changes. Not from a version whose content is not among the sources: it has
+    none to carry."""
+    return plan.content_held and can_in_area(user, EDIT_PLAN, plan.area_id)
 
 
 def can_retry_job(user, job) -> bool:
@@ -255,8 +307,12 @@ def check_reads_publications(user) -> None:
         raise PermissionDenied("National publications are read by assurers and administrators.")
 
 
-def get_plan(user, pk, action: str = VIEW, queryset=None):
-    """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed."""
+def get_plan(user, pk, action: str = VIEW, queryset=None, *, content: bool = True):
+    """The scoped entry point to a plan by id: 404 if there is none, 403 if not allowed.
+
+    A page of the version's content (the default) is refused, with `ContentNotHeld`, for a
+    version whose content is not among the sources; the pages that show such a version for
+    what it is (its own page, its versions, its history) pass `content=False`."""
     try:
         if queryset is None and type(pk) is int:
             plan = Plan.objects.by_id(pk)  # the ORM's statement, written once per process
@@ -266,6 +322,8 @@ def get_plan(user, pk, action: str = VIEW, queryset=None):
     except Plan.DoesNotExist:
         raise Http404("No such plan.") from None
     check(user, action, plan)
+    if content:
+        check_content_held(plan)
     return plan
 
 

@@ -31,11 +31,12 @@ def plans_for(*, user):
     )
 
 
-def plan_detail(*, user, pk, action, with_sections: bool = True):
+def plan_detail(*, user, pk, action, with_sections: bool = True, content: bool = True):
     """One plan with what its page shows, through the permission check (404/403).
 
     The plan's page itself only links to the narrative sections: it passes
-    `with_sections=False` and saves their query.
+    `with_sections=False` and saves their query. `content=False`: a page that shows a
+    version whose content is not among the sources (`permissions.get_plan`).
     """
     from plans import permissions
 
@@ -47,7 +48,15 @@ def plan_detail(*, user, pk, action, with_sections: bool = True):
     queryset = Plan.objects.select_related("area", "local_authority", "framework").prefetch_related(
         *prefetches
     )
-    return permissions.get_plan(user, pk, action, queryset=queryset)
+    return permissions.get_plan(user, pk, action, queryset=queryset, content=content)
+
+
+def versions_before(plan):
+    """The area's versions of the same plan (plans starting the same year) made before
+    `plan`, in order: one query."""
+    return Plan.objects.filter(
+        area_id=plan.area_id, first_year=plan.first_year, number__lt=plan.number
+    ).order_by("number")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from plans.dates import DatePrecision, month_start
 from plans.models import (
     Area,
     Contribution,
-    EarlierSubmission,
     Membership,
     NarrativeSection,
     Organisation,
@@ -268,10 +267,17 @@ def plan_create(
     dates_submitted: str = "",
     user=None,
     illustrative: bool = False,
+    content_not_in_sources: str = "",
 ) -> Plan:
     """A new draft version of an area's plan, numbered after the area's other versions of
     plans starting the same year, with its empty narrative sections. `illustrative`: sample
-    data from no source, marked so wherever it shows and kept out of real totals."""
+    data from no source, marked so wherever it shows and kept out of real totals.
+    `content_not_in_sources`: for a version the sources name without giving its content,
+    what they say of it (their words, each with its line); it is made with no content at
+    all (no partners, no narrative sections) and takes none afterwards."""
+    content_not_in_sources = content_not_in_sources.strip()
+    if content_not_in_sources and (local_authority or ccgs or boundary_differences):
+        raise ValidationError("A version whose content is not among the sources has no content.")
     locked(Area, area.pk)  # two versions made at once do not take the same number
     number = (
         Plan.objects.filter(area=area, first_year=first_year).aggregate(top=Max("number"))["top"]
@@ -291,10 +297,12 @@ def plan_create(
         dates_submitted=dates_submitted,
         framework=framework_for_years(first_year),
         illustrative=illustrative,
+        content_not_in_sources=content_not_in_sources,
     )
     save_with_history(plan, user=user, reason="Plan created")
-    plan.ccgs.set(ccgs)
-    plan_sections_from_framework(plan=plan, user=user)
+    if plan.content_held:
+        plan.ccgs.set(ccgs)
+        plan_sections_from_framework(plan=plan, user=user)
     return plan
 
 
@@ -303,8 +311,9 @@ def plan_sections_from_framework(*, plan: Plan, user=None) -> int:
     """Give the plan an empty narrative section for each heading of its framework that it
     has not got, in the framework's order; a section it has keeps its text (and takes the
     framework's wording and place for its heading when the framework has it). A plan of no
-    framework has no headings to take. Returns how many sections were added."""
-    if plan.framework is None:
+    framework has no headings to take, nor a version whose content is not among the sources.
+    Returns how many sections were added."""
+    if plan.framework is None or not plan.content_held:
         return 0
     existing = {s.key: s for s in NarrativeSection.objects.filter(plan=plan)}
     added = 0
@@ -1157,28 +1166,3 @@ def stated_figure_set(
     figure.order = order
     save_with_history(figure, user=user)
     return figure
-
-
-@transaction.atomic
-def earlier_submission_set(
-    *,
-    plan: Plan,
-    version_kind: str,
-    said: str,
-    agreed_on: datetime.date | None = None,
-    submitted_on: datetime.date | None = None,
-    order: int = 0,
-    user=None,
-) -> EarlierSubmission:
-    """Hold, on `plan`, a version the sources say came before it (agreed and submitted on
-    the dates they give) whose content they do not give, in their words (`said`). Set again
-    for the same submission date, it is changed in place."""
-    permissions.check_changeable(plan)
-    earlier = EarlierSubmission.objects.filter(
-        plan=plan, version_kind=version_kind, submitted_on=submitted_on
-    ).first() or EarlierSubmission(plan=plan, version_kind=version_kind, submitted_on=submitted_on)
-    earlier.agreed_on = agreed_on
-    earlier.said = said
-    earlier.order = order
-    save_with_history(earlier, user=user)
-    return earlier

@@ -49,8 +49,16 @@ class PlanDetailApi(APIView):
         responses={200: PlanDetailSerializer, **REFUSALS},
     )
     def get(self, request, pk):
-        plan = _plan(request, pk)
-        budget = plan_budget_summary(plan=plan)
+        # A version whose content is not among the sources is given, with what they say of
+        # it, and no budget.
+        plan = permissions.get_plan(
+            request.user,
+            pk,
+            permissions.VIEW,
+            queryset=Plan.objects.select_related("area"),
+            content=False,
+        )
+        budget = plan_budget_summary(plan=plan) if plan.content_held else None
         return Response(PlanDetailSerializer(plan, context={"budget": budget}).data)
 
 

@@ -57,6 +57,20 @@ class PlanSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The id of its policy framework (GET /api/frameworks/{id}/).",
     )
+    content_in_sources = serializers.BooleanField(
+        source="content_held",
+        read_only=True,
+        help_text="False for a version the sources name without giving its content: it holds "
+        "its dates and the decisions on it, no schemes, budgets, metrics or narrative, and "
+        "its other endpoints answer 404 saying so.",
+    )
+    content_not_in_sources = serializers.ListField(
+        source="content_said",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="For such a version, what the sources say of it, in their words, each with "
+        "its line; empty otherwise.",
+    )
 
     class Meta:
         model = Plan
@@ -69,6 +83,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "status",
             "frozen",
             "illustrative",
+            "content_in_sources",
+            "content_not_in_sources",
             "years",
             "framework",
         ]
@@ -119,7 +135,8 @@ class BudgetYearSerializer(serializers.Serializer):
 
 
 class PlanDetailSerializer(PlanSerializer):
-    """A plan with, for each of its financial years, its pooled budget against its schemes."""
+    """A plan with, for each of its financial years, its pooled budget against its schemes
+    (null for a version whose content is not among the sources)."""
 
     # The view passes plan_budget_summary(plan=...) as context["budget"], so the figures
     # come from the selector the plan page uses.
@@ -129,8 +146,10 @@ class PlanDetailSerializer(PlanSerializer):
         fields = [*PlanSerializer.Meta.fields, "budget"]
         read_only_fields = fields
 
-    @extend_schema_field(BudgetYearSerializer(many=True))
+    @extend_schema_field(BudgetYearSerializer(many=True, allow_null=True))
     def get_budget(self, plan):
+        if self.context["budget"] is None:
+            return None
         return BudgetYearSerializer(self.context["budget"], many=True).data
 
 

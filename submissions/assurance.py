@@ -80,6 +80,9 @@ def _assurer(user) -> None:
 
 def _open(plan: Plan, user) -> Assurance:
     current = locked(Plan, plan.pk)
+    from plans import permissions
+
+    permissions.check_content_held(current)  # nothing of it to assure
     assurance = Assurance.objects.select_for_update().filter(plan=current).first()
     if assurance is not None and assurance.is_decided:
         raise ValidationError(

@@ -194,7 +194,8 @@ def assurer_home(*, today: datetime.date, year: int | None = None) -> AssurerHom
             quarters.append((quarter, _return_state(ret, due, today), ret))
         rows.append(AreaSubmissions(area, plan, _plan_state(plan), quarters))
     awaiting = list(
-        Plan.objects.filter(status=Plan.Status.SUBMITTED)
+        Plan.objects.with_content()  # a version with no content held has nothing to assure
+        .filter(status=Plan.Status.SUBMITTED)
         .select_related("area")
         .order_by("submitted_on", "area__name")
     )

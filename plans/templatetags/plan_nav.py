@@ -235,6 +235,14 @@ _GROUPS = (
 )
 
 
+# The parts a version whose content is not among the sources has: the pages that show it
+# for what it is (they ask `permissions.get_plan(..., content=False)`); every other part
+# refuses it.
+_WITHOUT_CONTENT = frozenset(
+    {"plans:plan_detail", "submissions:version_list", "plans:plan_history"}
+)
+
+
 def _allowed(user, action: str, scope: str, plan) -> bool:
     if scope == AREA:
         return permissions.can_in_area(user, action, plan.area_id)
@@ -248,8 +256,9 @@ _CHECKS = tuple(
 
 
 @lru_cache(maxsize=4096)
-def _links(plan_pk: int, allowed: frozenset, prefix: str, urlconf) -> tuple:
-    """The groups of (label, url, views covered) for a plan and the checks the user passes.
+def _links(plan_pk: int, allowed: frozenset, held: bool, prefix: str, urlconf) -> tuple:
+    """The groups of (label, url, views covered) for a plan and the checks the user passes
+    (only the parts it has when its content is not `held`).
 
     A plan's links depend only on its key, the script prefix and the URL configuration, so
     they are reversed once per process, not on every page."""
@@ -258,7 +267,7 @@ def _links(plan_pk: int, allowed: frozenset, prefix: str, urlconf) -> tuple:
         kept = tuple(
             (label, reverse(name, args=[plan_pk], urlconf=urlconf), covers)
             for label, name, action, scope, covers in links
-            if (action, scope) in allowed
+            if (action, scope) in allowed and (held or name in _WITHOUT_CONTENT)
         )
         if kept:
             groups.append((title, kept))
@@ -266,12 +275,14 @@ def _links(plan_pk: int, allowed: frozenset, prefix: str, urlconf) -> tuple:
 
 
 @lru_cache(maxsize=4096)
-def _tabs(plan_pk: int, allowed: frozenset, current: str | None, prefix: str, urlconf) -> str:
+def _tabs(
+    plan_pk: int, allowed: frozenset, held: bool, current: str | None, prefix: str, urlconf
+) -> str:
     """The navigation as `plans/_plan_tabs.html` writes it for these links and the view the
     page belongs to: written once per process, not on every page."""
     groups = [
         (title, [(label, url, current in covers) for label, url, covers in links])
-        for title, links in _links(plan_pk, allowed, prefix, urlconf)
+        for title, links in _links(plan_pk, allowed, held, prefix, urlconf)
     ]
     return render_to_string("plans/_plan_tabs.html", {"groups": groups})
 
@@ -285,4 +296,4 @@ def plan_tabs(context, plan):
     allowed = frozenset(
         check for check in _CHECKS if user is not None and _allowed(user, *check, plan)
     )
-    return _tabs(plan.pk, allowed, current, get_script_prefix(), get_urlconf())
+    return _tabs(plan.pk, allowed, plan.content_held, current, get_script_prefix(), get_urlconf())

@@ -27,7 +27,7 @@ def plan_list(request):
 @login_required
 def plan_detail(request, pk):
     plan = selectors.plan_detail(
-        user=request.user, pk=pk, action=permissions.VIEW, with_sections=False
+        user=request.user, pk=pk, action=permissions.VIEW, with_sections=False, content=False
     )
     return render(
         request,
@@ -120,7 +120,7 @@ def narrative_from_html(request, pk):
 
 @login_required
 def plan_history(request, pk):
-    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW)
+    plan = selectors.plan_detail(user=request.user, pk=pk, action=permissions.VIEW, content=False)
     entries = (
         entries_for(Plan.history.filter(id=plan.pk), describe=lambda row: "Plan details")
         + entries_for(

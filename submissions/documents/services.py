@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from metrics import services as metric_services
 from metrics.models import Baseline, TrajectoryPoint
+from plans import permissions
 from plans import services as plan_services
 from plans.imports import Preview, PreviewChanged, Target, import_apply
 from plans.models import Plan
@@ -184,8 +185,10 @@ def plan_roll_forward(
     2016/17); budgets and targets of years the new version no longer covers are dropped.
     Into a year of another policy framework, metrics and scheme types are carried as that
     framework has them (submissions/documents/crossing.py), which also lists what is left
-    to complete.
+    to complete. Refused for a version whose content is not among the sources (it has none
+    to carry).
     """
+    permissions.check_content_held(plan)
     first, last = plan.first_year + years_ahead, plan.last_year + years_ahead
     new = plan_services.plan_create(
         area=plan.area,

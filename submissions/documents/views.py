@@ -178,8 +178,9 @@ def checklist(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_list(request, pk):
-    """The area's other versions to compare with, and rolling this one forward."""
-    plan = permissions.get_plan(request.user, pk, permissions.VIEW)
+    """The area's other versions to compare with, and rolling this one forward (neither for
+    a version whose content is not among the sources: there is nothing to compare or copy)."""
+    plan = permissions.get_plan(request.user, pk, permissions.VIEW, content=False)
     may_roll = permissions.can_start_version(request.user, plan)
     form = RollForwardForm(request.POST or None, initial={"version_kind": "final"})
     if request.method == "POST":
@@ -204,7 +205,7 @@ def version_list(request, pk):
             "others": others,
             "form": form,
             "may_roll": may_roll,
-            "to_complete": framework_to_complete(plan),
+            "to_complete": framework_to_complete(plan) if plan.content_held else [],
             "forms_with_errors": [form] if form.errors else [],
         },
     )

@@ -32,7 +32,7 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 def documents(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         load_sample_data(with_users=False)
-        plan = Plan.objects.get(area__code="E10000018", first_year=2014)
+        plan = Plan.objects.get(area__code="E10000018", first_year=2014, version_kind="final")
         ret = QuarterlyReturn.objects.exclude(snapshot={}).order_by("pk").first()
         yield {
             "part1-pdf": pdf_dump(part1_pdf(plan)),

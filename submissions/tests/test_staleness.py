@@ -387,13 +387,6 @@ PLAN_CHANGES = {
         as_written="£4.648m",
         year=2014,
     ),
-    "plans.earliersubmission": lambda plan: plan_services.earlier_submission_set(
-        plan=plan,
-        version_kind=Plan.VersionKind.DRAFT,
-        agreed_on=datetime.date(2014, 2, 13),
-        submitted_on=datetime.date(2014, 2, 14),
-        said="Date submitted: 14/02/2014 and 04/04/14",
-    ),
     "plans.plan_ccgs": lambda plan: plan_services.plan_update(
         plan=plan, expected_version=None, ccgs=[OrganisationFactory()]
     ),
