@@ -209,13 +209,15 @@ def frozen_owner(obj):
     return None
 
 
-def check_changeable(obj) -> None:
+def check_changeable(obj, *, content: bool = True) -> None:
     """Refuse (`Frozen`) a change to `obj`, to a record being added to it or moved into it
     (pass the unsaved record), when it is or belongs to an agreed plan or approved return;
-    refuse (`ContentNotHeld`) a record of a version whose content is not among the sources.
-    Every service that writes a plan's content calls it, and so does the admin."""
-    plan = _plan_in_hand(obj)
-    if plan is not None and not plan.content_held:
+    refuse (`ContentNotHeld`) a change to the content of a version whose content is not among
+    the sources, or a record given to it (`content=False`: a step that only records what the
+    version holds, such as preparing its snapshot). Every service that writes a plan's
+    content calls it, and so does the admin."""
+    plan = obj if isinstance(obj, Plan) else _plan_in_hand(obj)
+    if content and plan is not None and not plan.content_held:
         raise ContentNotHeld(plan)
     owner = frozen_owner(obj)
     if owner is not None:

@@ -73,7 +73,7 @@ def plan_prepare(*, plan: Plan, user=None) -> PlanSnapshot:
     """Snapshot what the plan version holds now. A version already put forward whose
     content changed goes back to draft, to be put forward again. Refused once agreed."""
     current = locked(Plan, plan.pk)
-    permissions.check_changeable(current)
+    permissions.check_changeable(current, content=False)  # a version with none is prepared too
     content = plan_content(current)
     checksum = checksum_of(content)
     snapshot = PlanSnapshot.objects.filter(plan=current).first()

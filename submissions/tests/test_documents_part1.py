@@ -32,8 +32,11 @@ HEADINGS = (
     "a) Vision for health and care services",
     "b) Aims and objectives",
     "c) Description of planned changes",
-    "d) Implications for the acute sector",
-    "e) Governance",
+    # The template letters the acute sector "c)" a second time (001 line 787), and
+    # governance "d)" (line 805): printed as it letters them, with a note on the second c).
+    "c) Implications for the acute sector",
+    "Lettered c) as the template letters it, a second time after c) Description of planned",
+    "d) Governance",
     "3) National conditions",
     "4) Risks",
 )
