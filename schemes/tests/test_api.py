@@ -86,6 +86,8 @@ def plan_fields(plan) -> dict:
         "status": plan.status,
         "frozen": plan.is_frozen,
         "illustrative": plan.illustrative,
+        "content_in_sources": plan.content_held,
+        "content_not_in_sources": plan.content_said,
         "years": [year.label for year in plan.years],
         "framework": plan.framework_id,
     }
