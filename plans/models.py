@@ -532,6 +532,15 @@ class NationalConditionQuerySet(models.QuerySet):
             first_year__lte=start_year,
         )
 
+    def answered_in_plan(self, framework_id: int | None):
+        """The conditions a plan of the framework answers when it is made, on its planning
+        template: those answered as assurance statements (yes or no, with a narrative). A
+        plan's answers to them are its own (ConditionStatus with no quarter), agreed with
+        it; the quarters' reports follow in the returns."""
+        return self.filter(
+            framework_id=framework_id, response_type=NationalCondition.ResponseType.ASSURANCE
+        )
+
 
 class NationalCondition(models.Model):
     """A requirement every BCF plan must meet; the set changes by planning year."""

@@ -540,6 +540,10 @@ def condition_status_set(
         raise ValidationError({"condition": "This condition does not apply to that year."})
     if quarter is None and year != plan.first_year:
         raise ValidationError({"year": "The plan's own answer is held for its first year."})
+    if quarter is None:
+        # The plan's own answers are part of what its board agrees: frozen with it, where
+        # a quarter's report is made after agreement.
+        permissions.check_changeable(plan)
     if status == ConditionStatus.Status.IN_PROGRESS and expected_date is None:
         raise ValidationError(
             {"expected_date": "Enter the date the condition is expected to be met."}
@@ -578,10 +582,10 @@ def condition_status_set(
 
 @transaction.atomic
 def condition_statuses_set(
-    *, plan: Plan, year: int, quarter: int, statuses: list[dict], user=None
+    *, plan: Plan, year: int, quarter: int | None, statuses: list[dict], user=None
 ) -> None:
-    """Several conditions' statuses in one quarter (`condition_status_set`'s arguments for
-    each), saved together or not at all."""
+    """Several conditions' statuses in one quarter, or the plan's own answers (`quarter`
+    None; `condition_status_set`'s arguments for each), saved together or not at all."""
     for fields in statuses:
         condition_status_set(plan=plan, year=year, quarter=quarter, user=user, **fields)
 

@@ -34,6 +34,7 @@ from plans.views import conditions  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/conditions/", conditions.condition_list, name="condition_list"),
+    path("<int:pk>/conditions/plan/", conditions.condition_plan_edit, name="condition_plan_edit"),
     path(
         "<int:pk>/conditions/<int:year>/<int:quarter>/",
         conditions.condition_edit,

@@ -111,6 +111,7 @@ def make_checklist_pass(plan: Plan) -> None:
     from metrics import services as metric_services
     from metrics.selectors import metrics_overview
     from plans import services as plan_services
+    from plans.models import NationalCondition
     from risks import services as risk_services
     from risks.models import RiskRegister
     from schemes import services as scheme_services
@@ -174,14 +175,18 @@ def make_checklist_pass(plan: Plan) -> None:
         rating_after="M",
     )
     if plan.framework_id is not None:
-        answered = set(plan.condition_statuses.values_list("condition_id", flat=True))
-        for condition in plan.framework.conditions.all():
-            if condition.response_type == "assurance" and condition.pk not in answered:
+        answered = set(
+            plan.condition_statuses.filter(quarter__isnull=True).values_list(
+                "condition_id", flat=True
+            )
+        )
+        for condition in NationalCondition.objects.answered_in_plan(plan.framework_id):
+            if condition.pk not in answered:
                 plan_services.condition_status_set(
                     plan=plan,
                     condition=condition,
                     year=plan.first_year,
-                    quarter=1,
+                    quarter=None,  # the plan's own answer
                     status="yes",
                     narrative=f"{condition.title}: how the plan meets it.",
                 )

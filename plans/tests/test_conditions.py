@@ -97,3 +97,78 @@ def test_conditions_are_answered_as_their_framework_asks(area, officer, client_f
     page = client_for(officer).get(url).content.decode()
     assert 'value="in_progress"' in page and 'value="yes"' not in page
     assert "expected_date" in page
+
+
+def test_a_plan_answers_its_frameworks_assurance_statements_in_the_plan(
+    area, officer, executive, client_for
+):
+    """2025/26's planning template answers the conditions: the plan's own answers (no
+    quarter), written on their own page by those who write the plan, checked by the template
+    checks (a quarter's report does not stand in for them) and frozen with the plan."""
+    from plans.permissions import Frozen
+    from submissions.documents.checklist import plan_checks
+    from tests.cycle import agree_plan
+
+    packs_load()
+    plan = services.plan_create(
+        area=area,
+        title="Plan 2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+    )
+    conditions = list(plan.framework.conditions.order_by("order"))
+    url = reverse("plans:condition_plan_edit", kwargs={"pk": plan.pk})
+    listing = client_for(officer).get(reverse("plans:condition_list", args=[plan.pk]))
+    assert url in listing.content.decode()
+    assert (
+        url
+        not in client_for(executive)
+        .get(reverse("plans:condition_list", args=[plan.pk]))
+        .content.decode()
+    )
+    assert client_for(executive).get(url).status_code == 403
+
+    def statement_checks():
+        return {
+            c.item: (c.ok, c.url)
+            for c in plan_checks(plan=plan)
+            if c.item.startswith("Assurance statement")
+        }
+
+    assert len(statement_checks()) == len(conditions)
+    # A quarter's report is not the plan's answer.
+    services.condition_status_set(
+        plan=plan, condition=conditions[0], year=2025, quarter=1, status="yes", narrative="Q1."
+    )
+    assert not any(passed for passed, _ in statement_checks().values())
+    assert all(link.startswith(url) for _, link in statement_checks().values())
+
+    page = client_for(officer).get(url).content.decode()
+    assert "National conditions as the plan answers them" in page
+    posted = {}
+    for condition in conditions:
+        posted[f"c{condition.pk}-status"] = "yes"
+        posted[f"c{condition.pk}-narrative"] = f"Condition {condition.number} met."
+    assert client_for(officer).post(url, posted).status_code == 302
+    answers = ConditionStatus.objects.filter(plan=plan, quarter__isnull=True)
+    assert {a.condition for a in answers} == set(conditions)
+    assert all(passed for passed, _ in statement_checks().values())
+
+    agree_plan(plan)
+    plan.refresh_from_db()
+    try:
+        services.condition_status_set(
+            plan=plan, condition=conditions[0], year=2025, quarter=None, status="no",
+            narrative="Changed after agreement.",
+        )  # fmt: skip
+    except Frozen:
+        pass
+    else:
+        raise AssertionError("The plan's own answer changed after the plan was agreed")
+    # A quarter's report is still made after agreement.
+    services.condition_status_set(
+        plan=plan, condition=conditions[1], year=2025, quarter=2, status="no", narrative="Q2."
+    )
+    assert client_for(officer).get(url).status_code == 403

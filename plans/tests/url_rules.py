@@ -32,6 +32,7 @@ RULES = {
 RULES["plans:condition_edit"] = Rule(
     EDIT_PLAN, lambda plan: {"pk": plan.pk, "year": plan.first_year, "quarter": 1}
 )
+RULES["plans:condition_plan_edit"] = Rule(EDIT_PLAN)  # the plan's own answers
 
 
 def _sign_off(plan) -> dict:

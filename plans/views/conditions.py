@@ -1,5 +1,5 @@
 """The national conditions' status and narrative for one quarter of a plan, and the plan's
-own answers (given on its planning template) beside them.
+own answers (given on its planning template: condition_plan_edit) beside them.
 
 Needs EDIT_PLAN in the plan's area: the status is reported each quarter after the plan
 has been submitted, so it is checked in the area rather than against the frozen plan.
@@ -83,7 +83,36 @@ def condition_edit(request, pk, year, quarter):
     plan = permissions.get_plan(request.user, pk, permissions.RECORD_CONDITIONS)
     if not plan.covers(year) or not Quarter.valid_number(quarter):
         raise Http404("No such quarter in this plan.")
-    conditions = list(NationalCondition.objects.applying_to(year).order_by("order", "code"))
+    period = FinancialYear(year).quarter(quarter)
+    return _conditions_form(
+        request,
+        plan,
+        conditions=NationalCondition.objects.applying_to(year),
+        year=year,
+        quarter=quarter,
+        heading=f"National conditions, {period.label}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_plan_edit(request, pk):
+    """The plan's own answers to the conditions its framework asks the planning template
+    to answer (assurance statements): part of the plan, so written by those who write it and
+    frozen with it once agreed."""
+    plan = permissions.get_plan(request.user, pk, permissions.EDIT_PLAN)
+    return _conditions_form(
+        request,
+        plan,
+        conditions=NationalCondition.objects.answered_in_plan(plan.framework_id),
+        year=plan.first_year,
+        quarter=None,
+        heading="National conditions as the plan answers them",
+    )
+
+
+def _conditions_form(request, plan, *, conditions, year: int, quarter: int | None, heading: str):
+    conditions = list(conditions.order_by("order", "code"))
     existing = {
         s.condition_id: s
         for s in ConditionStatus.objects.filter(plan=plan, year=year, quarter=quarter)
@@ -128,13 +157,14 @@ def condition_edit(request, pk, year, quarter):
             refusal_on_form(forms_by_condition[0][1], error)
         else:
             messages.success(request, "National conditions saved.")
-            return redirect("plans:condition_edit", pk=plan.pk, year=year, quarter=quarter)
+            return redirect(request.path)
     return render(
         request,
         "plans/condition_form.html",
         {
             "plan": plan,
-            "period": FinancialYear(year).quarter(quarter),
+            "heading": heading,
+            "in_the_plan": quarter is None,
             "rows": forms_by_condition,
             "answered_as_assurance": any(form.assurance for _, form in forms_by_condition),
             "forms_with_errors": [form for _, form in forms_by_condition if form.errors],
@@ -160,6 +190,7 @@ def condition_list(request, pk):
     }
     # the plan's own answers (given on its planning template), beside the quarters' reports
     answers = {key[0]: s for key, s in statuses.items() if s.is_plan_answer}
+    asked_in_plan = NationalCondition.objects.answered_in_plan(plan.framework_id).exists()
     rows = [
         (
             condition,
@@ -180,7 +211,10 @@ def condition_list(request, pk):
             "plan": plan,
             "quarters": quarters,
             "rows": rows,
-            "plan_answers": bool(answers),
+            "plan_answers": bool(answers) or asked_in_plan,
+            "asked_in_plan": asked_in_plan,
             "can_edit": permissions.can(request.user, permissions.RECORD_CONDITIONS, plan),
+            "can_answer_in_plan": asked_in_plan
+            and permissions.can(request.user, permissions.EDIT_PLAN, plan),
         },
     )

@@ -225,21 +225,18 @@ def _conditions(plan: Plan) -> list[Check]:
     as an assurance statement, answered (yes or no, with its narrative)."""
     if plan.framework_id is None:
         return []
-    conditions = [
-        c
-        for c in plan.framework.conditions.order_by("order", "code")
-        if c.response_type == NationalCondition.ResponseType.ASSURANCE
-    ]
+    conditions = list(
+        NationalCondition.objects.answered_in_plan(plan.framework_id).order_by("order", "code")
+    )
     if not conditions:
         return []
     answers = {
         s.condition_id: s
-        for s in ConditionStatus.objects.filter(plan=plan, condition__in=conditions).order_by(
-            "year", "quarter"
+        for s in ConditionStatus.objects.filter(
+            plan=plan, condition__in=conditions, quarter__isnull=True
         )
     }
-    first = plan.years[0].quarters[0]
-    page = reverse("plans:condition_edit", args=[plan.pk, first.year.start_year, first.number])
+    page = reverse("plans:condition_plan_edit", args=[plan.pk])
     checks = []
     for condition in conditions:
         answer = answers.get(condition.pk)
@@ -253,7 +250,7 @@ def _conditions(plan: Plan) -> list[Check]:
                 if answer is not None
                 else "Not answered yet.",
                 **_at(page, f"id_c{condition.pk}-status"),
-                action=permissions.RECORD_CONDITIONS,
+                action=permissions.EDIT_PLAN,
             )
         )
     return checks

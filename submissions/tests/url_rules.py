@@ -6,7 +6,9 @@ from tests.grid import (
     FORBIDDEN,
     LOGIN,
     NOT_ALLOWED,
+    NOT_FOUND,
     OK,
+    UNAUTHORISED,
     VIEW,
     Rule,
     grid,
@@ -173,3 +175,12 @@ def _meeting(plan) -> dict:
 # A meeting's minutes as PDF: everyone who sees the meeting reads the stored ones (making
 # one is a POST, for the roles that prepare the papers).
 RULES["submissions:meeting_minutes"] = Rule(VIEW, _meeting)
+
+# National publications through the API (metrics/api.py): the list answers every signed-in
+# caller (with only the publications that gave a figure to a plan they see, all of them for
+# those who read every area); one publication that gave no figure to a plan of theirs is
+# not found for the others.
+PUBLICATION_API = grid(anonymous=UNAUTHORISED, assurer=OK, admin_user=OK, default=NOT_FOUND)
+RULES["api-publications"] = Rule(grid(anonymous=UNAUTHORISED, default=OK), no_arguments)
+RULES["api-publication-detail"] = Rule(PUBLICATION_API, _publication)
+RULES["api-publication-figures"] = Rule(PUBLICATION_API, _publication)

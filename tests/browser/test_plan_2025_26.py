@@ -163,7 +163,9 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
 
     # The national conditions, each an assurance statement: yes, with how.
     fix(page, plan.pk, "Assurance statement for “1. Plans to be jointly agreed”")
-    expect(page.get_by_role("heading", level=1)).to_have_text("National conditions, 2025/26 Q1")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "National conditions as the plan answers them"
+    )
     expect(page.get_by_label("Expected to be met by")).to_have_count(0)
     for condition in framework.conditions.order_by("order"):
         group = page.get_by_role("group", name=re.compile(re.escape(f"{condition.number}. ")))
