@@ -268,3 +268,9 @@ def plan_year_not_broken_down(*, plan: Plan, year: int) -> str:
     """Where the source gives the year's pooled budget only as a total, its words (else "");
     shown in place of £0 wherever a breakdown would go (one query)."""
     return plan.plan_years.filter(year=year).values_list("not_broken_down", flat=True).first() or ""
+
+
+def conditions_answered_in_plan(plan: Plan):
+    """The national conditions `plan` answers itself, on its framework's planning template
+    (NationalCondition.objects.answered_in_plan), in their order."""
+    return NationalCondition.objects.answered_in_plan(plan.framework_id).order_by("order", "code")

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from plans import permissions, services
+from plans import permissions, selectors, services
 from plans.forms import NhsForm, date_field, refusal_on_form
 from plans.models import ConditionStatus, NationalCondition
 from plans.periods import FinancialYear, Quarter
@@ -104,7 +104,7 @@ def condition_plan_edit(request, pk):
     return _conditions_form(
         request,
         plan,
-        conditions=NationalCondition.objects.answered_in_plan(plan.framework_id),
+        conditions=selectors.conditions_answered_in_plan(plan),
         year=plan.first_year,
         quarter=None,
         heading="National conditions as the plan answers them",
@@ -190,7 +190,7 @@ def condition_list(request, pk):
     }
     # the plan's own answers (given on its planning template), beside the quarters' reports
     answers = {key[0]: s for key, s in statuses.items() if s.is_plan_answer}
-    asked_in_plan = NationalCondition.objects.answered_in_plan(plan.framework_id).exists()
+    asked_in_plan = selectors.conditions_answered_in_plan(plan).exists()
     rows = [
         (
             condition,

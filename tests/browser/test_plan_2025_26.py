@@ -280,6 +280,19 @@ def test_an_officer_writes_a_2025_26_plan_and_prepares_its_first_return(
     assert "Discharge to assess at home" in cells
     assert any("Discharge delays" in value for value in cells)
 
+    # The quarter's report of the conditions, which the return carries (the plan's own
+    # answers are the plan's, not a quarter's).
+    page.goto(reverse("plans:condition_list", args=[plan.pk]))
+    expect(page.locator("[data-plan-answer]").first).to_contain_text("Yes")
+    page.get_by_role("link", name="Report 2025/26 Q1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("National conditions, 2025/26 Q1")
+    for condition in framework.conditions.order_by("order"):
+        group = page.get_by_role("group", name=re.compile(re.escape(f"{condition.number}. ")))
+        group.get_by_label(re.compile("Assurance statement")).select_option(label="Yes")
+        group.get_by_label(re.compile("^Narrative")).fill(f"Still met in Q1 ({condition.number}).")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("National conditions saved")
+
     # Its first quarter's return, prepared.
     page.goto(reverse("submissions:return_list", args=[plan.pk]))
     expect(page.locator("[data-return-deadlines]")).to_contain_text("2025/26 Q1 return")
