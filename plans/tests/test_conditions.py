@@ -7,6 +7,19 @@ from plans import services
 from plans.models import ConditionStatus
 
 
+def _plan_2025_26(area):
+    """A draft 2025/26 plan of `area`, under its framework (the packs loaded)."""
+    packs_load()
+    return services.plan_create(
+        area=area,
+        title="Plan 2025/26",
+        first_year=2025,
+        last_year=2025,
+        version_kind="draft",
+        version_date=datetime.date(2025, 3, 1),
+    )
+
+
 def test_an_officer_records_a_condition_in_progress_with_its_expected_date(
     plan, officer, client_for
 ):
@@ -46,15 +59,7 @@ def test_conditions_are_answered_as_their_framework_asks(area, officer, client_f
     """The 2025/26 framework's conditions are assurance statements: yes or no with a
     narrative, no expected date; the 2016/17 framework's keep met, in progress with its date,
     or not met. Each form offers only its condition's answers."""
-    packs_load()
-    plan = services.plan_create(
-        area=area,
-        title="Plan 2025/26",
-        first_year=2025,
-        last_year=2025,
-        version_kind="draft",
-        version_date=datetime.date(2025, 3, 1),
-    )
+    plan = _plan_2025_26(area)
     conditions = list(plan.framework.conditions.order_by("order"))
     assert conditions and all(c.response_type == "assurance" for c in conditions)
     url = reverse("plans:condition_edit", kwargs={"pk": plan.pk, "year": 2025, "quarter": 1})
@@ -109,15 +114,7 @@ def test_a_plan_answers_its_frameworks_assurance_statements_in_the_plan(
     from submissions.documents.checklist import plan_checks
     from tests.cycle import agree_plan
 
-    packs_load()
-    plan = services.plan_create(
-        area=area,
-        title="Plan 2025/26",
-        first_year=2025,
-        last_year=2025,
-        version_kind="draft",
-        version_date=datetime.date(2025, 3, 1),
-    )
+    plan = _plan_2025_26(area)
     conditions = list(plan.framework.conditions.order_by("order"))
     url = reverse("plans:condition_plan_edit", kwargs={"pk": plan.pk})
     listing = client_for(officer).get(reverse("plans:condition_list", args=[plan.pk]))

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from metrics.selectors import metrics_overview
 from plans import permissions
-from plans.models import ConditionStatus, NationalCondition, Plan
+from plans.models import ConditionStatus, Plan
 from plans.money import format_pounds
-from plans.selectors import required_sign_offs, section_75_status
+from plans.selectors import conditions_answered_in_plan, required_sign_offs, section_75_status
 from risks.models import Risk, RiskRegister
 from schemes.funding.selectors import plan_funding
 from schemes.models import SchemeType
@@ -225,9 +225,7 @@ def _conditions(plan: Plan) -> list[Check]:
     as an assurance statement, answered (yes or no, with its narrative)."""
     if plan.framework_id is None:
         return []
-    conditions = list(
-        NationalCondition.objects.answered_in_plan(plan.framework_id).order_by("order", "code")
-    )
+    conditions = list(conditions_answered_in_plan(plan))
     if not conditions:
         return []
     answers = {
